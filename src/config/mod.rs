@@ -1,0 +1,69 @@
+//! User configuration: `sessionlint.toml` / `.sessionlint.toml`, merged with command-line flags.
+
+use crate::rules::registry::Severity;
+use std::collections::BTreeMap;
+
+/// A rule's configured level; `Off` disables it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Rule ids to run (empty = all).
+    pub select: Vec<String>,
+    /// Rule ids never to run.
+    pub ignore: Vec<String>,
+    /// Per-rule severity overrides, by rule id.
+    pub severity: BTreeMap<String, Level>,
+    /// Diagnostics at or above this level make the exit code 1.
+    pub fail_level: Severity,
+    /// Globs (relative to the config file's folder) of files to lint; empty = all.
+    pub include: Vec<String>,
+    /// Globs of files never to lint.
+    pub exclude: Vec<String>,
+    /// Extra factory functions the analysis cannot see into: `Type.method` or `function`.
+    pub factories: Vec<String>,
+    /// Extra functions that invalidate the session they are given or own.
+    pub releasers: Vec<String>,
+    /// Extra types whose instances live for the whole process.
+    pub process_lifetime_types: Vec<String>,
+    /// Files larger than this many bytes are skipped with a note.
+    pub max_file_size: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            fail_level: Severity::Warning,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            factories: Vec::new(),
+            releasers: Vec::new(),
+            process_lifetime_types: Vec::new(),
+            max_file_size: 64 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// The effective level of a rule after select/ignore/severity.
+    pub fn level(&self, rule: &crate::rules::registry::RuleMeta) -> Level {
+        let matches = |key: &String| key.eq_ignore_ascii_case(&rule.id) || *key == rule.name;
+        if self.ignore.iter().any(matches) {
+            return Level::Off;
+        }
+        if !self.select.is_empty() && !self.select.iter().any(matches) {
+            return Level::Off;
+        }
+        self.severity
+            .get(&rule.id)
+            .copied()
+            .unwrap_or(Level::On(rule.severity))
+    }
+}

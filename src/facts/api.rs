@@ -1,0 +1,120 @@
+//! The one table of Foundation API names the front-ends recognise.
+//!
+//! Front-ends spell the same method differently (Swift `dataTask(with:)`, ObjC
+//! `dataTaskWithURL:completionHandler:`, objc2 `dataTaskWithURL_completionHandler`);
+//! they pass the base name here and record the answer in [`super::ExprKind::Call`].
+
+use serde::Serialize;
+
+/// What a method means when its receiver is a session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// Not a session API we know.
+    #[default]
+    Other,
+    /// `invalidateAndCancel` (`cancel: true`) / `finishTasksAndInvalidate`.
+    Invalidate { cancel: bool },
+    /// Creates a task (`dataTask`, `downloadTask`, async `data(for:)`, `dataTaskPublisher`, ...).
+    MakeTask,
+    /// `resume()` on a task.
+    Resume,
+}
+
+/// Type names that denote Foundation's session class.
+pub const SESSION_TYPES: &[&str] = &["URLSession", "NSURLSession", "Foundation.URLSession"];
+
+/// Names whose presence in a file can matter to a session rule (the prefilter's seed set).
+pub const API_WORDS: &[&str] = &[
+    "URLSession",
+    "invalidateAndCancel",
+    "finishTasksAndInvalidate",
+    "sessionWithConfiguration",
+    "sharedSession",
+];
+
+/// Is `ty` (a type as written, possibly generic or optional) a session type?
+pub fn mentions_session_type(ty: &str) -> bool {
+    ty.contains("URLSession") && !ty.contains("URLSessionConfiguration")
+        || ty.contains("NSURLSession") && !ty.contains("NSURLSessionConfiguration")
+}
+
+/// Classifies a method by its base name: the Swift name without labels, the first ObjC
+/// selector part without the colon, or the objc2 method name (underscore-joined selector).
+pub fn classify_method(name: &str) -> Api {
+    let base = name.split([':', '_', '(']).next().unwrap_or(name);
+    match base {
+        "invalidateAndCancel" => Api::Invalidate { cancel: true },
+        "finishTasksAndInvalidate" => Api::Invalidate { cancel: false },
+        "resume" => Api::Resume,
+        "data" | "bytes" | "download" | "upload" | "dataTaskPublisher" => Api::MakeTask,
+        _ if TASK_PREFIXES.iter().any(|p| base.starts_with(p)) => Api::MakeTask,
+        _ => Api::Other,
+    }
+}
+
+const TASK_PREFIXES: &[&str] = &[
+    "dataTask",
+    "downloadTask",
+    "uploadTask",
+    "streamTask",
+    "webSocketTask",
+];
+
+/// Free functions / methods whose closure argument runs later but does not keep what it
+/// captures beyond that run (so a capture there is not a hand-off to an unknown owner).
+pub fn runs_closure_later(method: &str) -> bool {
+    let base = method.split([':', '(']).next().unwrap_or(method);
+    matches!(
+        base,
+        "Task"
+            | "detached"
+            | "async"
+            | "asyncAfter"
+            | "sync"
+            | "dispatch_async"
+            | "dispatch_after"
+            | "dispatch_sync"
+            | "dispatch_once"
+            | "perform"
+            | "addOperation"
+            | "addOperationWithBlock"
+            | "spawn"
+            | "run"
+            | "main_async"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_each_spelling_of_the_same_method() {
+        for name in [
+            "dataTask",
+            "dataTaskWithURL:completionHandler:",
+            "dataTaskWithURL_completionHandler",
+            "webSocketTaskWithURL",
+        ] {
+            assert_eq!(classify_method(name), Api::MakeTask, "{name}");
+        }
+        assert_eq!(
+            classify_method("invalidateAndCancel"),
+            Api::Invalidate { cancel: true }
+        );
+        assert_eq!(
+            classify_method("finishTasksAndInvalidate"),
+            Api::Invalidate { cancel: false }
+        );
+        assert_eq!(classify_method("configuration"), Api::Other);
+    }
+
+    #[test]
+    fn configuration_types_are_not_sessions() {
+        assert!(mentions_session_type("URLSession?"));
+        assert!(mentions_session_type("Retained<NSURLSession>"));
+        assert!(!mentions_session_type("URLSessionConfiguration"));
+        assert!(!mentions_session_type("NSURLSessionConfiguration *"));
+    }
+}

@@ -1,0 +1,3 @@
+//! Output formats. Emitters only format: no analysis, no I/O beyond the writer they get.
+
+pub mod json;

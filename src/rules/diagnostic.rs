@@ -1,0 +1,24 @@
+//! What a rule reports: a rule id, a primary span and secondary labels, all in facts terms.
+
+use crate::facts::Span;
+use serde::Serialize;
+
+/// Index of a file in the run's file list.
+pub type FileId = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+/// A secondary location that explains the diagnostic (the early exit, the `deinit`, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}

@@ -1,0 +1,315 @@
+//! Wires the stages together: read + lower every file in parallel, merge, analyse, collect.
+
+use crate::config::{Config, Level};
+use crate::facts::{FileFacts, Language, LineIndex};
+use crate::project::Project;
+use crate::rules::diagnostic::Diagnostic;
+use crate::rules::registry::{self, Severity};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How a run is done (the command line and config file, resolved).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub config: Config,
+    /// Worker threads; `None` = all cores.
+    pub jobs: Option<usize>,
+    /// Skip parsing files that cannot matter (results are identical either way).
+    pub prefilter: bool,
+    pub follow_symlinks: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            config: Config::default(),
+            jobs: None,
+            prefilter: true,
+            follow_symlinks: false,
+        }
+    }
+}
+
+/// One source to lint: a path, and its bytes when they do not come from disk (stdin).
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    pub content: Option<Vec<u8>>,
+}
+
+impl Input {
+    pub fn file(path: impl Into<PathBuf>) -> Input {
+        Input {
+            path: path.into(),
+            content: None,
+        }
+    }
+}
+
+/// A file that was linted: what reporting needs to show its diagnostics.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub language: Language,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+}
+
+/// A file (or folder) that could not be read or fully parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub message: String,
+    /// 1-based position of the first problem, when there is one.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    /// Parse problems are partial results (the file was still linted); other errors are not.
+    pub kind: ErrorKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The parser could not read part of the file; the rest was linted.
+    Parse,
+    /// The file could not be read, was skipped, or its analysis failed.
+    Io,
+    Internal,
+    Skipped,
+}
+
+/// Wall time of each phase.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub walk: Duration,
+    pub read_and_lower: Duration,
+    pub merge: Duration,
+    pub analyze: Duration,
+    pub files_parsed: usize,
+    pub files_skipped: usize,
+    pub bytes: u64,
+}
+
+/// A diagnostic with its effective severity.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub severity: Severity,
+}
+
+pub struct Outcome {
+    /// Every file linted, indexed by [`crate::rules::diagnostic::FileId`].
+    pub files: Vec<SourceFile>,
+    /// Sorted by path, line, column, rule.
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    pub timings: Timings,
+}
+
+/// Lints the files under `paths`.
+pub fn check_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> Result<Outcome, crate::discover::MissingPath> {
+    let start = Instant::now();
+    let found = crate::discover::discover(paths, settings.follow_symlinks)?;
+    let walk = start.elapsed();
+    let inputs = found.files.into_iter().map(Input::file).collect();
+    let mut outcome = check_inputs(inputs, settings);
+    outcome.timings.walk = walk;
+    outcome
+        .errors
+        .extend(found.errors.into_iter().map(|e| FileError {
+            path: e.path,
+            message: e.message,
+            line: None,
+            column: None,
+            kind: ErrorKind::Io,
+        }));
+    outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outcome)
+}
+
+/// Lints the given sources as one project.
+pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs.unwrap_or(0))
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .expect("thread pool");
+    pool.install(|| check_inputs_in_pool(inputs, settings))
+}
+
+struct Lowered {
+    file: SourceFile,
+    facts: FileFacts,
+    errors: Vec<FileError>,
+}
+
+fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    let mut timings = Timings::default();
+    let start = Instant::now();
+    let results: Vec<Result<Lowered, FileError>> = inputs
+        .into_par_iter()
+        .map(|input| read_and_lower(input, settings))
+        .collect();
+    timings.read_and_lower = start.elapsed();
+
+    let mut files = Vec::new();
+    let mut all_facts = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(lowered) => {
+                timings.files_parsed += 1;
+                timings.bytes += lowered.file.text.len() as u64;
+                errors.extend(lowered.errors);
+                files.push(lowered.file);
+                all_facts.push(lowered.facts);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    let start = Instant::now();
+    let project = Project::build(&files, all_facts, &settings.config);
+    timings.merge = start.elapsed();
+
+    let start = Instant::now();
+    let diagnostics = crate::analyze::check_project(&project);
+    timings.analyze = start.elapsed();
+
+    let mut findings: Vec<Finding> = diagnostics
+        .into_iter()
+        .filter_map(|d| match settings.config.level(registry::get(d.rule)) {
+            Level::Off => None,
+            Level::On(severity) => Some(Finding {
+                diagnostic: d,
+                severity,
+            }),
+        })
+        .collect();
+    sort_findings(&mut findings, &files);
+    findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
+    errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    Outcome {
+        files,
+        findings,
+        errors,
+        timings,
+    }
+}
+
+fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
+    findings.sort_by(|a, b| {
+        let (da, db) = (&a.diagnostic, &b.diagnostic);
+        files[da.file]
+            .path
+            .cmp(&files[db.file].path)
+            .then(da.span.start.cmp(&db.span.start))
+            .then(da.rule.cmp(db.rule))
+            .then(da.message.cmp(&db.message))
+    });
+}
+
+fn read_and_lower(input: Input, settings: &Settings) -> Result<Lowered, FileError> {
+    let path = input.path;
+    let io_error = |message: String| FileError {
+        path: path.clone(),
+        message,
+        line: None,
+        column: None,
+        kind: ErrorKind::Io,
+    };
+    let Some(language) = Language::from_path(&path) else {
+        return Err(io_error(
+            "not a Swift, Objective-C or Rust source file".into(),
+        ));
+    };
+    let bytes = match input.content {
+        Some(bytes) => bytes,
+        None => std::fs::read(&path).map_err(|e| io_error(format!("cannot read: {e}")))?,
+    };
+    if bytes.len() as u64 > settings.config.max_file_size {
+        return Err(FileError {
+            kind: ErrorKind::Skipped,
+            ..io_error(format!(
+                "skipped: {} bytes is over max-file-size ({} bytes)",
+                bytes.len(),
+                settings.config.max_file_size
+            ))
+        });
+    }
+    let mut errors = Vec::new();
+    let text: Arc<str> = decode(&bytes, &path, &mut errors).into();
+    let lines = LineIndex::new(&text);
+    let facts = lower_isolated(language, &text, &path).map_err(|message| FileError {
+        kind: ErrorKind::Internal,
+        ..io_error(message)
+    })?;
+    if let Some(first) = facts.problems.first() {
+        let pos = lines.line_col(&text, first.span.start);
+        let more = facts.problems.len() - 1;
+        errors.push(FileError {
+            path: path.clone(),
+            message: if more == 0 {
+                first.message.clone()
+            } else {
+                format!("{} (and {more} more)", first.message)
+            },
+            line: Some(pos.line),
+            column: Some(pos.column),
+            kind: ErrorKind::Parse,
+        });
+    }
+    Ok(Lowered {
+        file: SourceFile {
+            path,
+            language,
+            text,
+            lines,
+        },
+        facts,
+        errors,
+    })
+}
+
+/// Decodes as UTF-8, replacing invalid bytes, and says where the first invalid byte was.
+fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(e) => {
+            let valid = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let lines = LineIndex::new(&text);
+            let pos = lines.line_col(&text, valid as u32);
+            errors.push(FileError {
+                path: path.to_path_buf(),
+                message: format!(
+                    "invalid UTF-8 at byte {valid}; invalid bytes were replaced by U+FFFD and the rest was linted"
+                ),
+                line: Some(pos.line),
+                column: Some(pos.column),
+                kind: ErrorKind::Parse,
+            });
+            text
+        }
+    }
+}
+
+/// Runs a front-end with panics caught: one bad file never stops the run.
+fn lower_isolated(language: Language, text: &str, path: &Path) -> Result<FileFacts, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::frontend::lower(language, text, path)
+    }))
+    .map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        format!("internal error while analysing this file (please report it): {what}")
+    })
+}
