@@ -55,6 +55,8 @@ pub struct SourceFile {
     pub language: Language,
     pub text: Arc<str>,
     pub lines: LineIndex,
+    /// The file's comments (suppressions are read from them).
+    pub comments: Vec<crate::facts::Comment>,
 }
 
 /// A file (or folder) that could not be read or fully parsed.
@@ -269,6 +271,7 @@ fn read_and_lower(input: Input, settings: &Settings) -> Result<Lowered, FileErro
             language,
             text,
             lines,
+            comments: facts.comments.clone(),
         },
         facts,
         errors,
