@@ -61,6 +61,7 @@ impl Lowerer<'_> {
                         self.implementation_body(node, owner.as_deref(), out);
                     }
                 }
+                "function_definition" if is_cplusplus_misread(self.text(node)) => {}
                 "function_definition" if !header || self.is_inline(node) => {
                     if let Some(f) = self.c_function(node) {
                         out.functions.push(f);
@@ -314,6 +315,17 @@ impl Lowerer<'_> {
             .map(String::from_utf8_lossy)
             .is_some_and(|s| s.to_ascii_lowercase().contains("inline"))
     }
+}
+
+/// `namespace x { }`, `template <...>`, `class X { }` read as a C function in `.mm` files.
+fn is_cplusplus_misread(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next();
+    matches!(
+        first,
+        Some("namespace" | "template" | "class" | "using" | "typename" | "struct" | "union")
+    )
 }
 
 /// ObjC object types are implicitly nil; scalars (`BOOL`, `NSInteger`, C types) are not.

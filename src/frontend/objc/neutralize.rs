@@ -384,11 +384,28 @@ impl Pass<'_> {
             self.blank(start, self.pos);
             return;
         }
+        self.blank_typedef_before(start);
         self.out[start..start + replacement.len()].copy_from_slice(replacement.as_bytes());
         for b in &mut self.out[start + replacement.len()..end] {
             *b = b' ';
         }
         self.pos = end;
+    }
+
+    /// `typedef enum X : T { } ;` has no declarator: the grammar reads `enum X : T { };` only.
+    fn blank_typedef_before(&mut self, start: usize) {
+        let before = &self.src[..start];
+        let Some(end) = before.iter().rposition(|b| !b.is_ascii_whitespace()) else {
+            return;
+        };
+        let end = end + 1;
+        let begins = end.checked_sub(b"typedef".len());
+        if let Some(begin) = begins.filter(|&b| &self.src[b..end] == b"typedef") {
+            let boundary = begin == 0 || !is_word_byte(self.src[begin - 1]);
+            if boundary {
+                self.blank(begin, end);
+            }
+        }
     }
 
     /// Overwrites `[start, end)` with spaces, keeping line breaks.
@@ -399,6 +416,10 @@ impl Pass<'_> {
             }
         }
     }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric()
 }
 
 /// The directive's name and the rest of its line: `#  if 0` → (`if`, ` 0`).
@@ -459,10 +480,9 @@ mod tests {
         let src = "typedef NS_ENUM(NSInteger, XXState) {\n  A,\n};";
         let out = run(src);
         assert_eq!(out.len(), src.len());
-        assert!(
-            out.starts_with("typedef enum XXState : NSInteger    {"),
-            "{out}"
-        );
+        let words: Vec<&str> = out.split_whitespace().take(5).collect();
+        assert_eq!(words, ["enum", "XXState", ":", "NSInteger", "{"]);
+        assert_eq!(out.find('{'), src.find('{'));
     }
 
     #[test]

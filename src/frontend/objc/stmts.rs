@@ -3,7 +3,7 @@
 use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, BreakTarget, Lowerer,
 };
-use crate::facts::{Block, Expr, ExprKind, Stmt, StmtKind};
+use crate::facts::{Block, Closure, Expr, ExprKind, Stmt, StmtKind};
 use tree_sitter::Node;
 
 /// C functions that never return.
@@ -53,6 +53,14 @@ impl Lowerer<'_> {
     }
 
     fn stmt_kind_into(&mut self, node: Node, out: &mut Block) {
+        // A simple statement the parser only half read (C++ in `.mm`, unknown macros) yields
+        // no facts: the names it mentions are handed to unknown code instead.
+        if node.has_error() && !is_structured(node.kind()) {
+            let uses = self.error_uses(node);
+            let span = self.span(node);
+            self.push(out, node, StmtKind::Eval(Expr { kind: uses, span }));
+            return;
+        }
         match node.kind() {
             "compound_statement" => {
                 let inner = self.block(node);
@@ -121,10 +129,31 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            "ERROR" => {
-                let uses = self.error_uses(node);
-                let span = self.span(node);
-                self.push(out, node, StmtKind::Eval(Expr { kind: uses, span }));
+            // Not valid ObjC inside a body: a C++ lambda read as a nested function. Its body
+            // runs later, if at all, like a block's.
+            "function_definition" => {
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.function.captures.push(Vec::new());
+                    let saved = std::mem::take(&mut self.function.break_targets);
+                    let body = self.block(body);
+                    self.function.break_targets = saved;
+                    let used = self.function.captures.pop().unwrap_or_default();
+                    used.iter().for_each(|n| self.note_use(n));
+                    let span = self.span(node);
+                    let closure = ExprKind::Closure(Box::new(Closure {
+                        params: Vec::new(),
+                        body,
+                        weak_captures: Vec::new(),
+                    }));
+                    self.push(
+                        out,
+                        node,
+                        StmtKind::Eval(Expr {
+                            kind: closure,
+                            span,
+                        }),
+                    );
+                }
             }
             kind if is_declaration_only(kind) => {}
             _ => {
@@ -492,6 +521,24 @@ impl Lowerer<'_> {
     }
 }
 
+/// Statements whose parts are lowered one by one (an error inside stays local to its part).
+fn is_structured(kind: &str) -> bool {
+    matches!(
+        kind,
+        "compound_statement"
+            | "if_statement"
+            | "switch_statement"
+            | "for_statement"
+            | "while_statement"
+            | "do_statement"
+            | "try_statement"
+            | "synchronized_statement"
+            | "preproc_if"
+            | "preproc_ifdef"
+            | "case_statement"
+    )
+}
+
 fn self_is_single(declaration: Node) -> bool {
     let mut cursor = declaration.walk();
     declaration
@@ -528,7 +575,6 @@ fn is_declaration_only(kind: &str) -> bool {
             | "preproc_function_def"
             | "preproc_call"
             | "preproc_include"
-            | "function_definition"
             | ";"
     )
 }

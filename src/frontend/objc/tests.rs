@@ -448,3 +448,201 @@ fn message_sends_have_selectors_labels_and_apis() {
         });
     assert_eq!(weak, Some(vec!["weakSelf".to_string()]));
 }
+
+const CONTROL_FLOW: &str = r#"
+void Run(NSArray *urls, int mode) {
+    NSURLSession *s = [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration defaultSessionConfiguration]];
+    switch (mode) {
+        case 0:
+            if (urls.count == 0) break;
+            [s invalidateAndCancel];
+            break;
+        case 1:
+            goto done;
+        default:
+            return;
+    }
+    for (NSURL *u in urls) { if (!u) continue; [[s dataTaskWithURL:u] resume]; }
+    for (int i = 0; i < 3; i++) { }
+    while (1) { break; }
+    do { [s finishTasksAndInvalidate]; } while (0);
+    @try { [s invalidateAndCancel]; } @catch (NSException *e) { @throw e; } @finally { s = nil; }
+    @autoreleasepool { [s invalidateAndCancel]; }
+    @synchronized (self) { [s invalidateAndCancel]; }
+#if DEBUG
+    [s invalidateAndCancel];
+#else
+    abort();
+#endif
+done:
+    return;
+}
+"#;
+
+#[test]
+fn snapshot_control_flow() {
+    let facts = lower_m(CONTROL_FLOW);
+    insta::assert_snapshot!(render(CONTROL_FLOW, &facts));
+}
+
+#[test]
+fn break_inside_switch_jumps_to_the_end_of_the_switch() {
+    let facts = lower_m(CONTROL_FLOW);
+    let run = function(&facts, "Run");
+    let branch = run
+        .body
+        .iter()
+        .position(
+            |s| matches!(&s.kind, StmtKind::Branch { arms, exhaustive: true } if arms.len() == 3),
+        )
+        .expect("switch branch");
+    let StmtKind::Label(end) = &run.body[branch + 1].kind else {
+        panic!("label after switch")
+    };
+    let StmtKind::Branch { arms, .. } = &run.body[branch].kind else {
+        unreachable!()
+    };
+    let StmtKind::Branch { arms: inner, .. } = &arms[0][0].kind else {
+        panic!("if inside case")
+    };
+    assert!(matches!(&inner[0][0].kind, StmtKind::Goto(l) if l == end));
+}
+
+#[test]
+fn macro_heavy_file_keeps_positions_and_finds_its_sessions() {
+    let text = "#import <Foundation/Foundation.h>\nNS_ASSUME_NONNULL_BEGIN\n#if XX_METRICS\n\
+        typedef void (^XXBlock)(NSURLSession *session, NSURLSessionTaskMetrics *m) XX_API_AVAILABLE(ios(10), macosx(10.12));\n#endif\n\
+        FOUNDATION_EXPORT NSString * const XXDomain;\nXX_EXTERN NSString * const XXKey;\n\
+        typedef NS_ENUM(NSInteger, XXState) { XXStateIdle };\n\
+        @interface XXManager : NSObject\n- (instancetype)initWithConfiguration:(nullable NSURLSessionConfiguration *)c NS_DESIGNATED_INITIALIZER;\n@end\n\
+        @implementation XXManager\n- (void)fetch {\n    NSURLSession *s = [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration ephemeralSessionConfiguration]];\n}\n@end\nNS_ASSUME_NONNULL_END\n";
+    let facts = lower_m(text);
+    assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+    let found = creations(&facts);
+    assert_eq!(found.len(), 1);
+    let at = found[0].1 as usize;
+    assert!(text[at..].starts_with("[NSURLSession sessionWithConfiguration:"));
+}
+
+#[test]
+fn methods_inside_an_error_region_are_recovered_with_exact_offsets() {
+    let text = "@implementation Broken\n- (void)a {\n    NSURLSession *s = [NSURLSession sessionWithConfiguration:c];\n}\n\
+        WEIRD_MACRO_THING(x) {\n- (void)b {\n    [_session invalidateAndCancel];\n}\n@end\n";
+    let facts = lower_m(text);
+    let names: Vec<&str> = facts.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert!(facts
+        .functions
+        .iter()
+        .all(|f| f.owner.as_deref() == Some("Broken")));
+    let found = creations(&facts);
+    let at = found[0].1 as usize;
+    assert!(text[at..].starts_with("[NSURLSession sessionWithConfiguration:c]"));
+    let b = function(&facts, "b");
+    assert!(text[b.name_span.range()].starts_with('b'));
+    assert!(text[b.span.range()].starts_with("- (void)b {"));
+    // The recovered methods are not inside any problem region.
+    for p in &facts.problems {
+        assert!(!p.span.contains(b.span) && !p.span.contains(found[0].1.into_span()));
+    }
+    assert!(!facts.problems.is_empty());
+}
+
+trait IntoSpan {
+    fn into_span(self) -> crate::facts::Span;
+}
+impl IntoSpan for u32 {
+    fn into_span(self) -> crate::facts::Span {
+        crate::facts::Span::new(self as usize, self as usize + 1)
+    }
+}
+
+#[test]
+fn objective_cplusplus_lambdas_and_templates_yield_no_creation() {
+    let text = "namespace net { template <typename T> class Pool { void add(T t) { } }; }\n\
+        @implementation Loader\n- (void)load {\n    auto make = [](NSURLSessionConfiguration *c) { return [NSURLSession sessionWithConfiguration:c]; };\n    std::vector<int> v{1, 2};\n}\n@end\n";
+    let facts = lower(text, Path::new("t.mm"));
+    assert!(creations(&facts).is_empty(), "{}", render(text, &facts));
+    assert_eq!(facts.functions.len(), 1);
+    assert!(!facts.problems.is_empty());
+}
+
+#[test]
+fn comments_strings_and_if_zero_carry_no_facts() {
+    let text = "- (void)x {}\n@implementation A\n- (void)f {\n    // [NSURLSession sessionWithConfiguration:c]\n    NSLog(@\"[NSURLSession sessionWithConfiguration:c]\");\n\
+        #if 0\n    NSURLSession *s = [NSURLSession sessionWithConfiguration:c];\n#endif\n    /* [s invalidateAndCancel]; */\n}\n@end\n";
+    let facts = lower_m(text);
+    assert!(creations(&facts).is_empty());
+    assert_eq!(facts.comments.len(), 2);
+    assert!(facts.comments[0].text.starts_with("// [NSURLSession"));
+}
+
+#[test]
+fn headers_are_declarations_only() {
+    let text = "NS_ASSUME_NONNULL_BEGIN\n@interface Client : NSObject\n@property (nonatomic, strong, readonly) NSURLSession *session API_AVAILABLE(ios(7.0));\n\
+        - (instancetype)initWithConfiguration:(NSURLSessionConfiguration *)c NS_DESIGNATED_INITIALIZER;\n@end\n\
+        NS_INLINE NSURLSession *MakeSession(void) { return [NSURLSession sharedSession]; }\nNS_ASSUME_NONNULL_END\n";
+    let facts = lower(text, Path::new("Client.h"));
+    assert!(facts.declarations_only);
+    assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+    assert_eq!(facts.types.len(), 1);
+    assert!(facts.types[0].members[0].declared_session);
+    let names: Vec<&str> = facts.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["MakeSession"]);
+}
+
+/// Lowers on a thread with the stack size the pipeline's workers have.
+fn lower_on_worker(text: String) -> FileFacts {
+    std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || lower_m(&text))
+        .expect("thread")
+        .join()
+        .expect("no panic")
+}
+
+#[test]
+fn deep_nesting_is_bounded_and_reported() {
+    const N: usize = 100_000;
+    let inputs = [
+        format!("void f() {{ x = {}1{}; }}", "(".repeat(N), ")".repeat(N)),
+        format!("void f() {{ {}{} }}", "{".repeat(N), "}".repeat(N)),
+        format!(
+            "void f() {{ x = {}0{}; }}",
+            "^{ return ".repeat(N),
+            "; }".repeat(N)
+        ),
+        format!(
+            "void f() {{ {}[NSURLSession sharedSession]{}; }}",
+            "[".repeat(N),
+            " a]".repeat(N)
+        ),
+    ];
+    for text in inputs {
+        let start = std::time::Instant::now();
+        let facts = lower_on_worker(text);
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "too slow: {:?}",
+            start.elapsed()
+        );
+        assert!(
+            facts
+                .problems
+                .iter()
+                .any(|p| p.message.contains("nesting too deep")),
+            "{:?}",
+            facts.problems.first()
+        );
+        assert_eq!(facts.functions.len(), 1);
+    }
+}
+
+#[test]
+#[ignore]
+fn dump_file() {
+    let path = std::env::var("OBJC_FILE").unwrap_or_default();
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let facts = lower(&text, Path::new(&path));
+    println!("{}", render(&text, &facts));
+}
