@@ -211,7 +211,17 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     timings.merge = start.elapsed();
 
     let start = Instant::now();
-    let diagnostics = crate::analyze::check_project(&project);
+    let checked = crate::analyze::check_project(&project);
+    let diagnostics = checked.diagnostics;
+    for (file, message) in checked.failures {
+        errors.push(FileError {
+            path: files[file].path.clone(),
+            message,
+            line: None,
+            column: None,
+            kind: ErrorKind::Internal,
+        });
+    }
     timings.analyze = start.elapsed();
 
     let mut findings: Vec<Finding> = diagnostics
@@ -355,11 +365,18 @@ fn lower_isolated(language: Language, text: &str, path: &Path) -> Result<FileFac
         crate::frontend::lower(language, text, path)
     }))
     .map_err(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        format!("internal error while analysing this file (please report it): {what}")
+        format!(
+            "internal error while analysing this file (please report it): {}",
+            panic_message(&*panic)
+        )
     })
+}
+
+/// The text of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }

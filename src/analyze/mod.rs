@@ -18,6 +18,7 @@ use flow::BodyAnalysis;
 use owners::{KnownHolds, MemberFacts};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// The project's analysis: what rules read.
 pub struct ProjectAnalysis<'p> {
@@ -26,6 +27,8 @@ pub struct ProjectAnalysis<'p> {
     pub bodies: Vec<(FnId, BodyAnalysis)>,
     /// Per (type, member) that receives sessions.
     pub members: BTreeMap<(Name, Name), MemberFacts>,
+    /// Files where analysing a function failed (an internal error, caught): (file, message).
+    pub failures: Vec<(usize, String)>,
 }
 
 impl ProjectAnalysis<'_> {
@@ -40,10 +43,24 @@ impl ProjectAnalysis<'_> {
 /// Analyses the project.
 pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     let known = KnownHolds::compute(project);
+    let failures = Mutex::new(BTreeMap::new());
+    // A panic while analysing one function is caught here: it is reported against its file
+    // and every other function is still analysed.
     let run = |summaries: &summary::Summaries, id: FnId| {
         let f = project.function(id);
         let entry = |m: &str| known.entry(project, f, m);
-        summary::analyze_function(project, summaries, id, &entry)
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            summary::analyze_function(project, summaries, id, &entry)
+        }))
+        .unwrap_or_else(|panic| {
+            let what = crate::run::panic_message(&*panic);
+            let mut failed = failures.lock().unwrap_or_else(|e| e.into_inner());
+            failed.entry(id.file).or_insert(format!(
+                "internal error while analysing `{}` (please report it): {what}",
+                f.name
+            ));
+            BodyAnalysis::default()
+        })
     };
     let summaries = summary::compute(project, &run);
     let interesting = summaries.interesting_names(project);
@@ -57,15 +74,27 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         .map(|id| (id, run(&summaries, id)))
         .collect();
     let members = owners::collect(project, &bodies);
+    let failures = failures
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect();
     ProjectAnalysis {
         project,
         bodies,
         members,
+        failures,
     }
 }
 
+/// The diagnostics of a project, and the files whose analysis failed.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<(usize, String)>,
+}
+
 /// Runs every rule over the project.
-pub fn check_project(project: &Project) -> Vec<Diagnostic> {
+pub fn check_project(project: &Project) -> Checked {
     let analysis = analyze(project);
     let mut out = Vec::new();
     for rule in crate::rules::CHECKS {
@@ -78,5 +107,8 @@ pub fn check_project(project: &Project) -> Vec<Diagnostic> {
             .iter()
             .any(|p| p.span.contains(d.span))
     });
-    out
+    Checked {
+        diagnostics: out,
+        failures: analysis.failures,
+    }
 }

@@ -139,6 +139,7 @@ fn run(functions: Vec<Function>, types: Vec<TypeDecl>) -> Vec<(&'static str, u32
     };
     let project = Project::build(&[file], vec![facts], &Config::default());
     let mut out: Vec<_> = super::check_project(&project)
+        .diagnostics
         .into_iter()
         .map(|d| (d.rule, d.span.start))
         .collect();
