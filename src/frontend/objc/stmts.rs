@@ -340,7 +340,7 @@ impl Lowerer<'_> {
                 header,
                 body,
                 at_least_once: false,
-                infinite: condition.map_or(true, |c| self.is_always_true(c)),
+                infinite: condition.is_none_or(|c| self.is_always_true(c)),
             },
         );
     }
