@@ -78,7 +78,7 @@ impl Lowerer<'_> {
         match (type_name.as_deref(), method.as_str(), args.as_slice()) {
             (None, "Some" | "Ok", [value]) => return self.lower_expr(value, out),
             (None, "null" | "null_mut", []) => return expr(ExprKind::Nil, span),
-            (None, "exit" | "abort", _) if module.as_deref().map_or(true, |m| m == "process") => {
+            (None, "exit" | "abort", _) if module.as_deref().is_none_or(|m| m == "process") => {
                 for arg in &args {
                     let value = self.lower_expr(arg, out);
                     super::stmts::push_eval(value, out);

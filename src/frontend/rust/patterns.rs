@@ -82,7 +82,7 @@ pub fn carries_value(pat: &syn::Pat) -> bool {
         syn::Pat::Wild(_) | syn::Pat::Lit(_) | syn::Pat::Range(_) => false,
         syn::Pat::Ident(ident) => ident.ident != "None",
         syn::Pat::Path(path) => !path.path.is_ident("None"),
-        syn::Pat::TupleStruct(p) => !p.path.segments.last().is_some_and(|s| s.ident == "Err"),
+        syn::Pat::TupleStruct(p) => p.path.segments.last().is_none_or(|s| s.ident != "Err"),
         syn::Pat::Paren(p) => carries_value(&p.pat),
         syn::Pat::Reference(p) => carries_value(&p.pat),
         _ => true,
