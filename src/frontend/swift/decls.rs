@@ -8,7 +8,8 @@ use super::lowerer::{Context, Lowerer};
 use super::session;
 use super::stmts::{pattern_names, property_bindings, Binding};
 use super::syntax::{
-    child_of_kind, fielded_children, has_token, is_type_like, modifier_words, named_children, span,
+    child_of_kind, field, has_token, is_type_like, modifier_words, named_children, span, Field,
+    KindName,
 };
 use crate::facts::{
     api, Block, Expr, ExprKind, Function, FunctionKind, MemberDecl, Name, Span, Stmt, StmtKind,
@@ -41,7 +42,7 @@ impl<'s> Lowerer<'s> {
     /// Declarations are lowered now; top-level statements are collected (in order).
     fn lower_file_items<'t>(&mut self, list: Node<'t>, top_level: &mut Vec<Node<'t>>) {
         for item in active_items(self.src, list) {
-            match item.kind() {
+            match item.kind_name() {
                 "property_declaration" => self.global_property(item),
                 "ERROR" => {
                     // Recover what the parser could structure inside the broken region.
@@ -60,7 +61,7 @@ impl<'s> Lowerer<'s> {
     }
 
     fn lower_decl(&mut self, node: Node) {
-        match node.kind() {
+        match node.kind_name() {
             "class_declaration" => self.type_decl(node),
             "protocol_declaration" => self.protocol_decl(node),
             "function_declaration" => {
@@ -69,7 +70,7 @@ impl<'s> Lowerer<'s> {
                 } else {
                     self.nested_function_kind()
                 };
-                let name = node.child_by_field_name("name");
+                let name = field(node, Field::Name);
                 let fallback = span(node);
                 let (name, name_span) = match name {
                     Some(n) => (self.text(n).to_string(), span(n)),
@@ -79,8 +80,7 @@ impl<'s> Lowerer<'s> {
                 self.function(node, name, name_span, kind, is_static);
             }
             "init_declaration" => {
-                let name_span = node
-                    .child_by_field_name("name")
+                let name_span = field(node, Field::Name)
                     .map(span)
                     .unwrap_or_else(|| span(node));
                 self.function(
@@ -94,7 +94,7 @@ impl<'s> Lowerer<'s> {
             "deinit_declaration" => {
                 let name_span = node
                     .child(0)
-                    .filter(|k| k.kind() == "deinit")
+                    .filter(|k| k.kind_name() == "deinit")
                     .map(span)
                     .unwrap_or_else(|| span(node));
                 self.function(
@@ -128,9 +128,7 @@ impl<'s> Lowerer<'s> {
             owner: self.context.owner.clone(),
             is_static,
         };
-        let statements = node
-            .child_by_field_name("body")
-            .and_then(|b| child_of_kind(b, "statements"));
+        let statements = field(node, Field::Body).and_then(|b| child_of_kind(b, "statements"));
         let body = self.with_context(context, |l| l.lower_body(statements));
         self.functions.push(Function {
             name,
@@ -146,25 +144,24 @@ impl<'s> Lowerer<'s> {
     fn params(&self, node: Node) -> Vec<Name> {
         named_children(node)
             .into_iter()
-            .filter(|c| c.kind() == "parameter")
+            .filter(|c| c.kind_name() == "parameter")
             .filter_map(|p| param_name(self, p))
             .collect()
     }
 
     fn type_decl(&mut self, node: Node) {
-        let keyword = node
-            .child_by_field_name("declaration_kind")
-            .map(|k| k.kind())
+        let keyword = field(node, Field::DeclarationKind)
+            .map(|k| k.kind_name())
             .unwrap_or("class");
         let kind = match keyword {
             "struct" | "enum" => TypeKind::Struct,
             "extension" => TypeKind::Extension,
             _ => TypeKind::Class,
         };
-        let Some(name) = node.child_by_field_name("name").map(|n| self.type_name(n)) else {
+        let Some(name) = field(node, Field::Name).map(|n| self.type_name(n)) else {
             return;
         };
-        let body = node.child_by_field_name("body");
+        let body = field(node, Field::Body);
         let context = Context {
             owner: Some(name.clone()),
             is_static: false,
@@ -183,12 +180,12 @@ impl<'s> Lowerer<'s> {
 
     /// The declared or extended type's own name: `Bar` for `Foo.Bar`, `Array` for `Array<Int>`.
     fn type_name(&self, node: Node) -> Name {
-        if node.kind() == "type_identifier" {
+        if node.kind_name() == "type_identifier" {
             return self.text(node).to_string();
         }
         named_children(node)
             .into_iter()
-            .rfind(|c| c.kind() == "type_identifier")
+            .rfind(|c| c.kind_name() == "type_identifier")
             .map(|c| self.text(c).to_string())
             .unwrap_or_else(|| self.text(node).to_string())
     }
@@ -196,7 +193,7 @@ impl<'s> Lowerer<'s> {
     fn type_body(&mut self, body: Node) -> Vec<MemberDecl> {
         let mut members = Vec::new();
         for item in active_items(self.src, body) {
-            match item.kind() {
+            match item.kind_name() {
                 "property_declaration" => members.extend(self.member_property(item)),
                 "ERROR" => {
                     let inner = self.deeper(item, |l| l.type_body(item)).unwrap_or_default();
@@ -209,16 +206,16 @@ impl<'s> Lowerer<'s> {
     }
 
     fn protocol_decl(&mut self, node: Node) {
-        let Some(name) = node.child_by_field_name("name").map(|n| self.type_name(n)) else {
+        let Some(name) = field(node, Field::Name).map(|n| self.type_name(n)) else {
             return;
         };
         let mut members = Vec::new();
-        if let Some(body) = node.child_by_field_name("body") {
+        if let Some(body) = field(node, Field::Body) {
             for item in active_items(self.src, body) {
-                if item.kind() != "protocol_property_declaration" {
+                if item.kind_name() != "protocol_property_declaration" {
                     continue;
                 }
-                let Some(pattern) = item.child_by_field_name("name") else {
+                let Some(pattern) = field(item, Field::Name) else {
                     continue;
                 };
                 for (member, member_span) in pattern_names(self.src, pattern, true) {
@@ -343,7 +340,7 @@ impl<'s> Lowerer<'s> {
         }
         if let Some(observers) = binding.observers {
             for clause in named_children(observers) {
-                let default_param = match clause.kind() {
+                let default_param = match clause.kind_name() {
                     "willset_clause" => "newValue",
                     "didset_clause" => "oldValue",
                     _ => continue,
@@ -376,13 +373,13 @@ impl<'s> Lowerer<'s> {
         params: Vec<Name>,
     ) {
         let parts = named_children(computed);
-        if let Some(statements) = parts.iter().find(|p| p.kind() == "statements") {
+        if let Some(statements) = parts.iter().find(|p| p.kind_name() == "statements") {
             let body = self.lower_body(Some(*statements));
             self.push_accessor(name, FunctionKind::Getter, decl, name_span, params, body);
             return;
         }
         for part in parts {
-            let (kind, mut accessor_params) = match part.kind() {
+            let (kind, mut accessor_params) = match part.kind_name() {
                 "computed_getter" => (FunctionKind::Getter, params.clone()),
                 "computed_setter" => {
                     let value = child_of_kind(part, "simple_identifier")
@@ -443,9 +440,9 @@ impl<'s> Lowerer<'s> {
             declared_type: None,
         };
         if let Some(annotation) = annotation {
-            let written = annotation.child_by_field_name("name");
-            member.is_optional =
-                written.is_some_and(|t| t.kind() == "optional_type") || has_token(annotation, "!");
+            let written = field(annotation, Field::Name);
+            member.is_optional = written.is_some_and(|t| t.kind_name() == "optional_type")
+                || has_token(annotation, "!");
             member.declared_session =
                 written.is_some_and(|t| api::mentions_session_type(self.text(t)));
             member.declared_type = written.and_then(|t| self.plain_type_name(t));
@@ -461,34 +458,34 @@ impl<'s> Lowerer<'s> {
 
     /// `Foo`, `Foo?`, `Foo!` → `Foo`; generic, function and collection types → `None`.
     fn plain_type_name(&self, ty: Node) -> Option<Name> {
-        let ty = if ty.kind() == "optional_type" {
-            ty.child_by_field_name("wrapped")?
+        let ty = if ty.kind_name() == "optional_type" {
+            field(ty, Field::Wrapped)?
         } else {
             ty
         };
-        if ty.kind() != "user_type" {
+        if ty.kind_name() != "user_type" {
             return None;
         }
         match named_children(ty).as_slice() {
-            [only] if only.kind() == "type_identifier" => Some(self.text(*only).to_string()),
+            [only] if only.kind_name() == "type_identifier" => Some(self.text(*only).to_string()),
             _ => None,
         }
     }
 
     /// The type of `Foo(...)`, `URLSession(...)`, `URLSession.shared`, when that is plain.
     fn inferred_type(&self, value: Node) -> Option<Name> {
-        match value.kind() {
+        match value.kind_name() {
             "call_expression" => {
                 let callee = value.named_child(0)?;
                 if session::names_session_type(self.src, callee) {
                     return Some("URLSession".to_string());
                 }
                 let name = self.text(callee);
-                (callee.kind() == "simple_identifier" && is_type_like(name))
+                (callee.kind_name() == "simple_identifier" && is_type_like(name))
                     .then(|| name.to_string())
             }
             "navigation_expression" => {
-                let target = value.child_by_field_name("target")?;
+                let target = field(value, Field::Target)?;
                 let is_shared = session::suffix_name(self.src, value) == Some("shared");
                 (is_shared && session::names_session_type(self.src, target))
                     .then(|| "URLSession".to_string())
@@ -521,7 +518,4 @@ fn is_static_decl(src: &str, node: Node) -> bool {
     modifier_words(src, node)
         .iter()
         .any(|w| *w == "static" || *w == "class")
-        || fielded_children(node)
-            .iter()
-            .any(|(_, c)| !c.is_named() && c.kind() == "class")
 }

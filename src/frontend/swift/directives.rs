@@ -4,7 +4,7 @@
 //! condition is plainly false (`#if false`, `#if DEBUG && false`, `#if 0`) is skipped;
 //! every other branch is lowered, since we cannot know the build settings.
 
-use super::syntax::{is_comment, text};
+use super::syntax::{is_comment, text, KindName};
 use tree_sitter::Node;
 
 /// The items of a list (a body, a block, the file) that are not comments, directives
@@ -18,7 +18,7 @@ pub(super) fn active_items<'t>(src: &str, list: Node<'t>) -> Vec<Node<'t>> {
         if is_comment(child) {
             continue;
         }
-        if child.kind() == "directive" {
+        if child.kind_name() == "directive" {
             apply_directive(text(src, child), &mut skipping);
             continue;
         }

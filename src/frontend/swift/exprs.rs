@@ -4,7 +4,8 @@
 use super::lowerer::Lowerer;
 use super::session;
 use super::syntax::{
-    child_of_kind, fielded_children, is_comment, is_type_like, named_children, span,
+    child_of_kind, field, fielded_children, is_comment, is_type_like, named_children, span, Field,
+    KindName,
 };
 use crate::facts::{api, Arg, Closure, Expr, ExprKind, Name};
 use tree_sitter::Node;
@@ -25,7 +26,7 @@ impl<'s> Lowerer<'s> {
             let inner = peel_prefixes(node).0;
             return self.lower_expr(inner);
         }
-        let kind = match node.kind() {
+        let kind = match node.kind_name() {
             "simple_identifier" => ExprKind::Name(self.text(node).to_string()),
             "self_expression" => ExprKind::SelfRef,
             "nil_literal" => ExprKind::Nil,
@@ -48,7 +49,7 @@ impl<'s> Lowerer<'s> {
             "try_expression" | "await_expression" => return self.prefixed(node),
             "postfix_expression" => self.postfix(node),
             "prefix_expression" => self.prefix(node),
-            "as_expression" => match node.child_by_field_name("expr") {
+            "as_expression" => match field(node, Field::Expr) {
                 Some(inner) => return self.lower_expr(inner),
                 None => ExprKind::Opaque(Vec::new()),
             },
@@ -58,9 +59,11 @@ impl<'s> Lowerer<'s> {
             },
             "tuple_expression" => self.tuple(node),
             "nil_coalescing_expression" => {
-                ExprKind::Choice(self.fields(node, &["value", "if_nil"]))
+                ExprKind::Choice(self.fields(node, &[Field::Value, Field::IfNil]))
             }
-            "ternary_expression" => ExprKind::Choice(self.fields(node, &["if_true", "if_false"])),
+            "ternary_expression" => {
+                ExprKind::Choice(self.fields(node, &[Field::IfTrue, Field::IfFalse]))
+            }
             "if_statement" | "switch_statement" => ExprKind::Choice(self.arm_values(node)),
             "assignment" => self.assignment(node),
             "lambda_literal" => ExprKind::Closure(Box::new(self.closure(node))),
@@ -81,27 +84,27 @@ impl<'s> Lowerer<'s> {
             .collect()
     }
 
-    fn fields(&mut self, node: Node, names: &[&str]) -> Vec<Expr> {
+    fn fields(&mut self, node: Node, names: &[Field]) -> Vec<Expr> {
         names
             .iter()
-            .filter_map(|f| node.child_by_field_name(f))
+            .filter_map(|f| field(node, *f))
             .map(|c| self.lower_expr(c))
             .collect()
     }
 
     fn string_literal(&mut self, node: Node) -> ExprKind {
         let mut parts = Vec::new();
-        for (field, child) in fielded_children(node) {
-            if field != Some("interpolation") {
+        for (field_name, child) in fielded_children(node) {
+            if field_name != Some("interpolation") {
                 continue;
             }
             // Raw strings wrap the interpolation once more.
-            let interpolation = if child.kind() == "raw_str_interpolation" {
-                child.child_by_field_name("interpolation")
+            let interpolation = if child.kind_name() == "raw_str_interpolation" {
+                field(child, Field::Interpolation)
             } else {
                 Some(child)
             };
-            if let Some(value) = interpolation.and_then(|i| i.child_by_field_name("value")) {
+            if let Some(value) = interpolation.and_then(|i| field(i, Field::Value)) {
                 parts.push(self.lower_expr(value));
             }
         }
@@ -118,7 +121,7 @@ impl<'s> Lowerer<'s> {
         if let Some(prefix) = leading_prefix(node) {
             if self.hoisted_prefix != Some(prefix.id()) {
                 let saved = self.hoisted_prefix.replace(prefix.id());
-                let inner = match node.kind() {
+                let inner = match node.kind_name() {
                     "call_expression" => self.call(node),
                     _ => self.navigation(node),
                 };
@@ -126,7 +129,7 @@ impl<'s> Lowerer<'s> {
                 return wrap_prefixes(prefix, inner);
             }
         }
-        match node.kind() {
+        match node.kind_name() {
             "call_expression" => self.call(node),
             _ => self.navigation(node),
         }
@@ -134,7 +137,7 @@ impl<'s> Lowerer<'s> {
 
     fn navigation(&mut self, node: Node) -> Expr {
         let here = span(node);
-        let Some(target) = node.child_by_field_name("target") else {
+        let Some(target) = field(node, Field::Target) else {
             return Expr {
                 kind: ExprKind::Opaque(self.children_in_order(node)),
                 span: here,
@@ -159,7 +162,7 @@ impl<'s> Lowerer<'s> {
 
     /// A receiver: capitalised bare names are types (`Foo.bar`), the rest are values.
     fn receiver(&mut self, target: Node) -> Expr {
-        if target.kind() == "simple_identifier" {
+        if target.kind_name() == "simple_identifier" {
             let name = self.text(target);
             if is_type_like(name) {
                 return Expr {
@@ -181,7 +184,7 @@ impl<'s> Lowerer<'s> {
                 span: here,
             };
         };
-        if suffix.kind() != "call_suffix" || callee.id() == suffix.id() {
+        if suffix.kind_name() != "call_suffix" || callee.id() == suffix.id() {
             return Expr {
                 kind: ExprKind::Opaque(self.children_in_order(node)),
                 span: here,
@@ -190,13 +193,12 @@ impl<'s> Lowerer<'s> {
         let arguments = child_of_kind(suffix, "value_arguments");
         let is_subscript = arguments
             .and_then(|a| a.child(0))
-            .is_some_and(|open| open.kind() == "[");
+            .is_some_and(|open| open.kind_name() == "[");
 
         let is_session_constructor = session::names_session_type(self.src, callee)
-            || callee.kind() == "navigation_expression"
+            || callee.kind_name() == "navigation_expression"
                 && session::suffix_name(self.src, callee) == Some("init")
-                && callee
-                    .child_by_field_name("target")
+                && field(callee, Field::Target)
                     .is_some_and(|t| session::names_session_type(self.src, t));
         if is_session_constructor && !is_subscript {
             return Expr {
@@ -206,7 +208,7 @@ impl<'s> Lowerer<'s> {
         }
 
         let args = self.call_args(suffix);
-        let (receiver, method, method_span) = match callee.kind() {
+        let (receiver, method, method_span) = match callee.kind_name() {
             _ if is_subscript => {
                 let mut children = vec![self.lower_expr(callee)];
                 children.extend(args.into_iter().map(|a| a.value));
@@ -217,10 +219,8 @@ impl<'s> Lowerer<'s> {
             }
             "simple_identifier" => (None, self.text(callee), span(callee)),
             "navigation_expression" => {
-                let name_node = callee
-                    .child_by_field_name("suffix")
-                    .and_then(|s| s.child_by_field_name("suffix"));
-                match (callee.child_by_field_name("target"), name_node) {
+                let name_node = field(callee, Field::Suffix).and_then(|s| field(s, Field::Suffix));
+                match (field(callee, Field::Target), name_node) {
                     (Some(target), Some(name_node)) => (
                         Some(Box::new(self.receiver(target))),
                         self.text(name_node),
@@ -246,7 +246,7 @@ impl<'s> Lowerer<'s> {
     /// A call of something that is not a name (`.success(x)`, `f()()`, `{ ... }()`).
     fn opaque_call(&mut self, callee: Node, args: Vec<Arg>, here: crate::facts::Span) -> Expr {
         let mut children = Vec::with_capacity(args.len() + 1);
-        if callee.kind() != "prefix_expression" {
+        if callee.kind_name() != "prefix_expression" {
             children.push(self.lower_expr(callee));
         }
         children.extend(args.into_iter().map(|a| a.value));
@@ -260,17 +260,16 @@ impl<'s> Lowerer<'s> {
     pub fn call_args(&mut self, suffix: Node) -> Vec<Arg> {
         let mut args = Vec::new();
         for part in named_children(suffix) {
-            match part.kind() {
+            match part.kind_name() {
                 "value_arguments" => {
                     for arg in named_children(part) {
-                        if arg.kind() != "value_argument" {
+                        if arg.kind_name() != "value_argument" {
                             continue;
                         }
-                        let label = arg
-                            .child_by_field_name("name")
+                        let label = field(arg, Field::Name)
                             .and_then(|l| child_of_kind(l, "simple_identifier"))
                             .map(|l| self.text(l).to_string());
-                        if let Some(value) = arg.child_by_field_name("value") {
+                        if let Some(value) = field(arg, Field::Value) {
                             let value = self.lower_expr(value);
                             args.push(Arg { label, value });
                         }
@@ -288,8 +287,7 @@ impl<'s> Lowerer<'s> {
 
     /// `Foo<T>(...)`, `[Int](...)`: a call of the type's name.
     fn constructor(&mut self, node: Node) -> ExprKind {
-        let type_name = node
-            .child_by_field_name("constructed_type")
+        let type_name = field(node, Field::ConstructedType)
             .and_then(|t| child_of_kind(t, "type_identifier"))
             .map(|t| self.text(t).to_string());
         let suffix = child_of_kind(node, "constructor_suffix");
@@ -314,10 +312,8 @@ impl<'s> Lowerer<'s> {
     }
 
     fn postfix(&mut self, node: Node) -> ExprKind {
-        let target = node.child_by_field_name("target");
-        let is_unwrap = node
-            .child_by_field_name("operation")
-            .is_some_and(|op| op.kind() == "bang");
+        let target = field(node, Field::Target);
+        let is_unwrap = field(node, Field::Operation).is_some_and(|op| op.kind_name() == "bang");
         match target {
             Some(target) if is_unwrap => self.lower_expr(target).kind,
             Some(target) => ExprKind::Opaque(vec![self.lower_expr(target)]),
@@ -326,8 +322,8 @@ impl<'s> Lowerer<'s> {
     }
 
     fn prefix(&mut self, node: Node) -> ExprKind {
-        let implicit_member = node.child(0).is_some_and(|op| op.kind() == ".");
-        match node.child_by_field_name("target") {
+        let implicit_member = node.child(0).is_some_and(|op| op.kind_name() == ".");
+        match field(node, Field::Target) {
             _ if implicit_member => ExprKind::Literal,
             Some(target) => ExprKind::Opaque(vec![self.lower_expr(target)]),
             None => ExprKind::Opaque(Vec::new()),
@@ -352,8 +348,8 @@ impl<'s> Lowerer<'s> {
     }
 
     fn assignment(&mut self, node: Node) -> ExprKind {
-        let target = node.child_by_field_name("target");
-        let value = node.child_by_field_name("result");
+        let target = field(node, Field::Target);
+        let value = field(node, Field::Result);
         match (target, value) {
             (Some(target), Some(value)) => ExprKind::Assign {
                 target: Box::new(self.lower_expr(target)),
@@ -366,17 +362,17 @@ impl<'s> Lowerer<'s> {
     pub fn closure(&mut self, node: Node) -> Closure {
         let mut params = Vec::new();
         let mut weak_captures = Vec::new();
-        if let Some(captures) = node.child_by_field_name("captures") {
+        if let Some(captures) = field(node, Field::Captures) {
             for item in named_children(captures) {
                 let weak = child_of_kind(item, "ownership_modifier").is_some();
-                if let Some(name) = item.child_by_field_name("name") {
+                if let Some(name) = field(item, Field::Name) {
                     if weak {
                         weak_captures.push(self.text(name).to_string());
                     }
                 }
             }
         }
-        if let Some(kind) = node.child_by_field_name("type") {
+        if let Some(kind) = field(node, Field::Type) {
             if let Some(list) = child_of_kind(kind, "lambda_function_type_parameters") {
                 for param in named_children(list) {
                     params.extend(param_name(self, param));
@@ -398,7 +394,7 @@ impl<'s> Lowerer<'s> {
         // Else-if chains are iterated, not recursed.
         while let Some(current) = pending.pop() {
             for child in named_children(current) {
-                match child.kind() {
+                match child.kind_name() {
                     "statements" => arms.push(self.arm_value(child)),
                     "switch_entry" => match child_of_kind(child, "statements") {
                         Some(statements) => arms.push(self.arm_value(statements)),
@@ -420,20 +416,20 @@ impl<'s> Lowerer<'s> {
     }
 }
 
-/// The internal name of a parameter node (closure or function).
+/// The internal name of a parameter node (closure or function): the first `name` child
+/// is the identifier (the second is the type).
 pub(super) fn param_name(lowerer: &Lowerer, param: Node) -> Option<Name> {
-    fielded_children(param)
-        .into_iter()
-        .find(|(f, c)| *f == Some("name") && c.kind() == "simple_identifier")
-        .map(|(_, c)| lowerer.text(c).to_string())
+    field(param, Field::Name)
+        .filter(|n| n.kind_name() == "simple_identifier")
+        .map(|n| lowerer.text(n).to_string())
 }
 
 /// The `try`/`await` at the left end of a postfix chain, if there is one.
 fn leading_prefix(node: Node) -> Option<Node> {
     let mut current = node;
     for _ in 0..CHAIN_LOOKUP {
-        let next = match current.kind() {
-            "navigation_expression" | "postfix_expression" => current.child_by_field_name("target"),
+        let next = match current.kind_name() {
+            "navigation_expression" | "postfix_expression" => field(current, Field::Target),
             "call_expression" => current.named_child(0),
             "try_expression" | "await_expression" => return Some(current),
             _ => None,
@@ -448,10 +444,10 @@ fn peel_prefixes(node: Node) -> (Node, bool) {
     let mut current = node;
     let mut saw_try = false;
     for _ in 0..CHAIN_LOOKUP {
-        match current.kind() {
+        match current.kind_name() {
             "try_expression" | "await_expression" => {
-                saw_try |= current.kind() == "try_expression";
-                match current.child_by_field_name("expr") {
+                saw_try |= current.kind_name() == "try_expression";
+                match field(current, Field::Expr) {
                     Some(inner) => current = inner,
                     None => break,
                 }
@@ -467,7 +463,7 @@ fn wrap_prefixes(prefix: Node, inner: Expr) -> Expr {
     let mut tries = Vec::new();
     let mut current = prefix;
     for _ in 0..CHAIN_LOOKUP {
-        match current.kind() {
+        match current.kind_name() {
             "try_expression" => {
                 let propagates =
                     child_of_kind(current, "try_operator").is_some_and(|op| op.child_count() <= 1);
@@ -476,7 +472,7 @@ fn wrap_prefixes(prefix: Node, inner: Expr) -> Expr {
             "await_expression" => {}
             _ => break,
         }
-        match current.child_by_field_name("expr") {
+        match field(current, Field::Expr) {
             Some(next) => current = next,
             None => break,
         }

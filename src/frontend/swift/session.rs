@@ -2,19 +2,19 @@
 //! `URLSession.init(...)` and `URLSession.shared`.
 
 use super::lowerer::Lowerer;
-use super::syntax::{child_of_kind, fielded_children, span, text};
+use super::syntax::{child_of_kind, field, fielded_children, span, text, Field, KindName};
 use crate::facts::{ConfigKind, Creation};
 use tree_sitter::Node;
 
 /// Is `node` an expression naming the session type (`URLSession`, `Foundation.URLSession`)?
 pub(super) fn names_session_type(src: &str, node: Node) -> bool {
-    match node.kind() {
+    match node.kind_name() {
         "simple_identifier" => matches!(text(src, node), "URLSession" | "NSURLSession"),
         "navigation_expression" => {
-            let Some(target) = node.child_by_field_name("target") else {
+            let Some(target) = field(node, Field::Target) else {
                 return false;
             };
-            target.kind() == "simple_identifier"
+            target.kind_name() == "simple_identifier"
                 && text(src, target) == "Foundation"
                 && suffix_name(src, node) == Some("URLSession")
         }
@@ -24,8 +24,8 @@ pub(super) fn names_session_type(src: &str, node: Node) -> bool {
 
 /// The member name of a navigation expression (`shared` in `URLSession.shared`).
 pub(super) fn suffix_name<'s>(src: &'s str, nav: Node) -> Option<&'s str> {
-    let suffix = nav.child_by_field_name("suffix")?;
-    let name = suffix.child_by_field_name("suffix")?;
+    let suffix = field(nav, Field::Suffix)?;
+    let name = field(suffix, Field::Suffix)?;
     Some(text(src, name))
 }
 
@@ -41,19 +41,18 @@ pub(super) fn creation(lowerer: &Lowerer, arguments: Option<Node>) -> Creation {
         return creation;
     };
     for (_, arg) in fielded_children(arguments) {
-        if arg.kind() != "value_argument" {
+        if arg.kind_name() != "value_argument" {
             continue;
         }
-        let label = arg
-            .child_by_field_name("name")
+        let label = field(arg, Field::Name)
             .and_then(|l| child_of_kind(l, "simple_identifier"))
             .map(|l| text(src, l));
-        let Some(value) = arg.child_by_field_name("value") else {
+        let Some(value) = field(arg, Field::Value) else {
             continue;
         };
         match label {
             Some("configuration") => creation.config = config_kind(src, value),
-            Some("delegate") => match value.kind() {
+            Some("delegate") => match value.kind_name() {
                 "self_expression" => creation.delegate_self = Some(span(arg)),
                 "nil_literal" => {}
                 _ => creation.has_other_delegate = true,
@@ -67,7 +66,7 @@ pub(super) fn creation(lowerer: &Lowerer, arguments: Option<Node>) -> Creation {
 /// `.default`, `.ephemeral`, `URLSessionConfiguration.default`, `.background(withIdentifier:)`, ...
 fn config_kind(src: &str, value: Node) -> ConfigKind {
     let value = strip_parens(value);
-    match value.kind() {
+    match value.kind_name() {
         "prefix_expression" | "navigation_expression" => member_config(src, value),
         "call_expression" => match value.named_child(0) {
             Some(callee) if member_config(src, callee) == ConfigKind::Background => {
@@ -81,13 +80,12 @@ fn config_kind(src: &str, value: Node) -> ConfigKind {
 
 /// The configuration named by `.x` or `URLSessionConfiguration.x`.
 fn member_config(src: &str, node: Node) -> ConfigKind {
-    let name = match node.kind() {
-        "prefix_expression" if node.child(0).is_some_and(|op| op.kind() == ".") => {
-            node.child_by_field_name("target").map(|t| text(src, t))
+    let name = match node.kind_name() {
+        "prefix_expression" if node.child(0).is_some_and(|op| op.kind_name() == ".") => {
+            field(node, Field::Target).map(|t| text(src, t))
         }
         "navigation_expression" => {
-            let is_config_type = node
-                .child_by_field_name("target")
+            let is_config_type = field(node, Field::Target)
                 .is_some_and(|t| text(src, t).ends_with("URLSessionConfiguration"));
             if is_config_type {
                 suffix_name(src, node)
@@ -108,7 +106,7 @@ fn member_config(src: &str, node: Node) -> ConfigKind {
 fn strip_parens(mut node: Node) -> Node {
     // Bounded: a handful of parentheses around a configuration is already unusual.
     for _ in 0..8 {
-        if node.kind() == "tuple_expression" && node.named_child_count() == 1 {
+        if node.kind_name() == "tuple_expression" && node.named_child_count() == 1 {
             if let Some(inner) = node.named_child(0) {
                 node = inner;
                 continue;

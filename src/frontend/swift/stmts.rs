@@ -2,7 +2,9 @@
 
 use super::directives::active_items;
 use super::lowerer::Lowerer;
-use super::syntax::{child_of_kind, fielded_children, named_children, span, text};
+use super::syntax::{
+    child_of_kind, field, fielded_children, named_children, span, text, Field, KindName,
+};
 use crate::facts::{Block, Expr, ExprKind, Name, Span, Stmt, StmtKind};
 use tree_sitter::Node;
 
@@ -52,7 +54,7 @@ impl<'s> Lowerer<'s> {
         };
         let items = active_items(self.src, statements);
         if let [only] = items.as_slice() {
-            if !is_statement_kind(only.kind()) && !self.is_statement_call(*only) {
+            if !is_statement_kind(only.kind_name()) && !self.is_statement_call(*only) {
                 let value = self.lower_expr(*only);
                 return vec![Stmt {
                     span: value.span,
@@ -77,7 +79,7 @@ impl<'s> Lowerer<'s> {
         let mut block = Block::new();
         let mut label: Option<Name> = None;
         for item in items {
-            if item.kind() == "statement_label" {
+            if item.kind_name() == "statement_label" {
                 label = Some(self.text(*item).trim_end_matches(':').trim().to_string());
                 continue;
             }
@@ -95,11 +97,11 @@ impl<'s> Lowerer<'s> {
 
     /// `defer { }` and never-returning calls parse as calls but are statements.
     fn is_statement_call(&self, node: Node) -> bool {
-        if node.kind() != "call_expression" {
+        if node.kind_name() != "call_expression" {
             return false;
         }
         match node.named_child(0) {
-            Some(callee) if callee.kind() == "simple_identifier" => {
+            Some(callee) if callee.kind_name() == "simple_identifier" => {
                 let name = self.text(callee);
                 name == "defer" || ABORTS.contains(&name)
             }
@@ -110,7 +112,7 @@ impl<'s> Lowerer<'s> {
     fn lower_stmt(&mut self, node: Node, label: Option<Name>, out: &mut Block) {
         let here = span(node);
         let stmt = |kind| Stmt { kind, span: here };
-        match node.kind() {
+        match node.kind_name() {
             "property_declaration" => self.local_bindings(node, out),
             "if_statement" => self.if_statement(node, out),
             "guard_statement" => self.guard_statement(node, out),
@@ -155,11 +157,7 @@ impl<'s> Lowerer<'s> {
         for binding in property_bindings(node) {
             let names = pattern_names(self.src, binding.pattern, true);
             let value = binding.value.map(|v| self.lower_expr(v));
-            if binding
-                .pattern
-                .child_by_field_name("bound_identifier")
-                .is_some()
-            {
+            if field(binding.pattern, Field::BoundIdentifier).is_some() {
                 self.push_binding(names, value, span(node), out);
             } else {
                 // A tuple or other pattern: no name is an alias of the whole value.
@@ -228,7 +226,7 @@ impl<'s> Lowerer<'s> {
                         names.push((self.text(child).to_string(), span(child)));
                     }
                 }
-                Some("condition") => match child.kind() {
+                Some("condition") => match child.kind_name() {
                     "value_binding_pattern" if pending.is_none() || expecting_value => {
                         out.extend(pending.take());
                         expecting_value = false;
@@ -347,7 +345,7 @@ impl<'s> Lowerer<'s> {
         let mut then_arm = first_arm_prefix;
         let mut else_arm: Option<Block> = None;
         for child in named_children(node) {
-            match child.kind() {
+            match child.kind_name() {
                 "else" => else_arm = Some(Block::new()),
                 "statements" if else_arm.is_none() => {
                     then_arm.extend(self.lower_block(Some(child)))
@@ -392,7 +390,7 @@ impl<'s> Lowerer<'s> {
     }
 
     fn switch_statement(&mut self, node: Node, out: &mut Block) {
-        if let Some(subject) = node.child_by_field_name("expr") {
+        if let Some(subject) = field(node, Field::Expr) {
             let value = self.lower_expr(subject);
             out.push(Stmt {
                 span: value.span,
@@ -401,12 +399,12 @@ impl<'s> Lowerer<'s> {
         }
         let mut arms = Vec::new();
         for entry in active_items(self.src, node) {
-            if entry.kind() != "switch_entry" {
+            if entry.kind_name() != "switch_entry" {
                 continue;
             }
             let mut arm = Block::new();
             for part in named_children(entry) {
-                match part.kind() {
+                match part.kind_name() {
                     "switch_pattern" => {
                         let names = pattern_names(self.src, part, false);
                         self.push_binding_without_value(names, span(part), &mut arm);
@@ -449,7 +447,7 @@ impl<'s> Lowerer<'s> {
     fn where_clause(&mut self, clause: Node) -> Block {
         named_children(clause)
             .into_iter()
-            .filter(|c| c.kind() != "where_keyword")
+            .filter(|c| c.kind_name() != "where_keyword")
             .map(|c| {
                 let value = self.lower_expr(c);
                 Stmt {
@@ -462,7 +460,7 @@ impl<'s> Lowerer<'s> {
 
     fn for_statement(&mut self, node: Node, label: Option<Name>) -> StmtKind {
         let mut header = Block::new();
-        if let Some(collection) = node.child_by_field_name("collection") {
+        if let Some(collection) = field(node, Field::Collection) {
             let value = self.lower_expr(collection);
             header.push(Stmt {
                 span: value.span,
@@ -470,7 +468,7 @@ impl<'s> Lowerer<'s> {
             });
         }
         let mut body = Block::new();
-        if let Some(item) = node.child_by_field_name("item") {
+        if let Some(item) = field(node, Field::Item) {
             let names = pattern_names(self.src, item, true);
             self.push_binding_without_value(names, span(item), &mut body);
         }
@@ -494,7 +492,7 @@ impl<'s> Lowerer<'s> {
                 .filter(|(f, c)| *f == Some("condition") && c.is_named())
                 .map(|(_, c)| c)
                 .collect();
-            matches!(conditions.as_slice(), [only] if only.kind() == "boolean_literal" && text(self.src, *only) == "true")
+            matches!(conditions.as_slice(), [only] if only.kind_name() == "boolean_literal" && text(self.src, *only) == "true")
         };
         let (header, _) = self.lower_conditions(node, false);
         let body = self.lower_block(child_of_kind(node, "statements"));
@@ -512,11 +510,11 @@ impl<'s> Lowerer<'s> {
         let mut handlers = Vec::new();
         let mut catch_all = false;
         for block in named_children(node) {
-            if block.kind() != "catch_block" {
+            if block.kind_name() != "catch_block" {
                 continue;
             }
             let mut handler = Block::new();
-            match block.child_by_field_name("error") {
+            match field(block, Field::Error) {
                 Some(pattern) => {
                     let names = pattern_names(self.src, pattern, true);
                     catch_all |= is_plain_binding(self.src, pattern)
@@ -550,11 +548,11 @@ impl<'s> Lowerer<'s> {
     }
 
     fn control_transfer(&mut self, node: Node) -> StmtKind {
-        let keyword = node.child(0).map(|k| k.kind()).unwrap_or("");
-        let operand = node.child_by_field_name("result").or_else(|| {
+        let keyword = node.child(0).map(|k| k.kind_name()).unwrap_or("");
+        let operand = field(node, Field::Result).or_else(|| {
             named_children(node)
                 .into_iter()
-                .find(|c| c.kind() != "throw_keyword")
+                .find(|c| c.kind_name() != "throw_keyword")
         });
         match keyword {
             "throw_keyword" => StmtKind::Throw(operand.map(|o| self.lower_expr(o))),
@@ -592,7 +590,7 @@ pub(super) struct Binding<'t> {
 pub(super) fn property_bindings(node: Node) -> Vec<Binding> {
     let mut out: Vec<Binding> = Vec::new();
     for (field, child) in fielded_children(node) {
-        if field == Some("name") && child.kind() == "pattern" {
+        if field == Some("name") && child.kind_name() == "pattern" {
             out.push(Binding {
                 pattern: child,
                 annotation: None,
@@ -603,7 +601,7 @@ pub(super) fn property_bindings(node: Node) -> Vec<Binding> {
             continue;
         }
         let Some(last) = out.last_mut() else { continue };
-        match (field, child.kind()) {
+        match (field, child.kind_name()) {
             (Some("value"), _) => last.value = Some(child),
             (Some("computed_value"), _) => last.computed = Some(child),
             (_, "type_annotation") => last.annotation = Some(child),
@@ -622,7 +620,7 @@ pub(super) fn pattern_names(src: &str, pattern: Node, binding: bool) -> Vec<(Nam
     let mut stack = vec![pattern];
     let mut candidates = Vec::new();
     while let Some(node) = stack.pop() {
-        if node.kind() == "value_binding_pattern" {
+        if node.kind_name() == "value_binding_pattern" {
             binds = true;
         }
         let mut cursor = node.walk();
@@ -642,9 +640,10 @@ pub(super) fn pattern_names(src: &str, pattern: Node, binding: bool) -> Vec<(Nam
         };
         let sole = named.len() == 1;
         for (field, child) in named.iter().rev() {
-            match child.kind() {
+            match child.kind_name() {
                 "simple_identifier"
-                    if *field == Some("bound_identifier") || sole && node.kind() == "pattern" =>
+                    if *field == Some("bound_identifier")
+                        || sole && node.kind_name() == "pattern" =>
                 {
                     candidates.push(*child)
                 }

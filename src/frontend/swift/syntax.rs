@@ -38,7 +38,9 @@ pub(super) fn named_children(node: Node) -> Vec<Node> {
 /// The first named child of the given kind.
 pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut cursor = node.walk();
-    let found = node.named_children(&mut cursor).find(|c| c.kind() == kind);
+    let found = node
+        .named_children(&mut cursor)
+        .find(|c| c.kind_name() == kind);
     found
 }
 
@@ -47,25 +49,49 @@ pub(super) fn has_token(node: Node, token: &str) -> bool {
     let mut cursor = node.walk();
     let found = node
         .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token);
+        .any(|c| !c.is_named() && c.kind_name() == token);
     found
 }
 
 pub(super) fn is_comment(node: Node) -> bool {
-    matches!(node.kind(), "comment" | "multiline_comment")
+    // Comments are extras: checking that first spares a name lookup for most nodes.
+    node.is_extra() && matches!(node.kind_name(), "comment" | "multiline_comment")
+}
+
+/// [`Node::kind`] from a table built once: the plain call measures the name's length and
+/// validates it as UTF-8 on every call, which shows in profiles of large files.
+pub(super) trait KindName {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl KindName for Node<'_> {
+    fn kind_name(&self) -> &'static str {
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            let language: tree_sitter::Language = tree_sitter_swift::LANGUAGE.into();
+            (0..language.node_kind_count())
+                .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+                .collect()
+        });
+        match names.get(self.kind_id() as usize) {
+            Some(name) if !name.is_empty() => name,
+            _ => self.kind(),
+        }
+    }
 }
 
 /// Modifier words of a declaration (`static`, `lazy`, `weak`, `class`, ...), from its
-/// `modifiers` child and, for the tokens the grammar leaves loose, its direct children.
+/// `modifiers` child and the loose modifier tokens the grammar leaves before the keyword.
+/// Stops at the first other child: modifiers always come first.
 pub(super) fn modifier_words<'s>(src: &'s str, decl: Node) -> Vec<&'s str> {
     let mut words = Vec::new();
     let mut cursor = decl.walk();
     for child in decl.children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "modifiers" => {
                 let mut inner = child.walk();
                 for m in child.named_children(&mut inner) {
-                    if m.kind() != "attribute" {
+                    if m.kind_name() != "attribute" {
                         words.push(text(src, m));
                     }
                 }
@@ -73,8 +99,9 @@ pub(super) fn modifier_words<'s>(src: &'s str, decl: Node) -> Vec<&'s str> {
             "ownership_modifier" | "property_behavior_modifier" | "inheritance_modifier" => {
                 words.push(text(src, child))
             }
+            "attribute" => {}
             "class" if !child.is_named() => words.push("class"),
-            _ => {}
+            _ => break,
         }
     }
     words
@@ -83,4 +110,70 @@ pub(super) fn modifier_words<'s>(src: &'s str, decl: Node) -> Vec<&'s str> {
 /// Starts with an upper-case letter: a type name by Swift convention.
 pub(super) fn is_type_like(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// The grammar fields the lowering reads. Looking a field up by name compares strings
+/// against every field of the grammar, so the ids are resolved once.
+#[derive(Clone, Copy)]
+pub(super) enum Field {
+    BoundIdentifier,
+    Body,
+    Captures,
+    Collection,
+    ConstructedType,
+    DeclarationKind,
+    Error,
+    Expr,
+    IfFalse,
+    IfNil,
+    IfTrue,
+    Interpolation,
+    Item,
+    Name,
+    Operation,
+    Result,
+    Suffix,
+    Target,
+    Type,
+    Value,
+    Wrapped,
+}
+
+const FIELD_NAMES: [&str; 21] = [
+    "bound_identifier",
+    "body",
+    "captures",
+    "collection",
+    "constructed_type",
+    "declaration_kind",
+    "error",
+    "expr",
+    "if_false",
+    "if_nil",
+    "if_true",
+    "interpolation",
+    "item",
+    "name",
+    "operation",
+    "result",
+    "suffix",
+    "target",
+    "type",
+    "value",
+    "wrapped",
+];
+
+fn field_ids() -> &'static [Option<std::num::NonZeroU16>; 21] {
+    static IDS: std::sync::OnceLock<[Option<std::num::NonZeroU16>; 21]> =
+        std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_swift::LANGUAGE.into();
+        FIELD_NAMES.map(|name| language.field_id_for_name(name))
+    })
+}
+
+/// The first child in `field`.
+pub(super) fn field<'t>(node: Node<'t>, field: Field) -> Option<Node<'t>> {
+    let id = field_ids()[field as usize]?;
+    node.child_by_field_id(id.get())
 }
