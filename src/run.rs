@@ -2,6 +2,7 @@
 
 use crate::config::{Config, Level};
 use crate::facts::{FileFacts, Language, LineIndex};
+use crate::prefilter::Words;
 use crate::project::Project;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::registry::{self, Severity};
@@ -90,7 +91,10 @@ pub struct Timings {
     pub analyze: Duration,
     pub files_parsed: usize,
     pub files_skipped: usize,
+    /// Bytes of the files parsed.
     pub bytes: u64,
+    /// Bytes of the files the prefilter skipped.
+    pub bytes_skipped: u64,
 }
 
 /// A diagnostic with its effective severity.
@@ -149,29 +153,57 @@ struct Lowered {
     errors: Vec<FileError>,
 }
 
+/// What became of one input in a prefilter round.
+enum Processed {
+    Lowered(Box<Lowered>),
+    /// Not parsed this round: nothing in it matched. Its bytes are dropped (re-read if a
+    /// later round wants it) so memory does not grow with the tree.
+    Skipped(Input, u64),
+    Failed(FileError),
+}
+
 fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let results: Vec<Result<Lowered, FileError>> = inputs
-        .into_par_iter()
-        .map(|input| read_and_lower(input, settings))
-        .collect();
+    let mut words = settings.prefilter.then(|| Words::initial(&settings.config));
+    let mut pending: Vec<(Input, u64)> = inputs.into_iter().map(|i| (i, 0)).collect();
+    let mut lowered: Vec<Lowered> = Vec::new();
+    let mut errors = Vec::new();
+    loop {
+        let results: Vec<Processed> = std::mem::take(&mut pending)
+            .into_par_iter()
+            .map(|(input, _)| process(input, words.as_ref(), settings))
+            .collect();
+        let before = lowered.len();
+        for result in results {
+            match result {
+                Processed::Lowered(l) => lowered.push(*l),
+                Processed::Skipped(input, len) => pending.push((input, len)),
+                Processed::Failed(e) => errors.push(e),
+            }
+        }
+        if pending.is_empty() || lowered.len() == before {
+            break;
+        }
+        let all: Vec<&FileFacts> = lowered.iter().map(|l| &l.facts).collect();
+        match words.as_ref().and_then(|w| w.grow(&all)) {
+            Some(grown) => words = Some(grown),
+            None => break,
+        }
+    }
     timings.read_and_lower = start.elapsed();
+    timings.files_skipped = pending.len();
+    timings.bytes_skipped = pending.iter().map(|(_, len)| len).sum();
+    lowered.sort_by(|a, b| a.file.path.cmp(&b.file.path));
 
     let mut files = Vec::new();
     let mut all_facts = Vec::new();
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(lowered) => {
-                timings.files_parsed += 1;
-                timings.bytes += lowered.file.text.len() as u64;
-                errors.extend(lowered.errors);
-                files.push(lowered.file);
-                all_facts.push(lowered.facts);
-            }
-            Err(e) => errors.push(e),
-        }
+    for l in lowered {
+        timings.files_parsed += 1;
+        timings.bytes += l.file.text.len() as u64;
+        errors.extend(l.errors);
+        files.push(l.file);
+        all_facts.push(l.facts);
     }
 
     let start = Instant::now();
@@ -179,7 +211,17 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     timings.merge = start.elapsed();
 
     let start = Instant::now();
-    let diagnostics = crate::analyze::check_project(&project);
+    let checked = crate::analyze::check_project(&project);
+    let diagnostics = checked.diagnostics;
+    for (file, message) in checked.failures {
+        errors.push(FileError {
+            path: files[file].path.clone(),
+            message,
+            line: None,
+            column: None,
+            kind: ErrorKind::Internal,
+        });
+    }
     timings.analyze = start.elapsed();
 
     let mut findings: Vec<Finding> = diagnostics
@@ -215,7 +257,18 @@ fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
     });
 }
 
-fn read_and_lower(input: Input, settings: &Settings) -> Result<Lowered, FileError> {
+fn process(input: Input, words: Option<&Words>, settings: &Settings) -> Processed {
+    match read_and_lower(input, words, settings) {
+        Ok(p) => p,
+        Err(e) => Processed::Failed(e),
+    }
+}
+
+fn read_and_lower(
+    input: Input,
+    words: Option<&Words>,
+    settings: &Settings,
+) -> Result<Processed, FileError> {
     let path = input.path;
     let io_error = |message: String| FileError {
         path: path.clone(),
@@ -229,10 +282,14 @@ fn read_and_lower(input: Input, settings: &Settings) -> Result<Lowered, FileErro
             "not a Swift, Objective-C or Rust source file".into(),
         ));
     };
-    let bytes = match input.content {
-        Some(bytes) => bytes,
+    let bytes = match &input.content {
+        Some(bytes) => bytes.clone(),
         None => std::fs::read(&path).map_err(|e| io_error(format!("cannot read: {e}")))?,
     };
+    if words.is_some_and(|w| !w.matches(&bytes)) {
+        let len = bytes.len() as u64;
+        return Ok(Processed::Skipped(Input { path, ..input }, len));
+    }
     if bytes.len() as u64 > settings.config.max_file_size {
         return Err(FileError {
             kind: ErrorKind::Skipped,
@@ -265,7 +322,7 @@ fn read_and_lower(input: Input, settings: &Settings) -> Result<Lowered, FileErro
             kind: ErrorKind::Parse,
         });
     }
-    Ok(Lowered {
+    Ok(Processed::Lowered(Box::new(Lowered {
         file: SourceFile {
             path,
             language,
@@ -275,7 +332,7 @@ fn read_and_lower(input: Input, settings: &Settings) -> Result<Lowered, FileErro
         },
         facts,
         errors,
-    })
+    })))
 }
 
 /// Decodes as UTF-8, replacing invalid bytes, and says where the first invalid byte was.
@@ -308,11 +365,18 @@ fn lower_isolated(language: Language, text: &str, path: &Path) -> Result<FileFac
         crate::frontend::lower(language, text, path)
     }))
     .map_err(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        format!("internal error while analysing this file (please report it): {what}")
+        format!(
+            "internal error while analysing this file (please report it): {}",
+            panic_message(&*panic)
+        )
     })
+}
+
+/// The text of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }

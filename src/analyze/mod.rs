@@ -1,9 +1,107 @@
-//! The analysis layer: a CFG per function and the session dataflow over it.
+//! The analysis layer: a CFG per body and the session dataflow over it, function
+//! summaries to a project-wide fixpoint, and owner facts. Rules ask it questions; they
+//! never walk a CFG or look at syntax.
 
-use crate::project::Project;
+pub mod cfg;
+pub mod flow;
+pub mod owners;
+pub mod summary;
+pub mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use crate::facts::Name;
+use crate::project::{FnId, Project};
 use crate::rules::diagnostic::Diagnostic;
+use flow::BodyAnalysis;
+use owners::{KnownHolds, MemberFacts};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// The project's analysis: what rules read.
+pub struct ProjectAnalysis<'p> {
+    pub project: &'p Project,
+    /// Every analysed function, in file order (closures inside, see [`BodyAnalysis::all`]).
+    pub bodies: Vec<(FnId, BodyAnalysis)>,
+    /// Per (type, member) that receives sessions.
+    pub members: BTreeMap<(Name, Name), MemberFacts>,
+    /// Files where analysing a function failed (an internal error, caught): (file, message).
+    pub failures: Vec<(usize, String)>,
+}
+
+impl ProjectAnalysis<'_> {
+    /// Every body (functions and their closures) with its function id.
+    pub fn each_body(&self) -> impl Iterator<Item = (FnId, &BodyAnalysis)> {
+        self.bodies
+            .iter()
+            .flat_map(|(id, a)| a.all().into_iter().map(move |b| (*id, b)))
+    }
+}
+
+/// Analyses the project.
+pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
+    let known = KnownHolds::compute(project);
+    let failures = Mutex::new(BTreeMap::new());
+    // A panic while analysing one function is caught here: it is reported against its file
+    // and every other function is still analysed.
+    let run = |summaries: &summary::Summaries, id: FnId| {
+        let f = project.function(id);
+        let entry = |m: &str| known.entry(project, f, m);
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            summary::analyze_function(project, summaries, id, &entry)
+        }))
+        .unwrap_or_else(|panic| {
+            let what = crate::run::panic_message(&*panic);
+            let mut failed = failures.lock().unwrap_or_else(|e| e.into_inner());
+            failed.entry(id.file).or_insert(format!(
+                "internal error while analysing `{}` (please report it): {what}",
+                f.name
+            ));
+            BodyAnalysis::default()
+        })
+    };
+    let summaries = summary::compute(project, &run);
+    let interesting = summaries.interesting_names(project);
+    let ids: Vec<FnId> = project
+        .function_ids()
+        .filter(|id| !project.facts[id.file].declarations_only)
+        .collect();
+    let bodies: Vec<(FnId, BodyAnalysis)> = ids
+        .into_par_iter()
+        .filter(|&id| flow::is_relevant(&project.function(id).body, &|n| interesting.contains(n)))
+        .map(|id| (id, run(&summaries, id)))
+        .collect();
+    let members = owners::collect(project, &bodies);
+    let failures = failures
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect();
+    ProjectAnalysis {
+        project,
+        bodies,
+        members,
+        failures,
+    }
+}
+
+/// The diagnostics of a project, and the files whose analysis failed.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<(usize, String)>,
+}
 
 /// Runs every rule over the project.
-pub fn check_project(_project: &Project) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn check_project(project: &Project) -> Checked {
+    let analysis = analyze(project);
+    let mut out = Vec::new();
+    for rule in crate::rules::CHECKS {
+        (rule.check)(&analysis, &mut out);
+    }
+    Checked {
+        diagnostics: out,
+        failures: analysis.failures,
+    }
 }

@@ -140,7 +140,7 @@ pub struct Function {
     pub body: Block,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FunctionKind {
     /// A free (global / C / Rust module-level) function.

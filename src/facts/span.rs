@@ -70,6 +70,11 @@ impl LineIndex {
         }
     }
 
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> u32 {
+        self.starts.partition_point(|&s| s <= offset) as u32
+    }
+
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }

@@ -1,20 +1,122 @@
 //! The project-wide phase: merges every file's facts into one view of types and functions.
+//!
+//! Runs after the parallel per-file phase. It indexes types (all fragments: Swift
+//! extensions, ObjC categories and headers, Rust `impl` blocks, in any file), functions by
+//! name for call resolution, and which types live for the whole process.
+
+mod lifetime;
+pub mod resolve;
 
 use crate::config::Config;
-use crate::facts::FileFacts;
+use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeKind};
 use crate::run::SourceFile;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Index of a function: (file, position in that file's `functions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnId {
+    pub file: usize,
+    pub index: usize,
+}
+
+/// A type merged from all its fragments.
+#[derive(Debug, Default)]
+pub struct TypeInfo {
+    /// `Class` or `Struct` when a primary declaration was seen; `None` for types only extended.
+    pub kind: Option<TypeKind>,
+    /// Stored members from every fragment; the first declaration of a name wins.
+    pub members: BTreeMap<Name, MemberDecl>,
+}
 
 /// All files' facts, merged.
 pub struct Project {
     pub facts: Vec<FileFacts>,
+    /// Each file's line index, for messages that name a line.
+    pub lines: Vec<LineIndex>,
     pub config: Config,
+    pub types: BTreeMap<Name, TypeInfo>,
+    /// Functions by (owner, name), for call resolution.
+    pub by_owner_name: HashMap<(Option<Name>, Name), Vec<FnId>>,
+    /// Methods by name alone, for receivers of unknown type.
+    pub methods_by_name: HashMap<Name, Vec<FnId>>,
+    /// Types whose instances live for the whole process (singletons, configured types).
+    pub process_lifetime: BTreeSet<Name>,
 }
 
 impl Project {
-    pub fn build(_files: &[SourceFile], facts: Vec<FileFacts>, config: &Config) -> Project {
-        Project {
-            facts,
-            config: config.clone(),
+    pub fn build(files: &[SourceFile], facts: Vec<FileFacts>, config: &Config) -> Project {
+        let mut types: BTreeMap<Name, TypeInfo> = BTreeMap::new();
+        let mut by_owner_name: HashMap<(Option<Name>, Name), Vec<FnId>> = HashMap::new();
+        let mut methods_by_name: HashMap<Name, Vec<FnId>> = HashMap::new();
+        for (file, ff) in facts.iter().enumerate() {
+            for decl in &ff.types {
+                let info = types.entry(decl.name.clone()).or_default();
+                if matches!(decl.kind, TypeKind::Class | TypeKind::Struct) {
+                    info.kind.get_or_insert(decl.kind);
+                }
+                for m in &decl.members {
+                    info.members
+                        .entry(m.name.clone())
+                        .or_insert_with(|| m.clone());
+                }
+            }
+            for (index, f) in ff.functions.iter().enumerate() {
+                let id = FnId { file, index };
+                by_owner_name
+                    .entry((f.owner.clone(), f.name.clone()))
+                    .or_default()
+                    .push(id);
+                if f.owner.is_some() && is_callable(f) {
+                    methods_by_name.entry(f.name.clone()).or_default().push(id);
+                }
+            }
         }
+        let mut project = Project {
+            facts,
+            lines: files.iter().map(|f| f.lines.clone()).collect(),
+            config: config.clone(),
+            types,
+            by_owner_name,
+            methods_by_name,
+            process_lifetime: BTreeSet::new(),
+        };
+        project.process_lifetime = lifetime::process_lifetime_types(&project);
+        project
     }
+
+    pub fn function(&self, id: FnId) -> &Function {
+        &self.facts[id.file].functions[id.index]
+    }
+
+    /// Every function id, in file order.
+    pub fn function_ids(&self) -> impl Iterator<Item = FnId> + '_ {
+        self.facts
+            .iter()
+            .enumerate()
+            .flat_map(|(file, ff)| (0..ff.functions.len()).map(move |index| FnId { file, index }))
+    }
+
+    pub fn member(&self, owner: &str, name: &str) -> Option<&MemberDecl> {
+        self.types.get(owner)?.members.get(name)
+    }
+
+    /// 1-based line of a byte offset in a file.
+    pub fn line_of(&self, file: usize, offset: u32) -> u32 {
+        self.lines.get(file).map_or(0, |l| l.line_of(offset))
+    }
+
+    pub fn is_type(&self, name: &str) -> bool {
+        self.types.contains_key(name)
+    }
+}
+
+/// Functions a call can reach (not initializers of properties, not deinit).
+pub(crate) fn is_callable(f: &Function) -> bool {
+    matches!(
+        f.kind,
+        FunctionKind::Free
+            | FunctionKind::Method
+            | FunctionKind::StaticMethod
+            | FunctionKind::Getter
+    )
 }

@@ -1,4 +1,64 @@
 //! Rules: one file each. A rule's words live in `rules/<ID>.toml`, its logic here.
+//!
+//! A rule reads the [`ProjectAnalysis`] and pushes [`Diagnostic`]s; it never sees syntax.
 
 pub mod diagnostic;
 pub mod registry;
+
+mod invalidate_in_deinit_with_delegate_cycle;
+mod invalidate_shared_session;
+mod owned_session_never_invalidated;
+mod session_invalidated_on_some_paths;
+mod session_not_invalidated;
+mod session_replaced_without_invalidate;
+mod task_on_invalidated_session;
+
+use crate::analyze::flow::CreationSite;
+use crate::analyze::ProjectAnalysis;
+use diagnostic::Diagnostic;
+
+/// A rule's code, by id.
+pub struct Check {
+    pub id: &'static str,
+    pub check: fn(&ProjectAnalysis, &mut Vec<Diagnostic>),
+}
+
+pub const CHECKS: &[Check] = &[
+    Check {
+        id: "SL001",
+        check: session_not_invalidated::check,
+    },
+    Check {
+        id: "SL002",
+        check: session_invalidated_on_some_paths::check,
+    },
+    Check {
+        id: "SL003",
+        check: owned_session_never_invalidated::check,
+    },
+    Check {
+        id: "SL004",
+        check: invalidate_in_deinit_with_delegate_cycle::check,
+    },
+    Check {
+        id: "SL005",
+        check: session_replaced_without_invalidate::check,
+    },
+    Check {
+        id: "SL006",
+        check: invalidate_shared_session::check,
+    },
+    Check {
+        id: "SL007",
+        check: task_on_invalidated_session::check,
+    },
+];
+
+/// How a message names a created session: by its binding, its factory, or "this session".
+fn describe(site: &CreationSite) -> String {
+    match (&site.binding, &site.factory) {
+        (Some(b), _) => format!("session `{b}`"),
+        (None, Some(f)) => format!("the session returned by `{f}`"),
+        (None, None) => "this session".to_string(),
+    }
+}

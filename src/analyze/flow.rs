@@ -1,0 +1,904 @@
+//! The session dataflow over one body's CFG.
+//!
+//! A forward may-analysis. The state maps locals to the session *sources* they may hold
+//! (a creation in this body, the shared session, a member of `self`, a parameter, a captured
+//! outer local), and tracks which creations are still live (not invalidated, not handed to
+//! an owner), which sources were invalidated, and what each session member holds. After the
+//! fixpoint, one more pass over every node records the events the rules ask about.
+
+use super::cfg::{self, Cfg, NodeId, NodeKind};
+use super::summary::Summaries;
+use super::walk;
+use crate::facts::{
+    api::Api, Block, Closure, Creation, Expr, ExprKind, Function, Name, Span, StmtKind,
+};
+use crate::project::{resolve, FnId, Project};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a session value may come from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Src {
+    /// A creation in this body (index into [`BodyAnalysis::creations`]).
+    New(usize),
+    Shared,
+    /// A stored member of `self`.
+    Member(Name),
+    /// The n-th parameter.
+    Param(usize),
+    /// A local of the enclosing body, captured by this closure.
+    Outer(Name),
+}
+
+type Value = BTreeSet<Src>;
+
+/// What a member of `self` may hold at a point (a set of possibilities).
+mod hold {
+    pub const VALID: u8 = 1;
+    pub const INVALIDATED: u8 = 2;
+    pub const NIL: u8 = 4;
+    pub const UNKNOWN: u8 = 8;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+struct State {
+    env: BTreeMap<Name, Value>,
+    /// Live creations, with the last early exit taken since (for the diagnostic's label).
+    live: BTreeMap<usize, Option<Span>>,
+    /// Sources invalidated on some path here, with where.
+    invalidated: BTreeMap<Src, Span>,
+    /// Session members of `self` and what they may hold.
+    members: BTreeMap<Name, u8>,
+}
+
+impl State {
+    /// Joins `other` into `self`; true if `self` changed.
+    fn join(&mut self, other: &State) -> bool {
+        let before = self.clone();
+        for (k, v) in &other.env {
+            self.env
+                .entry(k.clone())
+                .or_default()
+                .extend(v.iter().cloned());
+        }
+        for (&id, via) in &other.live {
+            let mine = self.live.entry(id).or_insert(*via);
+            *mine = later_exit(*mine, *via);
+        }
+        for (src, span) in &other.invalidated {
+            let mine = self.invalidated.entry(src.clone()).or_insert(*span);
+            *mine = (*mine).min(*span);
+        }
+        for (m, flags) in &other.members {
+            *self.members.entry(m.clone()).or_insert(0) |= flags;
+        }
+        *self != before
+    }
+}
+
+/// Prefers an explicit early exit, then the earliest one: a total order, so joins terminate.
+fn later_exit(a: Option<Span>, b: Option<Span>) -> Option<Span> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) | (None, x) => x,
+    }
+}
+
+/// A creation site: a session constructor, or a call of a factory.
+#[derive(Clone, Debug)]
+pub struct CreationSite {
+    pub span: Span,
+    /// `None` when created by a factory call.
+    pub creation: Option<Creation>,
+    /// The factory's name, when created by one.
+    pub factory: Option<Name>,
+    pub in_loop: bool,
+    /// The first local it was bound to, for messages.
+    pub binding: Option<Name>,
+}
+
+/// A path on which a creation is lost without invalidation.
+#[derive(Clone, Debug)]
+pub struct Leak {
+    pub creation: usize,
+    /// The early exit the path took, if any.
+    pub via: Option<Span>,
+    /// The creation ran again while the previous one was live (a loop).
+    pub per_iteration: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct MemberStore {
+    pub owner: Name,
+    pub member: Name,
+    /// The assignment (or the value, for constructor fields).
+    pub span: Span,
+    /// Creations stored.
+    pub creations: Vec<usize>,
+    /// The member was known to hold a valid session that this store replaces.
+    pub replaces_valid: bool,
+}
+
+/// Everything the rules need to know about one body.
+#[derive(Clone, Debug, Default)]
+pub struct BodyAnalysis {
+    pub creations: Vec<CreationSite>,
+    pub leaks: Vec<Leak>,
+    /// Per creation: invalidated on some path.
+    pub invalidated_somewhere: Vec<bool>,
+    /// Per creation: handed to an owner or to unknown code on some path.
+    pub escaped_somewhere: Vec<bool>,
+    /// `invalidate...` calls on the shared session.
+    pub shared_invalidations: Vec<Span>,
+    /// (task call, earlier invalidation) pairs.
+    pub tasks_after_invalidation: Vec<(Span, Span)>,
+    pub member_stores: Vec<MemberStore>,
+    /// Members of `self` invalidated here (directly, by alias or by a releaser call).
+    pub member_invalidations: Vec<(Name, Span)>,
+    /// Members of `self` handed to unknown code.
+    pub member_escapes: BTreeSet<Name>,
+    pub returns_new: bool,
+    pub invalidates_params: BTreeSet<usize>,
+    pub outer_invalidated: BTreeSet<Name>,
+    pub outer_escaped: BTreeSet<Name>,
+    /// Functions this body calls (resolved).
+    pub callees: BTreeSet<FnId>,
+    /// The closures directly inside this body, each analysed as a body of its own.
+    pub closures: Vec<BodyAnalysis>,
+}
+
+impl BodyAnalysis {
+    /// This body and every closure nested in it.
+    pub fn all(&self) -> Vec<&BodyAnalysis> {
+        let mut out = vec![self];
+        let mut i = 0;
+        while i < out.len() {
+            out.extend(out[i].closures.iter());
+            i += 1;
+        }
+        out
+    }
+}
+
+/// The context a body is analysed in.
+pub struct Body<'a> {
+    pub function: &'a Function,
+    pub block: &'a Block,
+    pub params: &'a [Name],
+    /// For closures: the enclosing body's locals, which this body captures.
+    pub outer: BTreeSet<Name>,
+}
+
+/// Entry state of a member of `self` (see [`hold`]); `None` for members not holding sessions.
+pub type MemberEntry<'a> = &'a dyn Fn(&str) -> Option<u8>;
+
+pub fn analyze(
+    project: &Project,
+    summaries: &Summaries,
+    body: &Body<'_>,
+    member_entry: MemberEntry<'_>,
+) -> BodyAnalysis {
+    let cfg = cfg::build(body.block);
+    let locals = declared_locals(body.block, body.params);
+    let (closures, closure_analyses) =
+        analyze_closures(project, summaries, body, &locals, member_entry);
+    let mut cx = Cx {
+        project,
+        summaries,
+        body,
+        locals: &locals,
+        closures: &closures,
+        cfg: &cfg,
+        out: BodyAnalysis::default(),
+        record: false,
+        creation_ids: BTreeMap::new(),
+    };
+
+    let mut entry = State::default();
+    for (i, p) in body.params.iter().enumerate() {
+        entry.env.insert(p.clone(), Value::from([Src::Param(i)]));
+    }
+    for o in &body.outer {
+        entry
+            .env
+            .insert(o.clone(), Value::from([Src::Outer(o.clone())]));
+    }
+    if let Some(owner) = &body.function.owner {
+        if let Some(info) = project.types.get(owner) {
+            for (name, m) in &info.members {
+                if m.is_static {
+                    continue;
+                }
+                if let Some(flags) = member_entry(name) {
+                    entry.members.insert(name.clone(), flags);
+                }
+            }
+        }
+    }
+
+    let states = cx.fixpoint(entry);
+    cx.record = true;
+    for (id, state) in states.iter().enumerate() {
+        if let Some(state) = state {
+            cx.transfer(id, state.clone());
+            if id == cfg.exit {
+                for (&c, &via) in &state.live {
+                    cx.out.leaks.push(Leak {
+                        creation: c,
+                        via,
+                        per_iteration: false,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = cx.out;
+    out.closures = closure_analyses;
+    out.leaks
+        .sort_by_key(|l| (l.creation, l.via, l.per_iteration));
+    out.leaks
+        .dedup_by_key(|l| (l.creation, l.via, l.per_iteration));
+    out.tasks_after_invalidation.sort();
+    out.tasks_after_invalidation.dedup();
+    out.shared_invalidations.sort();
+    out.shared_invalidations.dedup();
+    out.member_invalidations.sort();
+    out.member_invalidations.dedup();
+    out
+}
+
+/// What a closure does with the locals it captures.
+#[derive(Debug, Default)]
+struct ClosureEffect {
+    invalidates: BTreeSet<Name>,
+    escapes: BTreeSet<Name>,
+}
+
+fn analyze_closures(
+    project: &Project,
+    summaries: &Summaries,
+    body: &Body<'_>,
+    locals: &BTreeSet<Name>,
+    member_entry: MemberEntry<'_>,
+) -> (BTreeMap<Span, ClosureEffect>, Vec<BodyAnalysis>) {
+    let mut out = BTreeMap::new();
+    let mut analyses = Vec::new();
+    for closure in walk::direct_closures(body.block) {
+        let span = closure_span(closure);
+        let outer: BTreeSet<Name> = locals.union(&body.outer).cloned().collect();
+        let inner = Body {
+            function: body.function,
+            block: &closure.body,
+            params: &closure.params,
+            outer,
+        };
+        let a = analyze(project, summaries, &inner, member_entry);
+        out.insert(
+            span,
+            ClosureEffect {
+                invalidates: a.outer_invalidated.clone(),
+                escapes: a.outer_escaped.clone(),
+            },
+        );
+        analyses.push(a);
+    }
+    (out, analyses)
+}
+
+/// Closures are keyed by the span of their body's first statement (stable and unique enough).
+fn closure_span(c: &Closure) -> Span {
+    match (c.body.first(), c.body.last()) {
+        (Some(a), Some(b)) => Span {
+            start: a.span.start,
+            end: b.span.end,
+        },
+        _ => Span::default(),
+    }
+}
+
+fn declared_locals(block: &Block, params: &[Name]) -> BTreeSet<Name> {
+    let mut names: BTreeSet<Name> = params.iter().cloned().collect();
+    walk::each_stmt(block, &mut |stmt| {
+        if let StmtKind::Let { name, .. } = &stmt.kind {
+            names.insert(name.clone());
+        }
+    });
+    names
+}
+
+struct Cx<'p, 'b> {
+    project: &'p Project,
+    summaries: &'p Summaries,
+    body: &'b Body<'b>,
+    locals: &'b BTreeSet<Name>,
+    closures: &'b BTreeMap<Span, ClosureEffect>,
+    cfg: &'b Cfg<'b>,
+    out: BodyAnalysis,
+    /// Events are recorded only in the final pass.
+    record: bool,
+    creation_ids: BTreeMap<Span, usize>,
+}
+
+/// How a value is used by its context.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// Bound, stored or received by an API that does not keep it.
+    Kept,
+    /// Passed to or stored by code that may keep it: the analysis cannot follow.
+    Escapes,
+}
+
+impl Cx<'_, '_> {
+    fn fixpoint(&mut self, entry: State) -> Vec<Option<State>> {
+        let n = self.cfg.nodes.len();
+        let mut input: Vec<Option<State>> = vec![None; n];
+        input[self.cfg.entry] = Some(entry);
+        let mut queued = vec![false; n];
+        let mut work = std::collections::VecDeque::from([self.cfg.entry]);
+        queued[self.cfg.entry] = true;
+        while let Some(id) = work.pop_front() {
+            queued[id] = false;
+            let Some(state) = input[id].clone() else {
+                continue;
+            };
+            let out = self.transfer(id, state);
+            for &s in &self.cfg.nodes[id].succs {
+                let changed = match &mut input[s] {
+                    Some(existing) => existing.join(&out),
+                    slot @ None => {
+                        *slot = Some(out.clone());
+                        true
+                    }
+                };
+                if changed && !queued[s] {
+                    queued[s] = true;
+                    work.push_back(s);
+                }
+            }
+        }
+        input
+    }
+
+    fn transfer(&mut self, id: NodeId, mut st: State) -> State {
+        let node = &self.cfg.nodes[id];
+        match &node.kind {
+            NodeKind::Entry | NodeKind::Exit | NodeKind::Nop => {}
+            NodeKind::Jump(span) => {
+                for via in st.live.values_mut() {
+                    *via = Some(*span);
+                }
+            }
+            NodeKind::Let {
+                name,
+                value,
+                is_static,
+            } => {
+                let v = match value {
+                    Some(e) => {
+                        let u = if *is_static { Use::Escapes } else { Use::Kept };
+                        let v = self.eval(e, &mut st, u, node.loop_depth);
+                        if *is_static {
+                            self.escape(&v, &mut st);
+                        }
+                        v
+                    }
+                    None => Value::new(),
+                };
+                for src in &v {
+                    if let Src::New(c) = src {
+                        self.out.creations[*c]
+                            .binding
+                            .get_or_insert_with(|| (*name).clone());
+                    }
+                }
+                set_local(&mut st, name, v);
+            }
+            NodeKind::Eval(e) => {
+                self.eval(e, &mut st, Use::Kept, node.loop_depth);
+            }
+            NodeKind::Return(value) => {
+                if let Some(e) = value {
+                    let v = self.eval(e, &mut st, Use::Escapes, node.loop_depth);
+                    // A factory returns a session nobody else keeps: one already stored in a
+                    // member is the owner's, handed out, not made for the caller.
+                    let fresh = v
+                        .iter()
+                        .any(|s| matches!(s, Src::New(c) if st.live.contains_key(c)));
+                    if fresh && self.record {
+                        self.out.returns_new = true;
+                    }
+                    // Handing out a member's session does not take it from its owner.
+                    let handed: Value = v
+                        .into_iter()
+                        .filter(|s| !matches!(s, Src::Member(_)))
+                        .collect();
+                    self.escape(&handed, &mut st);
+                }
+            }
+        }
+        self.drop_unreachable(&mut st);
+        st
+    }
+
+    /// A live creation no local refers to any more is lost: a leak on this path.
+    fn drop_unreachable(&mut self, st: &mut State) {
+        let held: BTreeSet<usize> = st
+            .env
+            .values()
+            .flatten()
+            .filter_map(|s| match s {
+                Src::New(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        let lost: Vec<(usize, Option<Span>)> = st
+            .live
+            .iter()
+            .filter(|(c, _)| !held.contains(c))
+            .map(|(&c, &v)| (c, v))
+            .collect();
+        for (c, via) in lost {
+            st.live.remove(&c);
+            if self.record {
+                self.out.leaks.push(Leak {
+                    creation: c,
+                    via,
+                    per_iteration: false,
+                });
+            }
+        }
+    }
+
+    fn creation_id(
+        &mut self,
+        span: Span,
+        creation: Option<&Creation>,
+        factory: Option<&str>,
+        loop_depth: u32,
+    ) -> usize {
+        if let Some(&id) = self.creation_ids.get(&span) {
+            return id;
+        }
+        let id = self.out.creations.len();
+        self.out.creations.push(CreationSite {
+            span,
+            creation: creation.cloned(),
+            factory: factory.map(str::to_string),
+            in_loop: loop_depth > 0,
+            binding: None,
+        });
+        self.out.invalidated_somewhere.push(false);
+        self.out.escaped_somewhere.push(false);
+        self.creation_ids.insert(span, id);
+        id
+    }
+
+    fn new_session(&mut self, id: usize, st: &mut State) -> Value {
+        if let Some(via) = st.live.get(&id).copied() {
+            if self.record {
+                self.out.leaks.push(Leak {
+                    creation: id,
+                    via,
+                    per_iteration: true,
+                });
+            }
+        }
+        st.live.insert(id, None);
+        // A fresh session is not the invalidated one of a previous iteration.
+        st.invalidated.remove(&Src::New(id));
+        Value::from([Src::New(id)])
+    }
+
+    fn eval(&mut self, e: &Expr, st: &mut State, usage: Use, loop_depth: u32) -> Value {
+        match &e.kind {
+            ExprKind::NewSession(c) => {
+                let id = self.creation_id(e.span, Some(c), None, loop_depth);
+                self.new_session(id, st)
+            }
+            ExprKind::SharedSession => Value::from([Src::Shared]),
+            ExprKind::Name(n) => self.read_name(n, e.span, st, loop_depth),
+            ExprKind::SelfRef | ExprKind::TypeRef(_) | ExprKind::Nil | ExprKind::Literal => {
+                Value::new()
+            }
+            ExprKind::Member { base, name } => match &base.kind {
+                ExprKind::SelfRef => self.read_member(name, e.span, st, loop_depth),
+                _ => {
+                    self.eval(base, st, Use::Kept, loop_depth);
+                    Value::new()
+                }
+            },
+            ExprKind::Call {
+                receiver,
+                method,
+                args,
+                api,
+                method_span,
+            } => self.call(
+                e,
+                receiver.as_deref(),
+                method,
+                args,
+                *api,
+                *method_span,
+                st,
+                loop_depth,
+            ),
+            ExprKind::Construct { type_name, args } => {
+                let own =
+                    type_name == "Self" || Some(type_name) == self.body.function.owner.as_ref();
+                for a in args {
+                    let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
+                    match (&a.label, own) {
+                        (Some(field), true) => {
+                            let owner = self.body.function.owner.clone().unwrap_or_default();
+                            self.store_member(&owner, field, a.value.span, v, st, true);
+                        }
+                        _ => self.escape(&v, st),
+                    }
+                }
+                Value::new()
+            }
+            ExprKind::Assign { target, value } => self.assign(e, target, value, st, loop_depth),
+            ExprKind::Closure(c) => {
+                let effect = self.closures.get(&closure_span(c));
+                if let Some(effect) = effect {
+                    let invalidates: Vec<Name> = effect.invalidates.iter().cloned().collect();
+                    let escapes: Vec<Name> = effect.escapes.iter().cloned().collect();
+                    for name in invalidates {
+                        let v = self.read_name(&name, e.span, st, loop_depth);
+                        self.invalidate(&v, e.span, st, false);
+                    }
+                    for name in &escapes {
+                        let v = self.read_name(name, e.span, st, loop_depth);
+                        self.escape(&v, st);
+                    }
+                    if usage == Use::Escapes {
+                        // The closure is kept by unknown code: whatever it captures may be too.
+                        let captured = self.captured_sessions(c, st);
+                        self.escape(&captured, st);
+                    }
+                }
+                Value::new()
+            }
+            ExprKind::Try { inner, .. } => self.eval(inner, st, usage, loop_depth),
+            ExprKind::Choice(items) => {
+                let mut v = Value::new();
+                for item in items {
+                    v.extend(self.eval(item, st, usage, loop_depth));
+                }
+                v
+            }
+            ExprKind::Opaque(items) => {
+                for item in items {
+                    let v = self.eval(item, st, Use::Escapes, loop_depth);
+                    self.escape(&v, st);
+                }
+                Value::new()
+            }
+        }
+    }
+
+    /// Sessions in locals the closure mentions.
+    fn captured_sessions(&self, c: &Closure, st: &State) -> Value {
+        let mut v = Value::new();
+        walk::each_expr(&c.body, true, &mut |e| {
+            if let ExprKind::Name(n) = &e.kind {
+                if let Some(val) = st.env.get(n) {
+                    v.extend(val.iter().cloned());
+                }
+            }
+        });
+        v
+    }
+
+    fn read_name(&mut self, n: &Name, span: Span, st: &mut State, loop_depth: u32) -> Value {
+        if self.locals.contains(n) || self.body.outer.contains(n) {
+            return st.env.get(n).cloned().unwrap_or_default();
+        }
+        // Not a local: an implicit-`self` member (Swift) when the owner has one.
+        match &self.body.function.owner {
+            Some(owner) if self.project.member(owner, n).is_some() => {
+                self.read_member(n, span, st, loop_depth)
+            }
+            _ => Value::new(),
+        }
+    }
+
+    fn read_member(&mut self, name: &Name, span: Span, st: &mut State, loop_depth: u32) -> Value {
+        if let Some(owner) = &self.body.function.owner {
+            if let Some(getter) = resolve::getter(self.project, owner, name) {
+                if self.summaries.get(getter).returns_new {
+                    let id = self.creation_id(span, None, Some(name), loop_depth);
+                    self.out.callees.insert(getter);
+                    return self.new_session(id, st);
+                }
+            }
+        }
+        Value::from([Src::Member(name.clone())])
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call(
+        &mut self,
+        e: &Expr,
+        receiver: Option<&Expr>,
+        method: &Name,
+        args: &[crate::facts::Arg],
+        api: Api,
+        method_span: Span,
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Value {
+        let recv = match receiver {
+            Some(r) => self.eval(r, st, Use::Kept, loop_depth),
+            None => Value::new(),
+        };
+        let on_session = !recv.is_empty();
+        let callee = if on_session && api != Api::Other {
+            None
+        } else {
+            resolve::resolve_call(
+                self.project,
+                self.body.function,
+                receiver,
+                method,
+                args.len(),
+            )
+        };
+        let known_api = on_session && api != Api::Other;
+        let runs_later = crate::facts::api::runs_closure_later(method);
+        let summary = callee.map(|c| self.summaries.get(c)).or_else(|| {
+            self.summaries
+                .configured(self.body.function, receiver, method)
+        });
+        let mut arg_values = Vec::with_capacity(args.len());
+        for a in args {
+            let is_closure = matches!(a.value.kind, ExprKind::Closure(_));
+            let usage = if known_api || (runs_later && is_closure) {
+                Use::Kept
+            } else {
+                Use::Escapes
+            };
+            arg_values.push(self.eval(&a.value, st, usage, loop_depth));
+        }
+        if let Some(c) = callee {
+            if self.record {
+                self.out.callees.insert(c);
+            }
+        }
+
+        match api {
+            Api::Invalidate { .. } if on_session => {
+                if recv.contains(&Src::Shared) && self.record {
+                    self.out.shared_invalidations.push(method_span);
+                }
+                self.invalidate(&recv, method_span, st, true);
+                return Value::new();
+            }
+            Api::MakeTask if on_session => {
+                for src in &recv {
+                    if let Some(&at) = st.invalidated.get(src) {
+                        if self.record {
+                            self.out.tasks_after_invalidation.push((method_span, at));
+                        }
+                    }
+                }
+                return Value::new();
+            }
+            _ if known_api => return Value::new(),
+            _ => {}
+        }
+
+        match summary {
+            Some(summary) => {
+                for (i, v) in arg_values.iter().enumerate() {
+                    if summary.releases_all_args || summary.invalidates_params.contains(&i) {
+                        self.invalidate(v, e.span, st, false);
+                    } else {
+                        self.escape(v, st);
+                    }
+                }
+                let on_self = matches!(receiver.map(|r| &r.kind), None | Some(ExprKind::SelfRef));
+                if on_self && callee.is_some() {
+                    for m in &summary.invalidates_members {
+                        let v = Value::from([Src::Member(m.clone())]);
+                        self.invalidate(&v, e.span, st, false);
+                    }
+                }
+                if summary.returns_new {
+                    let id = self.creation_id(e.span, None, Some(method), loop_depth);
+                    return self.new_session(id, st);
+                }
+            }
+            None if runs_later => {}
+            None => {
+                for v in &arg_values {
+                    self.escape(v, st);
+                }
+            }
+        }
+        Value::new()
+    }
+
+    fn assign(
+        &mut self,
+        e: &Expr,
+        target: &Expr,
+        value: &Expr,
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Value {
+        let (usage, member) = match &target.kind {
+            ExprKind::Name(n) if self.locals.contains(n) => (Use::Kept, None),
+            ExprKind::Name(n) => match &self.body.function.owner {
+                Some(o) if self.project.member(o, n).is_some() => (Use::Kept, Some(n)),
+                _ => (Use::Escapes, None),
+            },
+            ExprKind::Member { base, name } if matches!(base.kind, ExprKind::SelfRef) => {
+                (Use::Kept, Some(name))
+            }
+            _ => (Use::Escapes, None),
+        };
+        let v = self.eval(value, st, usage, loop_depth);
+        match (&target.kind, member) {
+            (ExprKind::Name(n), None) if self.locals.contains(n) => {
+                set_local(st, n, v.clone());
+            }
+            (_, Some(m)) => {
+                let owner = self.body.function.owner.clone().unwrap_or_default();
+                let is_nil = matches!(value.kind, ExprKind::Nil);
+                self.store_member(&owner, m, e.span, v.clone(), st, is_nil);
+            }
+            _ => {
+                if !matches!(target.kind, ExprKind::Name(_)) {
+                    self.eval(target, st, Use::Kept, loop_depth);
+                }
+                self.escape(&v, st);
+            }
+        }
+        v
+    }
+
+    fn store_member(
+        &mut self,
+        owner: &Name,
+        member: &Name,
+        span: Span,
+        v: Value,
+        st: &mut State,
+        nil_or_field: bool,
+    ) {
+        let creations: Vec<usize> = v
+            .iter()
+            .filter_map(|s| match s {
+                Src::New(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        let static_member = self
+            .project
+            .member(owner, member)
+            .is_some_and(|m| m.is_static);
+        let flags = st.members.get(member).copied().unwrap_or(0);
+        if !creations.is_empty() && !static_member {
+            if self.record {
+                self.out.member_stores.push(MemberStore {
+                    owner: owner.clone(),
+                    member: member.clone(),
+                    span,
+                    creations: creations.clone(),
+                    replaces_valid: flags & hold::VALID != 0,
+                });
+            }
+            st.members.insert(member.clone(), hold::VALID);
+        } else if st.members.contains_key(member) {
+            let state = if nil_or_field && v.is_empty() {
+                hold::NIL
+            } else {
+                hold::UNKNOWN
+            };
+            st.members.insert(member.clone(), state);
+        }
+        // The owner now judges these creations (SL003-SL005).
+        for c in creations {
+            st.live.remove(&c);
+            if self.record {
+                self.out.escaped_somewhere[c] = true;
+            }
+        }
+        for src in &v {
+            if !matches!(src, Src::New(_)) {
+                self.escape(&Value::from([src.clone()]), st);
+            }
+        }
+    }
+
+    /// `v` is invalidated at `span`. `direct`: a call here (not in a closure that runs later),
+    /// so later tasks on it fail.
+    fn invalidate(&mut self, v: &Value, span: Span, st: &mut State, direct: bool) {
+        for src in v {
+            match src {
+                Src::New(c) => {
+                    st.live.remove(c);
+                    if self.record {
+                        self.out.invalidated_somewhere[*c] = true;
+                    }
+                }
+                Src::Member(m) => {
+                    if self.record {
+                        self.out.member_invalidations.push((m.clone(), span));
+                    }
+                    if st.members.contains_key(m) {
+                        st.members.insert(m.clone(), hold::INVALIDATED);
+                    }
+                }
+                Src::Param(i) => {
+                    if self.record {
+                        self.out.invalidates_params.insert(*i);
+                    }
+                }
+                Src::Outer(n) => {
+                    if self.record {
+                        self.out.outer_invalidated.insert(n.clone());
+                    }
+                }
+                Src::Shared => {}
+            }
+            if direct {
+                st.invalidated.insert(src.clone(), span);
+            }
+        }
+    }
+
+    /// `v` is handed to code the analysis cannot follow, or to an owner.
+    fn escape(&mut self, v: &Value, st: &mut State) {
+        for src in v {
+            match src {
+                Src::New(c) => {
+                    st.live.remove(c);
+                    if self.record {
+                        self.out.escaped_somewhere[*c] = true;
+                    }
+                }
+                Src::Member(m) => {
+                    if self.record {
+                        self.out.member_escapes.insert(m.clone());
+                    }
+                }
+                Src::Outer(n) => {
+                    if self.record {
+                        self.out.outer_escaped.insert(n.clone());
+                    }
+                }
+                Src::Param(_) | Src::Shared => {}
+            }
+        }
+    }
+}
+
+fn set_local(st: &mut State, name: &Name, v: Value) {
+    if v.is_empty() {
+        st.env.remove(name);
+    } else {
+        st.env.insert(name.clone(), v);
+    }
+}
+
+/// True when a body can matter to any rule: it mentions a session API, a member that holds
+/// a session, or a function with a non-empty summary.
+pub fn is_relevant(block: &Block, interesting: &dyn Fn(&str) -> bool) -> bool {
+    let mut found = false;
+    walk::each_expr(block, true, &mut |e| {
+        if found {
+            return;
+        }
+        found = match &e.kind {
+            ExprKind::NewSession(_) | ExprKind::SharedSession => true,
+            ExprKind::Call { api, method, .. } => *api != Api::Other || interesting(method),
+            ExprKind::Member { name, .. } | ExprKind::Name(name) => interesting(name),
+            _ => false,
+        };
+    });
+    found
+}
+
+pub use hold::{INVALIDATED as HOLD_INVALIDATED, UNKNOWN as HOLD_UNKNOWN, VALID as HOLD_VALID};

@@ -1,0 +1,175 @@
+//! Owners: what every type does with the sessions stored in its members, across all its
+//! fragments and files. SL003, SL004 and SL005 read this.
+
+use super::flow::{BodyAnalysis, CreationSite, HOLD_UNKNOWN, HOLD_VALID};
+use crate::facts::{Expr, ExprKind, Function, FunctionKind, Name, Span};
+use crate::project::{FnId, Project};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Members known to hold a session from construction on: initialised at their declaration
+/// or in an initializer / constructor.
+pub struct KnownHolds {
+    /// (owner, member) → initialised at the declaration (not in an initializer).
+    set: BTreeMap<(Name, Name), bool>,
+}
+
+impl KnownHolds {
+    pub fn compute(project: &Project) -> KnownHolds {
+        let mut set = BTreeMap::new();
+        for id in project.function_ids() {
+            let f = project.function(id);
+            let Some(owner) = &f.owner else { continue };
+            let at_declaration = f.kind == FunctionKind::PropertyInitializer;
+            if !matches!(
+                f.kind,
+                FunctionKind::PropertyInitializer
+                    | FunctionKind::Initializer
+                    | FunctionKind::StaticMethod
+            ) {
+                continue;
+            }
+            super::walk::each_expr(&f.body, false, &mut |e| match &e.kind {
+                ExprKind::Assign { target, value } if creates(value) => {
+                    let member = match &target.kind {
+                        ExprKind::Member { base, name }
+                            if matches!(base.kind, ExprKind::SelfRef) =>
+                        {
+                            Some(name)
+                        }
+                        ExprKind::Name(n) if f.kind != FunctionKind::StaticMethod => Some(n),
+                        _ => None,
+                    };
+                    if let Some(m) = member {
+                        let slot = set.entry((owner.clone(), m.clone())).or_insert(false);
+                        *slot |= at_declaration;
+                    }
+                }
+                ExprKind::Construct { type_name, args }
+                    if type_name == "Self" || type_name == owner =>
+                {
+                    for a in args {
+                        if let (Some(field), true) = (&a.label, creates(&a.value)) {
+                            set.entry((owner.clone(), field.clone())).or_insert(false);
+                        }
+                    }
+                }
+                _ => {}
+            });
+        }
+        KnownHolds { set }
+    }
+
+    /// What member `m` of `f`'s owner may hold when `f` starts; `None` if it is not known
+    /// to be a session member at all.
+    pub fn entry(&self, project: &Project, f: &Function, m: &str) -> Option<u8> {
+        let owner = f.owner.as_ref()?;
+        let decl = project.member(owner, m);
+        let key = (owner.clone(), m.to_string());
+        let known = self.set.get(&key);
+        if known.is_none() && !decl.is_some_and(|d| d.declared_session) {
+            return None;
+        }
+        let optional = decl.is_none_or(|d| d.is_optional || d.is_weak);
+        let holds = match (f.kind, known) {
+            // No `self` yet (or none at all): nothing is held.
+            (
+                FunctionKind::PropertyInitializer
+                | FunctionKind::GlobalInitializer
+                | FunctionKind::StaticMethod
+                | FunctionKind::Free,
+                _,
+            ) => false,
+            (FunctionKind::Initializer, Some(at_declaration)) => {
+                *at_declaration && !decl.is_some_and(|d| d.is_lazy)
+            }
+            (_, Some(_)) => !optional,
+            (_, None) => false,
+        };
+        Some(if holds { HOLD_VALID } else { HOLD_UNKNOWN })
+    }
+}
+
+/// A session creation stored into a member.
+#[derive(Clone, Debug)]
+pub struct StoredCreation {
+    pub function: FnId,
+    pub site: CreationSite,
+}
+
+/// Everything known about one (type, member) pair that receives sessions.
+#[derive(Debug, Default)]
+pub struct MemberFacts {
+    pub stores: Vec<StoredCreation>,
+    /// Invalidations: (function, span, happens only in deinit or helpers only deinit calls).
+    pub invalidations: Vec<(FnId, Span, bool)>,
+    /// Handed to unknown code somewhere: the analysis cannot judge it.
+    pub escapes: bool,
+}
+
+/// Collects member facts from every analysed body.
+pub fn collect(
+    project: &Project,
+    bodies: &[(FnId, BodyAnalysis)],
+) -> BTreeMap<(Name, Name), MemberFacts> {
+    let callers = caller_kinds(project, bodies);
+    let deinit_only = |id: FnId| {
+        project.function(id).kind == FunctionKind::Deinit
+            || callers.get(&id).is_some_and(|kinds| {
+                !kinds.is_empty() && kinds.iter().all(|k| *k == FunctionKind::Deinit)
+            })
+    };
+    let mut out: BTreeMap<(Name, Name), MemberFacts> = BTreeMap::new();
+    for (id, analysis) in bodies {
+        let f = project.function(*id);
+        for body in analysis.all() {
+            for store in &body.member_stores {
+                let entry = out
+                    .entry((store.owner.clone(), store.member.clone()))
+                    .or_default();
+                for &c in &store.creations {
+                    entry.stores.push(StoredCreation {
+                        function: *id,
+                        site: body.creations[c].clone(),
+                    });
+                }
+            }
+            let Some(owner) = &f.owner else { continue };
+            for (m, span) in &body.member_invalidations {
+                out.entry((owner.clone(), m.clone()))
+                    .or_default()
+                    .invalidations
+                    .push((*id, *span, deinit_only(*id)));
+            }
+            for m in &body.member_escapes {
+                out.entry((owner.clone(), m.clone())).or_default().escapes = true;
+            }
+        }
+    }
+    out
+}
+
+/// For each function, the kinds of the functions that call it.
+fn caller_kinds(
+    project: &Project,
+    bodies: &[(FnId, BodyAnalysis)],
+) -> BTreeMap<FnId, BTreeSet<FunctionKind>> {
+    let mut out: BTreeMap<FnId, BTreeSet<FunctionKind>> = BTreeMap::new();
+    for (id, analysis) in bodies {
+        let kind = project.function(*id).kind;
+        for body in analysis.all() {
+            for callee in &body.callees {
+                out.entry(*callee).or_default().insert(kind);
+            }
+        }
+    }
+    out
+}
+
+/// Whether an expression visibly creates a session (a constructor, possibly under `try`).
+fn creates(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::NewSession(_) => true,
+        ExprKind::Try { inner, .. } => creates(inner),
+        _ => false,
+    }
+}

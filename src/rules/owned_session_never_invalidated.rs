@@ -1,0 +1,34 @@
+//! SL003 `owned-session-never-invalidated`.
+//!
+//! ## What it does
+//! Reports a session stored in an instance member that no code of the owning type (in any
+//! fragment, in any file) invalidates, directly, through an alias or through a helper.
+//!
+//! ## Why is this bad?
+//! Every instance of the owner leaks its session, delegate and connections.
+
+use super::Diagnostic;
+use crate::analyze::ProjectAnalysis;
+
+pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
+    for ((owner, member), facts) in &cx.members {
+        if !facts.invalidations.is_empty()
+            || facts.escapes
+            || cx.project.process_lifetime.contains(owner)
+            || cx.project.member(owner, member).is_some_and(|m| m.is_weak)
+        {
+            continue;
+        }
+        for store in &facts.stores {
+            out.push(Diagnostic {
+                rule: "SL003",
+                file: store.function.file,
+                span: store.site.span,
+                message: format!(
+                    "the session stored in `{owner}.{member}` is never invalidated by `{owner}`: each instance leaks it"
+                ),
+                related: Vec::new(),
+            });
+        }
+    }
+}
