@@ -1,5 +1,4 @@
 //! End to end over small projects in `tests/data/`: real findings through every stage.
-//! These need the analysis (and the Swift front-end's comments); until they land they are ignored.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -62,7 +61,6 @@ fn sl001(line: u64, column: u64) -> (String, String, u64, u64) {
 }
 
 #[test]
-#[ignore = "needs analysis"]
 fn findings_are_reported_and_suppressions_respected() {
     let dir = copy_project("cli_project");
     let out = sessionlint(dir.path(), &["check", "--format", "json"]);
@@ -91,7 +89,6 @@ fn findings_are_reported_and_suppressions_respected() {
 }
 
 #[test]
-#[ignore = "needs analysis"]
 fn every_format_reports_the_finding() {
     let dir = copy_project("cli_project");
     let root = std::fs::canonicalize(dir.path()).unwrap();
@@ -120,7 +117,6 @@ fn every_format_reports_the_finding() {
 }
 
 #[test]
-#[ignore = "needs analysis"]
 fn a_baseline_survives_code_moving_down() {
     let dir = copy_project("cli_project");
     let out = sessionlint(dir.path(), &["check", "--write-baseline", "baseline.json"]);
@@ -148,7 +144,6 @@ fn a_baseline_survives_code_moving_down() {
 }
 
 #[test]
-#[ignore = "needs analysis"]
 fn named_files_use_the_project_for_owner_context() {
     let dir = copy_project("cli_owner_project");
     // Alone, Owner.swift looks like a stored session nobody invalidates.
@@ -187,4 +182,57 @@ fn named_files_use_the_project_for_owner_context() {
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), &text).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(diagnostics(&out), vec![]);
+}
+
+#[test]
+fn colours_follow_the_flag_and_no_color() {
+    let dir = copy_project("cli_project");
+    let run = |args: &[&str], no_color: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sessionlint"));
+        command
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null());
+        if no_color {
+            command.env("NO_COLOR", "1");
+        } else {
+            command.env_remove("NO_COLOR");
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    assert!(run(&["check", "--color", "always"], true).contains("\u{1b}["));
+    assert!(!run(&["check", "--color", "never"], false).contains("\u{1b}["));
+    // `auto` into a pipe: plain text.
+    assert!(!run(&["check"], false).contains("\u{1b}["));
+}
+
+#[test]
+fn the_bundled_example_gives_schema_valid_sarif() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let out = sessionlint(&demo, &["check", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(uri["uriBaseId"], "%SRCROOT%");
+        assert!(
+            uri["uri"].as_str().unwrap().starts_with("PhotoSync."),
+            "{uri}"
+        );
+        let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+    }
 }

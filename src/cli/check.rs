@@ -168,7 +168,7 @@ fn use_color(args: &CheckArgs) -> bool {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && args.output.is_none()
                 && std::io::stdout().is_terminal()
         }

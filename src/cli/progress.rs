@@ -20,7 +20,7 @@ impl Progress {
         let done = Arc::new(AtomicBool::new(false));
         let wanted = std::io::stderr().is_terminal()
             && std::env::var_os("CI").is_none()
-            && std::env::var_os("TERM").map_or(true, |t| t != "dumb");
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
         let thread = wanted.then(|| {
             let done = done.clone();
             std::thread::spawn(move || spin(files, &done))

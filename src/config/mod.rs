@@ -114,6 +114,6 @@ impl FileFilter {
         if self.exclude.as_ref().is_some_and(|g| g.is_match(relative)) {
             return false;
         }
-        self.include.as_ref().map_or(true, |g| g.is_match(relative))
+        self.include.as_ref().is_none_or(|g| g.is_match(relative))
     }
 }

@@ -62,7 +62,7 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
         for entry in entries.iter_mut() {
             if entry.file == d.file
                 && entry.lines.contains(&line)
-                && entry.rule.map_or(true, |r| r == d.rule)
+                && entry.rule.is_none_or(|r| r == d.rule)
             {
                 entry.used = true;
                 suppressed = true;
