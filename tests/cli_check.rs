@@ -233,6 +233,21 @@ fn timings_list_every_phase() {
     ] {
         assert!(err.contains(phase), "{phase} missing from {err}");
     }
+    // With the prefilter, a file that cannot matter is read but not parsed.
+    std::fs::write(dir.path().join("Plain.swift"), "let x = 1\n").unwrap();
+    let out = sessionlint(
+        dir.path(),
+        &["check", "--format", "json", "--timings"],
+        None,
+    );
+    let err = stderr(&out);
+    assert!(err.contains("1 file parsed ("), "{err}");
+    assert!(
+        err.contains("1 skipped by the prefilter (10 bytes)"),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files_scanned"], 2);
 }
 
 #[test]

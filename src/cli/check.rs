@@ -208,7 +208,7 @@ fn summary_line(report: &Report, elapsed: Duration, hidden_by_baseline: usize) -
     let (errors, warnings, notes) = report.counts();
     let mut line = format!(
         "checked {} in {:.2}s: {}, {}, {}",
-        crate::report::human::plural(report.outcome.files.len(), "file"),
+        crate::report::human::plural(report.files_scanned(), "file"),
         elapsed.as_secs_f64(),
         crate::report::human::plural(errors, "error"),
         crate::report::human::plural(warnings, "warning"),
@@ -226,15 +226,16 @@ fn print_timings(t: &run::Timings, report: Duration) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     eprintln!(
         "timings: walk {:.1} ms, read+lower {:.1} ms, merge {:.1} ms, analyze {:.1} ms, report {:.1} ms; \
-         {} parsed, {} skipped, {} bytes",
+         {} parsed ({} bytes), {} skipped by the prefilter ({} bytes)",
         ms(t.walk),
         ms(t.read_and_lower),
         ms(t.merge),
         ms(t.analyze),
         ms(report),
         crate::report::human::plural(t.files_parsed, "file"),
+        t.bytes,
         t.files_skipped,
-        t.bytes
+        t.bytes_skipped
     );
 }
 

@@ -81,7 +81,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .collect();
     let json = JsonReport {
         version: env!("CARGO_PKG_VERSION"),
-        files_scanned: report.outcome.files.len(),
+        files_scanned: report.files_scanned(),
         diagnostics,
         errors: report
             .errors

@@ -109,6 +109,11 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// Files looked at: those parsed plus those the prefilter showed cannot matter.
+    pub fn files_scanned(&self) -> usize {
+        self.outcome.files.len() + self.outcome.timings.files_skipped
+    }
+
     /// How many findings of each severity: (errors, warnings, notes).
     pub fn counts(&self) -> (usize, usize, usize) {
         let count = |s| self.findings.iter().filter(|f| f.severity == s).count();

@@ -54,16 +54,22 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
     if entries.is_empty() {
         return;
     }
+    // Entries are collected file by file: index each file's run of them.
+    let mut by_file: std::collections::HashMap<usize, std::ops::Range<usize>> =
+        std::collections::HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        by_file.entry(entry.file).or_insert(i..i).end = i + 1;
+    }
     outcome.findings.retain(|finding| {
         let d = &finding.diagnostic;
+        let Some(range) = by_file.get(&d.file) else {
+            return true;
+        };
         let file = &outcome.files[d.file];
         let line = file.lines.line_col(&file.text, d.span.start).line;
         let mut suppressed = false;
-        for entry in entries.iter_mut() {
-            if entry.file == d.file
-                && entry.lines.contains(&line)
-                && entry.rule.is_none_or(|r| r == d.rule)
-            {
+        for entry in &mut entries[range.clone()] {
+            if entry.lines.contains(&line) && entry.rule.is_none_or(|r| r == d.rule) {
                 entry.used = true;
                 suppressed = true;
             }
