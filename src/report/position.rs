@@ -204,21 +204,33 @@ fn line_hash(file: &SourceFile, line: u32, message: &str) -> u64 {
         .line_start(line + 1)
         .map_or(file.text.len(), |e| e as usize);
     let text = file.text.get(start..end).unwrap_or("");
-    let normalized_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let normalized_message: String = message
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in normalized_line
-        .bytes()
-        .chain([0u8])
-        .chain(normalized_message.bytes())
-    {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let mut hash = Fnv::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            hash.write(b" ");
+        }
+        hash.write(word.as_bytes());
     }
-    hash
+    hash.write(&[0]);
+    for byte in message.bytes() {
+        hash.write(&[if byte.is_ascii_digit() { b'0' } else { byte }]);
+    }
+    hash.0
+}
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[cfg(test)]
