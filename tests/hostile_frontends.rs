@@ -433,3 +433,26 @@ fn swift_directive_at_end_of_file_or_before_nul_keeps_its_findings() {
         assert!(!outcome.errors.iter().any(|e| e.kind == ErrorKind::Internal));
     }
 }
+
+/// A 50 MB generated Swift file with a leak on its last lines, through the real front-end.
+#[test]
+#[ignore = "slow in debug builds (measurement): run with --ignored"]
+fn swift_fifty_megabyte_generated_file() {
+    let block = "let value = compute(42, \"generated\") // generated\n";
+    let lines = 50 * 1024 * 1024 / block.len();
+    let mut text = block.repeat(lines);
+    text.push_str(LEAK_SWIFT);
+    let start = Instant::now();
+    let outcome = check_inputs(
+        vec![Input {
+            path: "Generated.swift".into(),
+            content: Some(text.into_bytes()),
+        }],
+        &settings(),
+    );
+    eprintln!("50 MB Swift: {:?}", start.elapsed());
+    assert_eq!(
+        located(&outcome, "SL001"),
+        vec![("Generated.swift".into(), lines as u32 + 2, 13)]
+    );
+}
