@@ -341,3 +341,32 @@ struct Loader {
     );
     assert!(facts.types[0].members[0].is_static);
 }
+
+#[test]
+fn fixtures_parse_without_problems() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut stack = vec![root];
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "swift") {
+                let text = std::fs::read_to_string(&path).expect("fixture");
+                let facts = lower(&text);
+                assert!(
+                    facts.problems.is_empty(),
+                    "{}: {:?}",
+                    path.display(),
+                    facts.problems
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 0);
+}
