@@ -209,11 +209,8 @@ fn rust_cases() -> Vec<Case> {
             "const X: &str = r#\"never closed\n",
             false,
         ),
-        case(
-            "unterminated string before",
-            "const X: &str = \"never closed\n",
-            true,
-        ),
+        // (A Rust string may span lines: an unterminated one swallows what follows, so it is
+        // only placed after the leak.)
     ]);
     cases
 }
@@ -287,25 +284,60 @@ fn run_cases(lang: &Lang, cases: Vec<Case>) -> Vec<String> {
     failures
 }
 
+/// Cases a front-end is known to get wrong today (reported to the lead): run by the ignored
+/// `*_known_gaps` tests, so the others guard against regressions meanwhile.
+const SWIFT_GAPS: &[&str] = &["unterminated string before", "unclosed braces"];
+const OBJC_GAPS: &[&str] = &["unterminated string before"];
+const RUST_GAPS: &[&str] = &[
+    "nul bytes",
+    "deep blocks",
+    "deep parens",
+    "deep ifs",
+    "deep types",
+    "deep macro tokens",
+    "unclosed braces",
+];
+
+fn check(lang: &Lang, cases: Vec<Case>, gaps: &[&str], known: bool) {
+    let cases = cases
+        .into_iter()
+        .filter(|c| gaps.contains(&c.name) == known)
+        .collect();
+    let failures = run_cases(lang, cases);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
-#[ignore = "needs swift front-end"]
 fn swift_front_end_survives_hostile_input() {
-    let failures = run_cases(&SWIFT, swift_cases());
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check(&SWIFT, swift_cases(), SWIFT_GAPS, false);
 }
 
 #[test]
-#[ignore = "needs objc front-end"]
+#[ignore = "Swift gaps: a line after an unterminated string literal is lost; 100,000 unclosed braces take ~33 s in tree-sitter"]
+fn swift_known_gaps() {
+    check(&SWIFT, swift_cases(), SWIFT_GAPS, true);
+}
+
+#[test]
 fn objc_front_end_survives_hostile_input() {
-    let failures = run_cases(&OBJC, objc_cases());
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check(&OBJC, objc_cases(), OBJC_GAPS, false);
 }
 
 #[test]
-#[ignore = "needs rust front-end"]
+#[ignore = "ObjC gap: a method after an unterminated string literal is lost"]
+fn objc_known_gaps() {
+    check(&OBJC, objc_cases(), OBJC_GAPS, true);
+}
+
+#[test]
 fn rust_front_end_survives_hostile_input() {
-    let failures = run_cases(&RUST, rust_cases());
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    check(&RUST, rust_cases(), RUST_GAPS, false);
+}
+
+#[test]
+#[ignore = "Rust gap: one lexical error or one item nested over 500 levels drops every finding of the file"]
+fn rust_known_gaps() {
+    check(&RUST, rust_cases(), RUST_GAPS, true);
 }
 
 /// CRLF and lone CR through the real front-ends: the finding's line and column are the
@@ -332,22 +364,95 @@ fn line_endings(lang: &Lang) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs swift front-end"]
 fn swift_line_endings() {
     let failures = line_endings(&SWIFT);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
-#[ignore = "needs objc front-end"]
 fn objc_line_endings() {
     let failures = line_endings(&OBJC);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
-#[ignore = "needs rust front-end"]
 fn rust_line_endings() {
     let failures = line_endings(&RUST);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Times one case alone (run with `--ignored --nocapture` to measure).
+#[test]
+#[ignore = "measurement"]
+fn time_each_case() {
+    for (lang, cases) in [
+        (&SWIFT, swift_cases()),
+        (&OBJC, objc_cases()),
+        (&RUST, rust_cases()),
+    ] {
+        let only = std::env::var("HOSTILE_CASE").ok();
+        for c in cases {
+            let name = c.name;
+            if only
+                .as_deref()
+                .is_some_and(|o| o != format!("{}: {name}", lang.ext))
+            {
+                continue;
+            }
+            let start = Instant::now();
+            let _ = run_cases(lang, vec![c]);
+            eprintln!("{}: {name}: {:?}", lang.ext, start.elapsed());
+        }
+    }
+}
+
+/// Fuzzer find (fuzz/regressions/swift/): tree-sitter-swift 0.7.4 reads past a string constant
+/// when `#if`/`#endif` is followed by a NUL or the end of the file. Under AddressSanitizer it is
+/// a crash; without it the read is out of bounds but the file must still be linted right.
+#[test]
+fn swift_directive_at_end_of_file_or_before_nul_keeps_its_findings() {
+    for (name, text) in [
+        (
+            "endif_at_eof.swift",
+            format!("#if DEBUG\n{LEAK_SWIFT}#endif"),
+        ),
+        ("nul.swift", format!("#if DEBUG\n{LEAK_SWIFT}#endif\n#if\0")),
+    ] {
+        let outcome = check_inputs(
+            vec![Input {
+                path: name.into(),
+                content: Some(text.into_bytes()),
+            }],
+            &settings(),
+        );
+        assert_eq!(
+            located(&outcome, "SL001"),
+            vec![(name.to_string(), 3, 13)],
+            "{name}"
+        );
+        assert!(!outcome.errors.iter().any(|e| e.kind == ErrorKind::Internal));
+    }
+}
+
+/// A 50 MB generated Swift file with a leak on its last lines, through the real front-end.
+#[test]
+#[ignore = "slow in debug builds (measurement): run with --ignored"]
+fn swift_fifty_megabyte_generated_file() {
+    let block = "let value = compute(42, \"generated\") // generated\n";
+    let lines = 50 * 1024 * 1024 / block.len();
+    let mut text = block.repeat(lines);
+    text.push_str(LEAK_SWIFT);
+    let start = Instant::now();
+    let outcome = check_inputs(
+        vec![Input {
+            path: "Generated.swift".into(),
+            content: Some(text.into_bytes()),
+        }],
+        &settings(),
+    );
+    eprintln!("50 MB Swift: {:?}", start.elapsed());
+    assert_eq!(
+        located(&outcome, "SL001"),
+        vec![("Generated.swift".into(), lines as u32 + 2, 13)]
+    );
 }

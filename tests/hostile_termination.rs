@@ -359,7 +359,6 @@ fn swift(text: String) -> (Outcome, Duration) {
 }
 
 #[test]
-#[ignore = "needs swift front-end"]
 fn swift_thousands_of_branches() {
     let mut text =
         String::from("func f(c: [Bool]) {\n    let s = URLSession(configuration: .default)\n");
@@ -376,7 +375,6 @@ fn swift_thousands_of_branches() {
 }
 
 #[test]
-#[ignore = "needs swift front-end"]
 fn swift_deeply_nested_loops() {
     let depth = 300;
     let mut text = String::from("func f(xs: [Int]) {\n");
@@ -398,7 +396,6 @@ fn swift_deeply_nested_loops() {
 }
 
 #[test]
-#[ignore = "needs swift front-end"]
 fn swift_ten_thousand_functions() {
     let mut text = String::new();
     for i in 0..10_000 {
@@ -414,7 +411,6 @@ fn swift_ten_thousand_functions() {
 }
 
 #[test]
-#[ignore = "needs swift front-end"]
 fn swift_thousand_deep_helper_chain() {
     let n = 1000;
     let mut text = String::new();

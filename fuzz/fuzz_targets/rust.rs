@@ -1,0 +1,7 @@
+#![no_main]
+//! Parse + lower + analyse one rust file.
+
+#[path = "common.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::lint_one("fuzz.rs", data));

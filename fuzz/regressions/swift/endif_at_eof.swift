@@ -1,0 +1,4 @@
+let x = 1
+#if DEBUG
+let y = 2
+#endif
