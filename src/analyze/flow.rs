@@ -297,27 +297,11 @@ fn closure_span(c: &Closure) -> Span {
 
 fn declared_locals(block: &Block, params: &[Name]) -> BTreeSet<Name> {
     let mut names: BTreeSet<Name> = params.iter().cloned().collect();
-    let mut blocks = vec![block];
-    while let Some(b) = blocks.pop() {
-        for stmt in b {
-            match &stmt.kind {
-                StmtKind::Let { name, .. } => {
-                    names.insert(name.clone());
-                }
-                StmtKind::Branch { arms, .. } => blocks.extend(arms.iter()),
-                StmtKind::Loop { header, body, .. } => {
-                    blocks.push(header);
-                    blocks.push(body);
-                }
-                StmtKind::Defer(b) | StmtKind::Scope(b) => blocks.push(b),
-                StmtKind::Try { body, handlers, .. } => {
-                    blocks.push(body);
-                    blocks.extend(handlers.iter());
-                }
-                _ => {}
-            }
+    walk::each_stmt(block, &mut |stmt| {
+        if let StmtKind::Let { name, .. } = &stmt.kind {
+            names.insert(name.clone());
         }
-    }
+    });
     names
 }
 

@@ -100,13 +100,6 @@ pub fn check_project(project: &Project) -> Checked {
     for rule in crate::rules::CHECKS {
         (rule.check)(&analysis, &mut out);
     }
-    // Nothing is reported from code the parser could not read.
-    out.retain(|d| {
-        !project.facts[d.file]
-            .problems
-            .iter()
-            .any(|p| p.span.contains(d.span))
-    });
     Checked {
         diagnostics: out,
         failures: analysis.failures,

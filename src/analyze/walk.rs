@@ -76,6 +76,31 @@ pub fn each_expr<'a>(block: &'a Block, into_closures: bool, f: &mut dyn FnMut(&'
     }
 }
 
+/// Calls `f` on `e` and every expression inside it, closure bodies included.
+pub fn each_in_expr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        f(e);
+        if let ExprKind::Closure(c) = &e.kind {
+            each_expr(&c.body, true, f);
+        }
+        push_children(e, &mut stack);
+    }
+}
+
+/// Calls `f` on every statement of `block` and its nested blocks (not inside closures).
+pub fn each_stmt<'a>(block: &'a Block, f: &mut dyn FnMut(&'a crate::facts::Stmt)) {
+    let mut blocks: Vec<&'a Block> = vec![block];
+    let mut ignored: Vec<&'a Expr> = Vec::new();
+    while let Some(b) = blocks.pop() {
+        for stmt in b {
+            f(stmt);
+            stmt_parts(&stmt.kind, &mut blocks, &mut ignored);
+            ignored.clear();
+        }
+    }
+}
+
 /// Every closure directly inside `block` (not nested in another closure).
 pub fn direct_closures(block: &Block) -> Vec<&crate::facts::Closure> {
     let mut out = Vec::new();

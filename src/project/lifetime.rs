@@ -42,7 +42,7 @@ pub fn process_lifetime_types(project: &Project) -> BTreeSet<String> {
             }
             _ => {}
         });
-        for stmt in &f.body {
+        crate::analyze::walk::each_stmt(&f.body, &mut |stmt| {
             if let StmtKind::Let {
                 is_static: true,
                 value: Some(v),
@@ -51,7 +51,7 @@ pub fn process_lifetime_types(project: &Project) -> BTreeSet<String> {
             {
                 constructions_in(project, f, v, &mut out);
             }
-        }
+        });
     }
     out
 }
@@ -75,23 +75,16 @@ fn looks_static(e: &Expr) -> bool {
 
 fn static_locals(body: &Block) -> BTreeSet<&str> {
     let mut names = BTreeSet::new();
-    let mut blocks = vec![body];
-    while let Some(b) = blocks.pop() {
-        for stmt in b {
-            match &stmt.kind {
-                StmtKind::Let {
-                    name,
-                    is_static: true,
-                    ..
-                } => {
-                    names.insert(name.as_str());
-                }
-                StmtKind::Branch { arms, .. } => blocks.extend(arms.iter()),
-                StmtKind::Scope(b) => blocks.push(b),
-                _ => {}
-            }
+    crate::analyze::walk::each_stmt(body, &mut |stmt| {
+        if let StmtKind::Let {
+            name,
+            is_static: true,
+            ..
+        } = &stmt.kind
+        {
+            names.insert(name.as_str());
         }
-    }
+    });
     names
 }
 
@@ -104,11 +97,11 @@ fn constructed_types(project: &Project, f: &Function, body: &Block, out: &mut BT
 }
 
 fn constructions_in(project: &Project, f: &Function, e: &Expr, out: &mut BTreeSet<String>) {
-    let block = vec![crate::facts::Stmt {
-        kind: StmtKind::Eval(e.clone()),
-        span: e.span,
-    }];
-    constructed_types(project, f, &block, out);
+    crate::analyze::walk::each_in_expr(e, &mut |e| {
+        if let Some(t) = construction(project, f, e) {
+            out.insert(t);
+        }
+    });
 }
 
 /// The type an expression constructs, if it visibly constructs one.

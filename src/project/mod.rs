@@ -111,7 +111,7 @@ impl Project {
 }
 
 /// Functions a call can reach (not initializers of properties, not deinit).
-fn is_callable(f: &Function) -> bool {
+pub(crate) fn is_callable(f: &Function) -> bool {
     matches!(
         f.kind,
         FunctionKind::Free

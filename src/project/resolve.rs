@@ -51,7 +51,7 @@ fn lookup(project: &Project, owner: Option<&str>, method: &str, arity: usize) ->
         .copied()
         .find(|&id| {
             let f = project.function(id);
-            callable(f) && arity_of(f) == arity
+            super::is_callable(f) && arity_of(f) == arity
         })
 }
 
@@ -67,16 +67,6 @@ fn unique_method(project: &Project, method: &str, arity: usize) -> Option<FnId> 
     found
         .all(|id| &project.function(id).owner == owner)
         .then_some(first)
-}
-
-fn callable(f: &Function) -> bool {
-    matches!(
-        f.kind,
-        FunctionKind::Free
-            | FunctionKind::Method
-            | FunctionKind::StaticMethod
-            | FunctionKind::Getter
-    )
 }
 
 /// Parameters a caller passes (a Rust `self` receiver is not an argument).

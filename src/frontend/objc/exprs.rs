@@ -1,0 +1,304 @@
+//! Expressions: identifiers, member access, calls, assignments, blocks, literals.
+
+use super::lowerer::{code_children, ivar_member_name, Lowerer};
+use super::sends::unwrap_parens;
+use crate::facts::api::Api;
+use crate::facts::{Arg, Closure, Expr, ExprKind};
+use tree_sitter::Node;
+
+/// Most identifiers one ERROR region may contribute as opaque uses.
+const MAX_ERROR_REFS: usize = 256;
+
+impl Lowerer<'_> {
+    pub fn expr(&mut self, node: Node) -> Expr {
+        let span = self.span(node);
+        if !self.enter(node) {
+            return Expr {
+                kind: ExprKind::Opaque(Vec::new()),
+                span,
+            };
+        }
+        let kind = self.expr_kind(node);
+        self.leave();
+        Expr { kind, span }
+    }
+
+    fn expr_kind(&mut self, node: Node) -> ExprKind {
+        match node.kind() {
+            "identifier" => self.identifier(node),
+            "null" => ExprKind::Nil,
+            "true"
+            | "false"
+            | "number_literal"
+            | "string_literal"
+            | "concatenated_string"
+            | "char_literal"
+            | "selector_expression"
+            | "encode_expression"
+            | "sizeof_expression"
+            | "alignof_expression"
+            | "offsetof_expression"
+            | "available_expression"
+            | "at_expression" => ExprKind::Literal,
+            "parenthesized_expression" => match code_children(node).as_slice() {
+                [inner] => self.expr(*inner).kind,
+                children => ExprKind::Opaque(self.exprs(children)),
+            },
+            "cast_expression" => match node.child_by_field_name("value") {
+                Some(value) => self.expr(value).kind,
+                None => ExprKind::Opaque(Vec::new()),
+            },
+            "message_expression" => self.message(node),
+            "call_expression" => self.c_call(node),
+            "field_expression" => self.member(node),
+            "assignment_expression" => self.assignment(node),
+            "conditional_expression" => self.conditional(node),
+            "block_literal" => self.block_literal(node),
+            "unary_expression" | "binary_expression" | "update_expression" => {
+                self.scalar(&code_children(node))
+            }
+            "ERROR" => self.error_uses(node),
+            _ => ExprKind::Opaque(self.exprs(&code_children(node))),
+        }
+    }
+
+    fn exprs(&mut self, nodes: &[Node]) -> Vec<Expr> {
+        nodes.iter().map(|n| self.expr(*n)).collect()
+    }
+
+    fn identifier(&mut self, node: Node) -> ExprKind {
+        let name = self.text(node);
+        match name {
+            "self" => ExprKind::SelfRef,
+            "super" => ExprKind::Opaque(Vec::new()),
+            "nil" | "Nil" | "NULL" | "nullptr" => ExprKind::Nil,
+            "YES" | "NO" | "TRUE" | "FALSE" => ExprKind::Literal,
+            _ if ivar_member_name(name) != name && !self.is_local(name) => ExprKind::Member {
+                base: Box::new(Expr {
+                    kind: ExprKind::SelfRef,
+                    span: self.span(node),
+                }),
+                name: ivar_member_name(name).to_owned(),
+            },
+            _ => {
+                self.note_use(name);
+                ExprKind::Name(name.to_owned())
+            }
+        }
+    }
+
+    /// `a.b` (property) and `a->_b` (ivar, normalised); `NSURLSession.sharedSession`.
+    fn member(&mut self, node: Node) -> ExprKind {
+        let (Some(base), Some(field)) = (
+            node.child_by_field_name("argument"),
+            node.child_by_field_name("field"),
+        ) else {
+            return ExprKind::Opaque(self.exprs(&code_children(node)));
+        };
+        let field_name = self.text(field);
+        let is_arrow = node
+            .child_by_field_name("operator")
+            .is_some_and(|op| self.text(op) == "->");
+        let base_class = self.class_name(base);
+        if base_class.as_deref() == Some("NSURLSession") && field_name == "sharedSession" {
+            return ExprKind::SharedSession;
+        }
+        let name = if is_arrow {
+            ivar_member_name(field_name)
+        } else {
+            field_name
+        };
+        ExprKind::Member {
+            base: Box::new(self.receiver(base)),
+            name: name.to_owned(),
+        }
+    }
+
+    /// A C call `f(x)`; calls through anything but a plain name are opaque.
+    fn c_call(&mut self, node: Node) -> ExprKind {
+        let args: Vec<Node> = node
+            .child_by_field_name("arguments")
+            .map(code_children)
+            .unwrap_or_default();
+        let Some(function) = node.child_by_field_name("function") else {
+            return ExprKind::Opaque(self.exprs(&args));
+        };
+        if function.kind() != "identifier" || self.is_local(self.text(function)) {
+            let mut children = vec![self.expr(function)];
+            children.extend(self.exprs(&args));
+            return ExprKind::Opaque(children);
+        }
+        ExprKind::Call {
+            receiver: None,
+            method: self.text(function).to_owned(),
+            args: args
+                .iter()
+                .map(|a| Arg {
+                    label: None,
+                    value: self.expr(*a),
+                })
+                .collect(),
+            api: Api::Other,
+            method_span: self.span(function),
+        }
+    }
+
+    fn assignment(&mut self, node: Node) -> ExprKind {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return ExprKind::Opaque(self.exprs(&code_children(node)));
+        };
+        ExprKind::Assign {
+            target: Box::new(self.expr(left)),
+            value: Box::new(self.expr(right)),
+        }
+    }
+
+    /// `c ? a : b` is one of its arms (`a ?: b` too).
+    fn conditional(&mut self, node: Node) -> ExprKind {
+        let condition = node.child_by_field_name("condition");
+        let arms: Vec<Node> = match node.child_by_field_name("consequence") {
+            Some(consequence) => vec![consequence],
+            None => condition.into_iter().collect(),
+        }
+        .into_iter()
+        .chain(node.child_by_field_name("alternative"))
+        .collect();
+        ExprKind::Choice(self.exprs(&arms))
+    }
+
+    /// An operator that yields a number or a boolean: keeps only operands with effects.
+    fn scalar(&mut self, operands: &[Node]) -> ExprKind {
+        let effects: Vec<Expr> = self
+            .exprs(operands)
+            .into_iter()
+            .filter(|e| !is_pure(e))
+            .collect();
+        if effects.is_empty() {
+            ExprKind::Literal
+        } else {
+            ExprKind::Opaque(effects)
+        }
+    }
+
+    /// `^(NSData *d, NSError *e) { ... }`.
+    fn block_literal(&mut self, node: Node) -> ExprKind {
+        let mut params = Vec::new();
+        let mut body_node = None;
+        for child in code_children(node) {
+            match child.kind() {
+                "parameter_list" => {
+                    for p in code_children(child) {
+                        if let Some(name) = p
+                            .child_by_field_name("declarator")
+                            .and_then(super::lowerer::declared_name)
+                        {
+                            params.push(self.text(name).to_owned());
+                        }
+                    }
+                }
+                "compound_statement" => body_node = Some(child),
+                _ => {}
+            }
+        }
+        for p in &params {
+            self.declare_local(p, false);
+        }
+        self.function.captures.push(Vec::new());
+        let saved_targets = std::mem::take(&mut self.function.break_targets);
+        let body = body_node.map(|b| self.block(b)).unwrap_or_default();
+        self.function.break_targets = saved_targets;
+        let used = self.function.captures.pop().unwrap_or_default();
+        let weak_captures = used
+            .iter()
+            .filter(|n| self.function.weak_locals.contains(*n))
+            .cloned()
+            .collect();
+        for name in used {
+            if !params.contains(&name) {
+                self.note_use(&name);
+            }
+        }
+        ExprKind::Closure(Box::new(Closure {
+            params,
+            body,
+            weak_captures,
+        }))
+    }
+
+    /// An unparsed region inside code: no facts from it, but the names it mentions are
+    /// handed to unknown code (so a session used there is never reported as leaked).
+    pub fn error_uses(&mut self, node: Node) -> ExprKind {
+        let mut uses: Vec<Expr> = Vec::new();
+        let mut cursor = node.walk();
+        let mut seen = std::collections::HashSet::new();
+        'walk: loop {
+            let current = cursor.node();
+            if current.kind() == "identifier" || current.kind() == "field_identifier" {
+                let text = self.text(current);
+                if seen.insert(text) {
+                    let kind = match text {
+                        "self" => ExprKind::SelfRef,
+                        _ if ivar_member_name(text) != text
+                            || current.kind() == "field_identifier" =>
+                        {
+                            ExprKind::Member {
+                                base: Box::new(Expr {
+                                    kind: ExprKind::SelfRef,
+                                    span: self.span(current),
+                                }),
+                                name: ivar_member_name(text).to_owned(),
+                            }
+                        }
+                        _ => ExprKind::Name(text.to_owned()),
+                    };
+                    uses.push(Expr {
+                        kind,
+                        span: self.span(current),
+                    });
+                    if uses.len() >= MAX_ERROR_REFS {
+                        break;
+                    }
+                }
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.node() == node {
+                    break 'walk;
+                }
+                if cursor.goto_next_sibling() {
+                    continue 'walk;
+                }
+                if !cursor.goto_parent() {
+                    break 'walk;
+                }
+            }
+        }
+        ExprKind::Opaque(uses)
+    }
+
+    /// A condition or discarded value: only worth a statement when it has effects.
+    pub fn effects(&mut self, node: Node) -> Option<Expr> {
+        let node = unwrap_parens(node);
+        let expr = self.expr(node);
+        (!is_pure(&expr)).then_some(expr)
+    }
+}
+
+/// Reads that cannot create, invalidate or hand off anything.
+pub fn is_pure(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Name(_)
+        | ExprKind::SelfRef
+        | ExprKind::TypeRef(_)
+        | ExprKind::Literal
+        | ExprKind::Nil
+        | ExprKind::SharedSession => true,
+        ExprKind::Member { base, .. } => is_pure(base),
+        _ => false,
+    }
+}

@@ -1,0 +1,506 @@
+//! Macro neutraliser: one pass over the bytes that makes macro-heavy Objective-C readable
+//! to the grammar without moving a single byte.
+//!
+//! Attribute-like macros (`NS_ASSUME_NONNULL_BEGIN`, `API_AVAILABLE(ios(10.0))`,
+//! `XX_EXTERN`, `__attribute__((...))`) are overwritten with spaces of the same length,
+//! `NS_ENUM(T, Name)` is rewritten to `enum Name : T` padded with spaces, and the lines
+//! of `#if 0` groups are blanked. Newlines are always kept, so every byte offset, line and
+//! column of the result is the one of the input. The same pass collects the comments.
+
+use crate::facts::{Comment, Span};
+
+/// The neutralised text (same length as the input) and the input's comments.
+pub struct Neutralized {
+    pub text: Vec<u8>,
+    pub comments: Vec<Comment>,
+}
+
+/// Longest argument list of a macro we blank; longer ones are left alone (not an attribute).
+const MAX_MACRO_ARGS: usize = 4096;
+
+/// Macros (with or without an argument list) that only carry attributes.
+const ATTRIBUTE_MACROS: &[&str] = &[
+    "__attribute__",
+    "__attribute",
+    "__deprecated",
+    "__deprecated_msg",
+    "__unused",
+    "__API_AVAILABLE",
+    "__API_UNAVAILABLE",
+    "__API_DEPRECATED",
+    "__IOS_AVAILABLE",
+    "__OSX_AVAILABLE",
+    "__OSX_AVAILABLE_STARTING",
+    "__OSX_AVAILABLE_BUT_DEPRECATED",
+    "__TVOS_PROHIBITED",
+    "__WATCHOS_PROHIBITED",
+    "API_AVAILABLE",
+    "API_UNAVAILABLE",
+    "API_DEPRECATED",
+    "API_DEPRECATED_WITH_REPLACEMENT",
+    "NS_ASSUME_NONNULL_BEGIN",
+    "NS_ASSUME_NONNULL_END",
+    "NS_HEADER_AUDIT_BEGIN",
+    "NS_HEADER_AUDIT_END",
+    "NS_DESIGNATED_INITIALIZER",
+    "NS_REFINED_FOR_SWIFT",
+    "NS_UNAVAILABLE",
+    "NS_NOESCAPE",
+    "NS_REQUIRES_SUPER",
+    "NS_RETURNS_RETAINED",
+    "NS_RETURNS_NOT_RETAINED",
+    "NS_RETURNS_INNER_POINTER",
+    "NS_FORMAT_FUNCTION",
+    "NS_FORMAT_ARGUMENT",
+    "NS_REQUIRES_NIL_TERMINATION",
+    "NS_WARN_UNUSED_RESULT",
+    "NS_STRING_ENUM",
+    "NS_EXTENSIBLE_STRING_ENUM",
+    "NS_TYPED_ENUM",
+    "NS_TYPED_EXTENSIBLE_ENUM",
+    "NS_AUTOMATED_REFCOUNT_UNAVAILABLE",
+    "NS_VALID_UNTIL_END_OF_SCOPE",
+    "NS_SWIFT_NAME",
+    "NS_SWIFT_UNAVAILABLE",
+    "NS_SWIFT_NOTHROW",
+    "NS_SWIFT_SENDABLE",
+    "NS_SWIFT_UI_ACTOR",
+    "NS_ROOT_CLASS",
+    "CF_SWIFT_NAME",
+    "CF_RETURNS_RETAINED",
+    "CF_RETURNS_NOT_RETAINED",
+    "CF_FORMAT_FUNCTION",
+    "DEPRECATED_ATTRIBUTE",
+    "DEPRECATED_MSG_ATTRIBUTE",
+    "UNAVAILABLE_ATTRIBUTE",
+    "IB_DESIGNABLE",
+    "OBJC_ROOT_CLASS",
+    "OBJC_EXPORT",
+    "FOUNDATION_EXPORT",
+    "FOUNDATION_EXTERN",
+    "UIKIT_EXTERN",
+];
+
+/// Endings of project macros that are attributes (`XX_EXTERN`, `AF_API_AVAILABLE(...)`).
+const ATTRIBUTE_SUFFIXES: &[&str] = &[
+    "_EXTERN",
+    "_EXPORT",
+    "_AVAILABLE",
+    "_UNAVAILABLE",
+    "_DEPRECATED",
+    "_ATTRIBUTE",
+    "_SWIFT_NAME",
+    "_DESIGNATED_INITIALIZER",
+    "_REQUIRES_SUPER",
+    "_NONNULL_BEGIN",
+    "_NONNULL_END",
+    "_NOESCAPE",
+    "_REFINED_FOR_SWIFT",
+    "_WARN_UNUSED_RESULT",
+    "_SUBCLASSING_RESTRICTED",
+    "_UNUSED",
+];
+
+/// Infixes of project macros that are attributes (`XX_DEPRECATED_MSG(...)`, `NS_AVAILABLE_IOS(8_0)`).
+const ATTRIBUTE_INFIXES: &[&str] = &[
+    "_API_AVAILABLE",
+    "_AVAILABLE_",
+    "_DEPRECATED_",
+    "_UNAVAILABLE_",
+    "_SWIFT_",
+];
+
+/// Enum-declaring macros rewritten to `enum Name : Type`.
+const ENUM_MACROS: &[&str] = &[
+    "NS_ENUM",
+    "NS_OPTIONS",
+    "NS_CLOSED_ENUM",
+    "NS_ERROR_ENUM",
+    "CF_ENUM",
+    "CF_OPTIONS",
+    "CF_CLOSED_ENUM",
+];
+
+pub fn neutralize(input: &str) -> Neutralized {
+    let mut pass = Pass {
+        src: input.as_bytes(),
+        out: input.as_bytes().to_vec(),
+        comments: Vec::new(),
+        pos: 0,
+        line_start: true,
+    };
+    pass.run();
+    Neutralized {
+        text: pass.out,
+        comments: pass.comments,
+    }
+}
+
+/// Is this identifier an attribute-like macro we may overwrite?
+pub fn is_attribute_macro(word: &str) -> bool {
+    if ATTRIBUTE_MACROS.contains(&word) {
+        return true;
+    }
+    let shouty = word.len() >= 4
+        && word.contains('_')
+        && word.as_bytes()[0].is_ascii_uppercase()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    shouty
+        && !ENUM_MACROS.contains(&word)
+        && (ATTRIBUTE_SUFFIXES.iter().any(|s| word.ends_with(s))
+            || ATTRIBUTE_INFIXES.iter().any(|s| word.contains(s)))
+}
+
+struct Pass<'a> {
+    src: &'a [u8],
+    out: Vec<u8>,
+    comments: Vec<Comment>,
+    pos: usize,
+    /// Only whitespace since the last newline (a `#` here starts a directive).
+    line_start: bool,
+}
+
+impl Pass<'_> {
+    fn run(&mut self) {
+        while self.pos < self.src.len() {
+            let b = self.src[self.pos];
+            match b {
+                b'\n' => {
+                    self.line_start = true;
+                    self.pos += 1;
+                }
+                b' ' | b'\t' | b'\r' | b'\x0c' => self.pos += 1,
+                b'/' if self.peek(1) == Some(b'/') => self.line_comment(),
+                b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
+                b'#' if self.line_start => self.directive(),
+                b'"' | b'\'' => {
+                    self.line_start = false;
+                    self.quoted(b);
+                }
+                _ if b == b'_' || b.is_ascii_alphabetic() => {
+                    self.line_start = false;
+                    self.identifier();
+                }
+                _ => {
+                    self.line_start = false;
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.src.get(self.pos + ahead).copied()
+    }
+
+    fn line_comment(&mut self) {
+        let start = self.pos;
+        while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
+            self.pos += 1;
+        }
+        self.push_comment(start, self.pos);
+    }
+
+    fn block_comment(&mut self) {
+        let start = self.pos;
+        self.pos += 2;
+        while self.pos < self.src.len()
+            && !(self.src[self.pos] == b'*' && self.peek(1) == Some(b'/'))
+        {
+            self.pos += 1;
+        }
+        self.pos = (self.pos + 2).min(self.src.len());
+        self.push_comment(start, self.pos);
+    }
+
+    fn push_comment(&mut self, start: usize, end: usize) {
+        self.comments.push(Comment {
+            span: Span::new(start, end),
+            text: String::from_utf8_lossy(&self.src[start..end]).into_owned(),
+        });
+    }
+
+    /// Skips a string or character literal (escapes honoured, ends at the line's end).
+    fn quoted(&mut self, quote: u8) {
+        self.pos += 1;
+        while self.pos < self.src.len() {
+            match self.src[self.pos] {
+                b'\\' => self.pos += 2,
+                b'\n' => return,
+                c if c == quote => {
+                    self.pos += 1;
+                    return;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.pos = self.pos.min(self.src.len());
+    }
+
+    /// A preprocessor line (with continuations). Left as is, except that `#if 0` blanks its group.
+    fn directive(&mut self) {
+        let start = self.pos;
+        let end = self.directive_end(start);
+        let is_if_zero = directive_words(&self.src[start..end])
+            .is_some_and(|(name, rest)| name == b"if" && is_false_condition(rest));
+        self.pos = end;
+        if is_if_zero {
+            self.blank_dead_group();
+        }
+    }
+
+    /// End of the directive starting at `start` (before its newline), collecting its comments.
+    fn directive_end(&mut self, start: usize) -> usize {
+        let mut i = start;
+        while i < self.src.len() {
+            match self.src[i] {
+                b'\\' if self.src.get(i + 1) == Some(&b'\n') => i += 2,
+                b'\\' if self.src.get(i + 1) == Some(&b'\r') => i += 3,
+                b'\n' => break,
+                b'/' if self.src.get(i + 1) == Some(&b'/') => {
+                    let c = i;
+                    while i < self.src.len() && self.src[i] != b'\n' {
+                        i += 1;
+                    }
+                    self.push_comment(c, i);
+                }
+                b'/' if self.src.get(i + 1) == Some(&b'*') => {
+                    self.pos = i;
+                    self.block_comment();
+                    i = self.pos;
+                }
+                _ => i += 1,
+            }
+        }
+        i.min(self.src.len())
+    }
+
+    /// Blanks the lines after `#if 0` up to its `#else`/`#elif`/`#endif` (nesting honoured).
+    fn blank_dead_group(&mut self) {
+        let mut depth = 0usize;
+        while self.pos < self.src.len() {
+            let line_end = self.src[self.pos..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(self.src.len(), |p| self.pos + p);
+            let line = &self.src[self.pos..line_end];
+            let trimmed_start = line.iter().position(|b| !b.is_ascii_whitespace());
+            if let Some((name, _)) = trimmed_start
+                .filter(|&s| line[s] == b'#')
+                .and_then(|s| directive_words(&line[s..]))
+            {
+                match name {
+                    b"if" | b"ifdef" | b"ifndef" => depth += 1,
+                    b"endif" if depth == 0 => return,
+                    b"endif" => depth -= 1,
+                    b"else" | b"elif" | b"elifdef" | b"elifndef" if depth == 0 => return,
+                    _ => {}
+                }
+            }
+            for i in self.pos..line_end {
+                if self.out[i] != b'\n' && self.out[i] != b'\r' {
+                    self.out[i] = b' ';
+                }
+            }
+            self.pos = (line_end + 1).min(self.src.len());
+            if line_end >= self.src.len() {
+                self.pos = self.src.len();
+            }
+        }
+    }
+
+    fn identifier(&mut self) {
+        let start = self.pos;
+        while self.pos < self.src.len()
+            && (self.src[self.pos] == b'_' || self.src[self.pos].is_ascii_alphanumeric())
+        {
+            self.pos += 1;
+        }
+        let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
+        if ENUM_MACROS.contains(&word) {
+            self.rewrite_enum_macro(start);
+        } else if is_attribute_macro(word) {
+            let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
+            self.blank(start, end);
+            self.pos = end;
+        }
+    }
+
+    /// If an argument list `( ... )` follows `from` (after whitespace), the offset after its `)`.
+    fn argument_list_end(&self, from: usize) -> Option<usize> {
+        let mut i = from;
+        while i < self.src.len() && self.src[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if self.src.get(i) != Some(&b'(') {
+            return None;
+        }
+        let mut depth = 0usize;
+        let limit = (i + MAX_MACRO_ARGS).min(self.src.len());
+        while i < limit {
+            match self.src[i] {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+                b'"' => {
+                    i += 1;
+                    while i < limit && self.src[i] != b'"' && self.src[i] != b'\n' {
+                        i += if self.src[i] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                b';' | b'{' | b'}' => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// `NS_ENUM(NSInteger, Name)` → `enum Name : NSInteger` (padded; same length).
+    fn rewrite_enum_macro(&mut self, start: usize) {
+        let Some(end) = self.argument_list_end(self.pos) else {
+            return;
+        };
+        let region = &self.src[start..end];
+        let Some(open) = region.iter().position(|&b| b == b'(') else {
+            return;
+        };
+        let inner = String::from_utf8_lossy(&region[open + 1..region.len() - 1]).into_owned();
+        let args: Vec<&str> = inner.split(',').map(str::trim).collect();
+        let is_error_enum = region.starts_with(b"NS_ERROR_ENUM");
+        let replacement = match args.as_slice() {
+            [_, name] if is_error_enum => format!("enum {name}"),
+            [ty, name] => format!("enum {name} : {ty}"),
+            [ty] => format!("enum : {ty}"),
+            _ => return,
+        };
+        if replacement.len() > region.len() || region.contains(&b'\n') {
+            self.blank(start, self.pos);
+            return;
+        }
+        self.blank_typedef_before(start);
+        self.out[start..start + replacement.len()].copy_from_slice(replacement.as_bytes());
+        for b in &mut self.out[start + replacement.len()..end] {
+            *b = b' ';
+        }
+        self.pos = end;
+    }
+
+    /// `typedef enum X : T { } ;` has no declarator: the grammar reads `enum X : T { };` only.
+    fn blank_typedef_before(&mut self, start: usize) {
+        let before = &self.src[..start];
+        let Some(end) = before.iter().rposition(|b| !b.is_ascii_whitespace()) else {
+            return;
+        };
+        let end = end + 1;
+        let begins = end.checked_sub(b"typedef".len());
+        if let Some(begin) = begins.filter(|&b| &self.src[b..end] == b"typedef") {
+            let boundary = begin == 0 || !is_word_byte(self.src[begin - 1]);
+            if boundary {
+                self.blank(begin, end);
+            }
+        }
+    }
+
+    /// Overwrites `[start, end)` with spaces, keeping line breaks.
+    fn blank(&mut self, start: usize, end: usize) {
+        for b in &mut self.out[start..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric()
+}
+
+/// The directive's name and the rest of its line: `#  if 0` → (`if`, ` 0`).
+fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let rest = line.strip_prefix(b"#")?;
+    let start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
+    let rest = &rest[start..];
+    let len = rest
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    Some((&rest[..len], &rest[len..]))
+}
+
+/// `0`, `(0)`, `false` (comments stripped by the caller's line view are rare; keep it literal).
+fn is_false_condition(rest: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(rest);
+    let cond = text.split("//").next().unwrap_or("");
+    let cond = cond.split("/*").next().unwrap_or("").trim();
+    matches!(cond, "0" | "(0)" | "false" | "NO")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> String {
+        String::from_utf8(neutralize(text).text).unwrap()
+    }
+
+    #[test]
+    fn blanks_attribute_macros_keeping_every_offset() {
+        let src = "NS_ASSUME_NONNULL_BEGIN\nXX_EXTERN NSString * const K;\n\
+                   typedef void (^B)(NSURLSession *s) XX_API_AVAILABLE(ios(10),\n macosx(10.12));\n\
+                   - (id)init NS_DESIGNATED_INITIALIZER __attribute__((unused));\nNS_ASSUME_NONNULL_END\n";
+        let out = run(src);
+        assert_eq!(out.len(), src.len());
+        let newlines = |s: &str| -> Vec<usize> {
+            s.char_indices()
+                .filter(|c| c.1 == '\n')
+                .map(|c| c.0)
+                .collect()
+        };
+        assert_eq!(newlines(&out), newlines(src));
+        assert!(!out.contains("NS_ASSUME"));
+        assert!(!out.contains("XX_"));
+        assert!(!out.contains("macosx"));
+        assert!(!out.contains("__attribute__"));
+        assert!(!out.contains("NS_DESIGNATED"));
+        assert!(out.contains("NSString * const K;"));
+        assert!(out.contains("typedef void (^B)(NSURLSession *s)"));
+        let k = src.find("NSString * const K").unwrap();
+        assert_eq!(out.find("NSString * const K").unwrap(), k);
+    }
+
+    #[test]
+    fn rewrites_ns_enum_to_the_same_length() {
+        let src = "typedef NS_ENUM(NSInteger, XXState) {\n  A,\n};";
+        let out = run(src);
+        assert_eq!(out.len(), src.len());
+        let words: Vec<&str> = out.split_whitespace().take(5).collect();
+        assert_eq!(words, ["enum", "XXState", ":", "NSInteger", "{"]);
+        assert_eq!(out.find('{'), src.find('{'));
+    }
+
+    #[test]
+    fn leaves_strings_comments_directives_and_ordinary_words() {
+        let src = "#define XX_EXTERN extern\nNSString *s = @\"API_AVAILABLE(x)\"; // NS_SWIFT_NAME(y)\nNSLog(NULL);";
+        assert_eq!(run(src), src);
+        let comments = neutralize(src).comments;
+        assert_eq!(comments.len(), 1);
+        assert_eq!(comments[0].text, "// NS_SWIFT_NAME(y)");
+    }
+
+    #[test]
+    fn blanks_if_zero_groups_up_to_else() {
+        let src = "a;\n#if 0\n[s invalidateAndCancel];\n#if X\ny;\n#endif\n#else\nb;\n#endif\n";
+        let out = run(src);
+        assert_eq!(out.len(), src.len());
+        assert!(!out.contains("invalidate"));
+        assert!(!out.contains("y;"));
+        assert!(out.contains("#else\nb;\n#endif"));
+    }
+}
