@@ -6,6 +6,8 @@
 //! [`run`] wires the stages together; the binary only parses the command line.
 
 pub mod analyze;
+pub mod baseline;
+pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod facts;
@@ -15,3 +17,4 @@ pub mod project;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod suppress;

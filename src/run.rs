@@ -113,16 +113,31 @@ pub struct Outcome {
     pub timings: Timings,
 }
 
+/// Parses one file and lowers it to facts: the front-ends ([`crate::frontend::lower`]) in
+/// production. Tests pass their own to inject faults (a front-end that panics) without a
+/// hook inside the real front-ends.
+pub type LowerFn<'a> = dyn Fn(Language, &str, &Path) -> FileFacts + Sync + 'a;
+
 /// Lints the files under `paths`.
 pub fn check_paths(
     paths: &[PathBuf],
     settings: &Settings,
 ) -> Result<Outcome, crate::discover::MissingPath> {
+    check_paths_with(paths, settings, &crate::frontend::lower)
+}
+
+/// [`check_paths`] with another front-end (for fault-injection tests).
+#[doc(hidden)]
+pub fn check_paths_with(
+    paths: &[PathBuf],
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> Result<Outcome, crate::discover::MissingPath> {
     let start = Instant::now();
     let found = crate::discover::discover(paths, settings.follow_symlinks)?;
     let walk = start.elapsed();
     let inputs = found.files.into_iter().map(Input::file).collect();
-    let mut outcome = check_inputs(inputs, settings);
+    let mut outcome = check_inputs_with(inputs, settings, lower);
     outcome.timings.walk = walk;
     outcome
         .errors
@@ -139,12 +154,18 @@ pub fn check_paths(
 
 /// Lints the given sources as one project.
 pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    check_inputs_with(inputs, settings, &crate::frontend::lower)
+}
+
+/// [`check_inputs`] with another front-end (for fault-injection tests).
+#[doc(hidden)]
+pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(64 * 1024 * 1024)
         .build()
         .expect("thread pool");
-    pool.install(|| check_inputs_in_pool(inputs, settings))
+    pool.install(|| check_inputs_in_pool(inputs, settings, lower))
 }
 
 struct Lowered {
@@ -162,7 +183,7 @@ enum Processed {
     Failed(FileError),
 }
 
-fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
     let mut timings = Timings::default();
     let start = Instant::now();
     let mut words = settings.prefilter.then(|| Words::initial(&settings.config));
@@ -172,7 +193,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     loop {
         let results: Vec<Processed> = std::mem::take(&mut pending)
             .into_par_iter()
-            .map(|(input, _)| process(input, words.as_ref(), settings))
+            .map(|(input, _)| process(input, words.as_ref(), settings, lower))
             .collect();
         let before = lowered.len();
         for result in results {
@@ -257,8 +278,13 @@ fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
     });
 }
 
-fn process(input: Input, words: Option<&Words>, settings: &Settings) -> Processed {
-    match read_and_lower(input, words, settings) {
+fn process(
+    input: Input,
+    words: Option<&Words>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> Processed {
+    match read_and_lower(input, words, settings, lower) {
         Ok(p) => p,
         Err(e) => Processed::Failed(e),
     }
@@ -268,6 +294,7 @@ fn read_and_lower(
     input: Input,
     words: Option<&Words>,
     settings: &Settings,
+    lower: &LowerFn<'_>,
 ) -> Result<Processed, FileError> {
     let path = input.path;
     let io_error = |message: String| FileError {
@@ -282,28 +309,28 @@ fn read_and_lower(
             "not a Swift, Objective-C or Rust source file".into(),
         ));
     };
+    let max = settings.config.max_file_size;
     let bytes = match &input.content {
         Some(bytes) => bytes.clone(),
-        None => std::fs::read(&path).map_err(|e| io_error(format!("cannot read: {e}")))?,
+        None => read_bounded(&path, max).map_err(|(kind, message)| FileError {
+            kind,
+            ..io_error(message)
+        })?,
     };
+    if bytes.len() as u64 > max {
+        return Err(FileError {
+            kind: ErrorKind::Skipped,
+            ..io_error(too_big(bytes.len() as u64, max))
+        });
+    }
     if words.is_some_and(|w| !w.matches(&bytes)) {
         let len = bytes.len() as u64;
         return Ok(Processed::Skipped(Input { path, ..input }, len));
     }
-    if bytes.len() as u64 > settings.config.max_file_size {
-        return Err(FileError {
-            kind: ErrorKind::Skipped,
-            ..io_error(format!(
-                "skipped: {} bytes is over max-file-size ({} bytes)",
-                bytes.len(),
-                settings.config.max_file_size
-            ))
-        });
-    }
     let mut errors = Vec::new();
     let text: Arc<str> = decode(&bytes, &path, &mut errors).into();
     let lines = LineIndex::new(&text);
-    let facts = lower_isolated(language, &text, &path).map_err(|message| FileError {
+    let facts = lower_isolated(lower, language, &text, &path).map_err(|message| FileError {
         kind: ErrorKind::Internal,
         ..io_error(message)
     })?;
@@ -335,9 +362,42 @@ fn read_and_lower(
     })))
 }
 
+fn too_big(len: u64, max: u64) -> String {
+    format!("skipped: {len} bytes is over max-file-size ({max} bytes)")
+}
+
+/// Reads a source file without trusting it: what is not a regular file is refused (opening a
+/// FIFO blocks forever), and at most `max + 1` bytes are read (a huge or growing file is
+/// skipped by its size, never loaded).
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, (ErrorKind, String)> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| (ErrorKind::Io, format!("cannot read: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    if !meta.is_file() {
+        return Err((
+            ErrorKind::Io,
+            "not a regular file (a folder, FIFO, socket or device): not linted".into(),
+        ));
+    }
+    if meta.len() > max {
+        return Err((ErrorKind::Skipped, too_big(meta.len(), max)));
+    }
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    Ok(bytes)
+}
+
 /// Decodes as UTF-8, replacing invalid bytes, and says where the first invalid byte was.
 fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let bytes = &bytes[bom..];
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(e) => {
@@ -348,7 +408,8 @@ fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
             errors.push(FileError {
                 path: path.to_path_buf(),
                 message: format!(
-                    "invalid UTF-8 at byte {valid}; invalid bytes were replaced by U+FFFD and the rest was linted"
+                    "invalid UTF-8 at byte {}; invalid bytes were replaced by U+FFFD and the rest was linted",
+                    valid + bom
                 ),
                 line: Some(pos.line),
                 column: Some(pos.column),
@@ -360,16 +421,20 @@ fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
 }
 
 /// Runs a front-end with panics caught: one bad file never stops the run.
-fn lower_isolated(language: Language, text: &str, path: &Path) -> Result<FileFacts, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::frontend::lower(language, text, path)
-    }))
-    .map_err(|panic| {
-        format!(
-            "internal error while analysing this file (please report it): {}",
-            panic_message(&*panic)
-        )
-    })
+fn lower_isolated(
+    lower: &LowerFn<'_>,
+    language: Language,
+    text: &str,
+    path: &Path,
+) -> Result<FileFacts, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower(language, text, path))).map_err(
+        |panic| {
+            format!(
+                "internal error while analysing this file (please report it): {}",
+                panic_message(&*panic)
+            )
+        },
+    )
 }
 
 /// The text of a caught panic.

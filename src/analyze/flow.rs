@@ -398,10 +398,20 @@ impl Cx<'_, '_> {
             NodeKind::Return(value) => {
                 if let Some(e) = value {
                     let v = self.eval(e, &mut st, Use::Escapes, node.loop_depth);
-                    if v.iter().any(|s| matches!(s, Src::New(_))) && self.record {
+                    // A factory returns a session nobody else keeps: one already stored in a
+                    // member is the owner's, handed out, not made for the caller.
+                    let fresh = v
+                        .iter()
+                        .any(|s| matches!(s, Src::New(c) if st.live.contains_key(c)));
+                    if fresh && self.record {
                         self.out.returns_new = true;
                     }
-                    self.escape(&v, &mut st);
+                    // Handing out a member's session does not take it from its owner.
+                    let handed: Value = v
+                        .into_iter()
+                        .filter(|s| !matches!(s, Src::Member(_)))
+                        .collect();
+                    self.escape(&handed, &mut st);
                 }
             }
         }

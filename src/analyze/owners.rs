@@ -71,7 +71,14 @@ impl KnownHolds {
         }
         let optional = decl.is_none_or(|d| d.is_optional || d.is_weak);
         let holds = match (f.kind, known) {
-            (FunctionKind::PropertyInitializer | FunctionKind::GlobalInitializer, _) => false,
+            // No `self` yet (or none at all): nothing is held.
+            (
+                FunctionKind::PropertyInitializer
+                | FunctionKind::GlobalInitializer
+                | FunctionKind::StaticMethod
+                | FunctionKind::Free,
+                _,
+            ) => false,
             (FunctionKind::Initializer, Some(at_declaration)) => {
                 *at_declaration && !decl.is_some_and(|d| d.is_lazy)
             }

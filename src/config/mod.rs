@@ -1,7 +1,14 @@
 //! User configuration: `sessionlint.toml` / `.sessionlint.toml`, merged with command-line flags.
 
+mod load;
+
+pub use load::{
+    find_config_file, load_file, parse_level, valid_rules, ConfigError, CONFIG_FILE_NAMES,
+};
+
 use crate::rules::registry::Severity;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// A rule's configured level; `Off` disables it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +39,8 @@ pub struct Config {
     pub process_lifetime_types: Vec<String>,
     /// Files larger than this many bytes are skipped with a note.
     pub max_file_size: u64,
+    /// The config file this came from, if any (its folder anchors `include`/`exclude`).
+    pub source: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -47,6 +56,7 @@ impl Default for Config {
             releasers: Vec::new(),
             process_lifetime_types: Vec::new(),
             max_file_size: 64 * 1024 * 1024,
+            source: None,
         }
     }
 }
@@ -65,5 +75,45 @@ impl Config {
             .get(&rule.id)
             .copied()
             .unwrap_or(Level::On(rule.severity))
+    }
+
+    /// The folder `include`/`exclude` globs are relative to.
+    pub fn root(&self, cwd: &Path) -> PathBuf {
+        self.source
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| crate::report::position::absolute_path(dir, cwd))
+            .unwrap_or_else(|| cwd.to_path_buf())
+    }
+
+    /// A filter built from `include`/`exclude` (the globs were checked when loaded).
+    pub fn file_filter(&self, cwd: &Path) -> FileFilter {
+        FileFilter {
+            root: self.root(cwd),
+            cwd: cwd.to_path_buf(),
+            include: load::glob_set(&self.include)
+                .ok()
+                .filter(|_| !self.include.is_empty()),
+            exclude: load::glob_set(&self.exclude).ok(),
+        }
+    }
+}
+
+/// Decides from `include`/`exclude` whether a discovered file is linted.
+pub struct FileFilter {
+    root: PathBuf,
+    cwd: PathBuf,
+    include: Option<globset::GlobSet>,
+    exclude: Option<globset::GlobSet>,
+}
+
+impl FileFilter {
+    pub fn accepts(&self, path: &Path) -> bool {
+        let absolute = crate::report::position::absolute_path(path, &self.cwd);
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+        if self.exclude.as_ref().is_some_and(|g| g.is_match(relative)) {
+            return false;
+        }
+        self.include.as_ref().is_none_or(|g| g.is_match(relative))
     }
 }

@@ -28,10 +28,17 @@ pub fn discover(paths: &[PathBuf], follow_symlinks: bool) -> Result<Discovered, 
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        let meta = std::fs::metadata(root).map_err(|_| MissingPath(root.clone()))?;
-        if meta.is_file() {
-            files.push(root.clone());
-            continue;
+        // Anything named that is not a folder is kept: reading it reports what is wrong with
+        // it (a FIFO, a symlink loop, no permission) instead of dropping it silently.
+        match std::fs::metadata(root) {
+            Ok(meta) if meta.is_dir() => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(MissingPath(root.clone()))
+            }
+            _ => {
+                files.push(root.clone());
+                continue;
+            }
         }
         walk(root, follow_symlinks, &mut files, &mut errors);
     }

@@ -1,45 +1,45 @@
 //! `--format json`, as INTERFACES.md specifies.
 
-use crate::run::Outcome;
+use super::position::Report;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct JsonReport<'a> {
     version: &'a str,
     files_scanned: usize,
-    diagnostics: Vec<JsonDiagnostic>,
-    errors: Vec<JsonError>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    errors: Vec<JsonError<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic {
-    rule: &'static str,
-    name: String,
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    name: &'a str,
     severity: &'static str,
-    path: String,
+    path: &'a str,
     line: u32,
     column: u32,
     end_line: u32,
     end_column: u32,
-    message: String,
+    message: &'a str,
     language: &'static str,
-    related: Vec<JsonRelated>,
+    related: Vec<JsonRelated<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonRelated {
-    path: String,
+struct JsonRelated<'a> {
+    path: &'a str,
     line: u32,
     column: u32,
-    message: String,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
-struct JsonError {
-    path: String,
-    message: String,
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,63 +48,52 @@ struct JsonError {
 
 /// A path relative to `cwd` when under it, with `/` separators.
 pub fn display_path(path: &Path, cwd: &Path) -> String {
-    let rel = path.strip_prefix(cwd).unwrap_or(path);
-    let rel = rel.strip_prefix("./").unwrap_or(rel);
-    rel.to_string_lossy().replace('\\', "/")
+    super::position::relative_path(path, cwd)
+        .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"))
 }
 
-pub fn write(outcome: &Outcome, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
-    let diagnostics = outcome
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let diagnostics = report
         .findings
         .iter()
-        .map(|f| {
-            let d = &f.diagnostic;
-            let file = &outcome.files[d.file];
-            let start = file.lines.line_col(&file.text, d.span.start);
-            let end = file.lines.line_col(&file.text, d.span.end);
-            JsonDiagnostic {
-                rule: d.rule,
-                name: crate::rules::registry::get(d.rule).name.clone(),
-                severity: f.severity.as_str(),
-                path: display_path(&file.path, cwd),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                message: d.message.clone(),
-                language: file.language.as_str(),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let rf = &outcome.files[r.file];
-                        let pos = rf.lines.line_col(&rf.text, r.span.start);
-                        JsonRelated {
-                            path: display_path(&rf.path, cwd),
-                            line: pos.line,
-                            column: pos.column,
-                            message: r.message.clone(),
-                        }
-                    })
-                    .collect(),
-            }
+        .map(|f| JsonDiagnostic {
+            rule: &f.meta.id,
+            name: &f.meta.name,
+            severity: f.severity.as_str(),
+            path: &f.location.path,
+            line: f.location.start.line,
+            column: f.location.start.column,
+            end_line: f.location.end.line,
+            end_column: f.location.end.column,
+            message: f.message,
+            language: f.language.as_str(),
+            related: f
+                .related
+                .iter()
+                .map(|(location, message)| JsonRelated {
+                    path: &location.path,
+                    line: location.start.line,
+                    column: location.start.column,
+                    message,
+                })
+                .collect(),
         })
         .collect();
-    let report = Report {
+    let json = JsonReport {
         version: env!("CARGO_PKG_VERSION"),
-        files_scanned: outcome.files.len(),
+        files_scanned: report.files_scanned(),
         diagnostics,
-        errors: outcome
+        errors: report
             .errors
             .iter()
             .map(|e| JsonError {
-                path: display_path(&e.path, cwd),
-                message: e.message.clone(),
-                line: e.line,
-                column: e.column,
+                path: &e.path,
+                message: &e.error.message,
+                line: e.error.line,
+                column: e.error.column,
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)
 }

@@ -1,0 +1,94 @@
+//! Baselines: `--write-baseline FILE` records today's findings; `--baseline FILE` hides them.
+//!
+//! A finding is matched by rule, path and fingerprint (a hash of the normalised text of its
+//! primary line and its message, plus an occurrence index; see `report::position`), never by
+//! line number, so code that moves does not come back as new.
+
+use crate::report::Report;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::Path;
+
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// The baseline file format (not sessionlint's version).
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Hash)]
+pub struct Entry {
+    pub rule: String,
+    pub path: String,
+    pub fingerprint: String,
+    /// For people reading the file; not used for matching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Baseline {
+    pub fn from_report(report: &Report) -> Baseline {
+        Baseline {
+            version: FORMAT_VERSION,
+            findings: report
+                .findings
+                .iter()
+                .map(|f| Entry {
+                    rule: f.meta.id.clone(),
+                    path: f.location.path.clone(),
+                    fingerprint: f.fingerprint.clone(),
+                    line: Some(f.location.start.line),
+                    message: Some(f.message.to_string()),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(path, text)
+    }
+
+    pub fn read(path: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let baseline: Baseline = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a sessionlint baseline: {e}", path.display()))?;
+        if baseline.version != FORMAT_VERSION {
+            return Err(format!(
+                "{}: baseline format version {} is not supported (expected {FORMAT_VERSION})",
+                path.display(),
+                baseline.version
+            ));
+        }
+        Ok(baseline)
+    }
+
+    /// Indexes (into `report.findings`) of the findings the baseline already has.
+    pub fn known(&self, report: &Report) -> HashSet<usize> {
+        let keys: HashSet<(&str, &str, &str)> = self
+            .findings
+            .iter()
+            .map(|e| (e.rule.as_str(), e.path.as_str(), e.fingerprint.as_str()))
+            .collect();
+        report
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| {
+                keys.contains(&(
+                    f.meta.id.as_str(),
+                    f.location.path.as_str(),
+                    f.fingerprint.as_str(),
+                ))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+}

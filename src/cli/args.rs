@@ -1,0 +1,135 @@
+//! The command line, as clap reads it.
+
+use crate::report::Format;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sessionlint",
+    version,
+    about = "Finds URLSession / NSURLSession objects that are never invalidated, in Swift, Objective-C and Rust"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and folders (default: the current folder).
+    Check(Box<CheckArgs>),
+    /// Print a rule's full documentation (by id or name).
+    Explain {
+        /// `SL001` or `session-not-invalidated`.
+        rule: String,
+    },
+    /// List every rule: id, name, default severity, languages, summary.
+    Rules,
+}
+
+#[derive(Parser, Debug)]
+pub struct CheckArgs {
+    /// Files and folders to lint; `-` reads one source from stdin (needs --stdin-filename).
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Run only these rules (comma-separated ids or names); replaces the config's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub select: Vec<String>,
+
+    /// Never run these rules (comma-separated ids or names); adds to the config's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub ignore: Vec<String>,
+
+    /// Use this config file instead of the nearest sessionlint.toml / .sessionlint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Lint stdin as if it were the file PATH (use `-` as the path to lint).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Load the files under DIR for owner context, but report only the named paths
+    /// (pre-commit, editors). Default with --stdin-filename: the current folder.
+    #[arg(long, value_name = "DIR")]
+    pub project_root: Option<PathBuf>,
+
+    /// Lint only the named files and stdin, without loading the rest of the project.
+    #[arg(long, conflicts_with = "project_root")]
+    pub no_project_context: bool,
+
+    /// Apply the config's `exclude`/`include` to files named on the command line too.
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Report findings, but exit 0.
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Files that cannot be read or parsed make the exit code 1.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// The lowest severity that makes the exit code 1 (default: the config's, else warning).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_level: Option<FailLevel>,
+
+    /// Colours in human output (`auto` honours NO_COLOR and whether stdout is a terminal).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// List every file with parse problems (otherwise summarised in one line).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Print per-phase wall times on stderr.
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Parse every file, even those that cannot matter (for checking the prefilter).
+    #[arg(long)]
+    pub no_prefilter: bool,
+
+    /// Follow symbolic links while walking folders.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Report suppression comments that suppress nothing (as SL000 unused-suppression).
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+
+    /// Record the current findings in FILE (JSON) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings that are not in the baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,160 @@
+//! What `check` lints, and which of it it reports.
+//!
+//! Owner facts (a type's other extensions, a factory or a cleanup helper in another file) can
+//! live anywhere in the project. So when only some files are to be reported (stdin from an
+//! editor, the staged files pre-commit passes), the rest of the project under the project root
+//! is still loaded for context, and only the named files' findings are reported. The cost is a
+//! parse of the whole project per run; `--no-project-context` trades precision for speed.
+
+use super::args::CheckArgs;
+use super::UsageError;
+use crate::config::{Config, FileFilter};
+use crate::report::position::absolute_path;
+use crate::run::{ErrorKind, FileError, Input};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub struct Plan {
+    pub inputs: Vec<Input>,
+    /// Absolute paths whose findings are reported; `None` = all.
+    pub reported: Option<HashSet<PathBuf>>,
+    pub walk_errors: Vec<FileError>,
+    pub walk_time: Duration,
+}
+
+pub fn plan(args: &CheckArgs, config: &Config, cwd: &Path) -> Result<Plan, UsageError> {
+    let start = Instant::now();
+    let filter = config.file_filter(cwd);
+    let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let mut plan = Plan {
+        inputs: Vec::new(),
+        reported: None,
+        walk_errors: Vec::new(),
+        walk_time: Duration::ZERO,
+    };
+
+    let named: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let mut stdin_path = None;
+    match (&args.stdin_filename, stdin_requested) {
+        (Some(path), true) => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| UsageError(format!("cannot read stdin: {e}")))?;
+            plan.inputs.push(Input {
+                path: path.clone(),
+                content: Some(bytes),
+            });
+            stdin_path = Some(absolute_path(path, cwd));
+        }
+        (None, true) => {
+            return Err(UsageError(
+                "`-` reads stdin and needs --stdin-filename PATH to know its language".into(),
+            ))
+        }
+        (Some(_), false) => {
+            return Err(UsageError(
+                "--stdin-filename needs `-` among the paths to read stdin".into(),
+            ))
+        }
+        (None, false) => {}
+    }
+
+    // The files the user asked about.
+    let roots = if named.is_empty() && stdin_path.is_none() {
+        vec![PathBuf::from(".")]
+    } else {
+        named
+    };
+    let explicit: HashSet<PathBuf> = roots
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| absolute_path(p, cwd))
+        .collect();
+    let asked = discover(&roots, args, &filter, &explicit, cwd, &mut plan)?;
+
+    let context_root = if args.no_project_context {
+        None
+    } else if let Some(root) = &args.project_root {
+        Some(root.clone())
+    } else if let Some(stdin) = &stdin_path {
+        // An editor buffer inside the current project gets that project's context.
+        stdin.starts_with(cwd).then(|| PathBuf::from("."))
+    } else {
+        None
+    };
+
+    let mut seen: HashSet<PathBuf> = stdin_path.iter().cloned().collect();
+    let mut reported = HashSet::new();
+    reported.extend(stdin_path.iter().cloned());
+    for path in asked {
+        let absolute = absolute_path(&path, cwd);
+        if seen.insert(absolute.clone()) {
+            reported.insert(absolute);
+            plan.inputs.push(Input::file(path));
+        }
+    }
+    if let Some(root) = context_root {
+        let mut context_errors = Plan {
+            inputs: Vec::new(),
+            reported: None,
+            walk_errors: Vec::new(),
+            walk_time: Duration::ZERO,
+        };
+        let context = discover(
+            &[root],
+            args,
+            &filter,
+            &HashSet::new(),
+            cwd,
+            &mut context_errors,
+        )?;
+        for path in context {
+            if seen.insert(absolute_path(&path, cwd)) {
+                plan.inputs.push(Input::file(path));
+            }
+        }
+        plan.reported = Some(reported);
+    } else if stdin_path.is_some() {
+        plan.reported = Some(reported);
+    }
+    plan.walk_time = start.elapsed();
+    Ok(plan)
+}
+
+/// Source files under `roots`, filtered by the config's globs (explicit files are kept unless
+/// `--force-exclude`).
+fn discover(
+    roots: &[PathBuf],
+    args: &CheckArgs,
+    filter: &FileFilter,
+    explicit: &HashSet<PathBuf>,
+    cwd: &Path,
+    plan: &mut Plan,
+) -> Result<Vec<PathBuf>, UsageError> {
+    let found = crate::discover::discover(roots, args.follow_symlinks)
+        .map_err(|missing| UsageError(format!("path does not exist: {}", missing.0.display())))?;
+    plan.walk_errors
+        .extend(found.errors.into_iter().map(|e| FileError {
+            path: e.path,
+            message: e.message,
+            line: None,
+            column: None,
+            kind: ErrorKind::Io,
+        }));
+    Ok(found
+        .files
+        .into_iter()
+        .filter(|path| {
+            (!args.force_exclude && explicit.contains(&absolute_path(path, cwd)))
+                || filter.accepts(path)
+        })
+        .collect())
+}

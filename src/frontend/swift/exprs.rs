@@ -1,0 +1,495 @@
+//! Expressions: sessions, calls, members, closures and the few forms that route values
+//! (`??`, ternaries, `try`); everything else is opaque with its children kept in order.
+
+use super::lowerer::Lowerer;
+use super::session;
+use super::syntax::{
+    child_of_kind, fielded_children, is_comment, is_type_like, named_children, span,
+};
+use crate::facts::{api, Arg, Closure, Expr, ExprKind, Name};
+use tree_sitter::Node;
+
+/// How far down a postfix chain we look for a leading `try`/`await` (see [`Lowerer::lower_expr`]).
+const CHAIN_LOOKUP: usize = 64;
+
+impl<'s> Lowerer<'s> {
+    pub fn lower_expr(&mut self, node: Node) -> Expr {
+        self.deeper(node, |l| l.lower_expr_here(node))
+            .unwrap_or_else(|| Lowerer::opaque_leaf(node))
+    }
+
+    fn lower_expr_here(&mut self, node: Node) -> Expr {
+        if self.hoisted_prefix == Some(node.id()) {
+            // The chain above already wrapped itself in this `try`: lower what it covers.
+            self.hoisted_prefix = None;
+            let inner = peel_prefixes(node).0;
+            return self.lower_expr(inner);
+        }
+        let kind = match node.kind() {
+            "simple_identifier" => ExprKind::Name(self.text(node).to_string()),
+            "self_expression" => ExprKind::SelfRef,
+            "nil_literal" => ExprKind::Nil,
+            "integer_literal"
+            | "real_literal"
+            | "boolean_literal"
+            | "hex_literal"
+            | "oct_literal"
+            | "bin_literal"
+            | "key_path_expression"
+            | "key_path_string_expression"
+            | "selector_expression"
+            | "special_literal"
+            | "regex_literal" => ExprKind::Literal,
+            "line_string_literal" | "multi_line_string_literal" | "raw_string_literal" => {
+                self.string_literal(node)
+            }
+            "navigation_expression" | "call_expression" => return self.postfix_chain(node),
+            "constructor_expression" => self.constructor(node),
+            "try_expression" | "await_expression" => return self.prefixed(node),
+            "postfix_expression" => self.postfix(node),
+            "prefix_expression" => self.prefix(node),
+            "as_expression" => match node.child_by_field_name("expr") {
+                Some(inner) => return self.lower_expr(inner),
+                None => ExprKind::Opaque(Vec::new()),
+            },
+            "directly_assignable_expression" => match named_children(node).first() {
+                Some(inner) => return self.lower_expr(*inner),
+                None => ExprKind::Opaque(Vec::new()),
+            },
+            "tuple_expression" => self.tuple(node),
+            "nil_coalescing_expression" => {
+                ExprKind::Choice(self.fields(node, &["value", "if_nil"]))
+            }
+            "ternary_expression" => ExprKind::Choice(self.fields(node, &["if_true", "if_false"])),
+            "if_statement" | "switch_statement" => ExprKind::Choice(self.arm_values(node)),
+            "assignment" => self.assignment(node),
+            "lambda_literal" => ExprKind::Closure(Box::new(self.closure(node))),
+            "super_expression" => ExprKind::Opaque(Vec::new()),
+            _ => ExprKind::Opaque(self.children_in_order(node)),
+        };
+        Expr {
+            kind,
+            span: span(node),
+        }
+    }
+
+    /// Named children lowered in order (the generic shape of unknown code).
+    pub fn children_in_order(&mut self, node: Node) -> Vec<Expr> {
+        named_children(node)
+            .into_iter()
+            .map(|c| self.lower_expr(c))
+            .collect()
+    }
+
+    fn fields(&mut self, node: Node, names: &[&str]) -> Vec<Expr> {
+        names
+            .iter()
+            .filter_map(|f| node.child_by_field_name(f))
+            .map(|c| self.lower_expr(c))
+            .collect()
+    }
+
+    fn string_literal(&mut self, node: Node) -> ExprKind {
+        let mut parts = Vec::new();
+        for (field, child) in fielded_children(node) {
+            if field != Some("interpolation") {
+                continue;
+            }
+            // Raw strings wrap the interpolation once more.
+            let interpolation = if child.kind() == "raw_str_interpolation" {
+                child.child_by_field_name("interpolation")
+            } else {
+                Some(child)
+            };
+            if let Some(value) = interpolation.and_then(|i| i.child_by_field_name("value")) {
+                parts.push(self.lower_expr(value));
+            }
+        }
+        if parts.is_empty() {
+            ExprKind::Literal
+        } else {
+            ExprKind::Opaque(parts)
+        }
+    }
+
+    /// `a.b.c()` chains. Swift's `try`/`await` cover the whole chain to their right, but the
+    /// grammar binds them to the leftmost operand; wrap the chain instead.
+    fn postfix_chain(&mut self, node: Node) -> Expr {
+        if let Some(prefix) = leading_prefix(node) {
+            if self.hoisted_prefix != Some(prefix.id()) {
+                let saved = self.hoisted_prefix.replace(prefix.id());
+                let inner = match node.kind() {
+                    "call_expression" => self.call(node),
+                    _ => self.navigation(node),
+                };
+                self.hoisted_prefix = saved;
+                return wrap_prefixes(prefix, inner);
+            }
+        }
+        match node.kind() {
+            "call_expression" => self.call(node),
+            _ => self.navigation(node),
+        }
+    }
+
+    fn navigation(&mut self, node: Node) -> Expr {
+        let here = span(node);
+        let Some(target) = node.child_by_field_name("target") else {
+            return Expr {
+                kind: ExprKind::Opaque(self.children_in_order(node)),
+                span: here,
+            };
+        };
+        let name = session::suffix_name(self.src, node).unwrap_or("");
+        if name == "shared" && session::names_session_type(self.src, target) {
+            return Expr {
+                kind: ExprKind::SharedSession,
+                span: here,
+            };
+        }
+        let base = self.receiver(target);
+        Expr {
+            kind: ExprKind::Member {
+                base: Box::new(base),
+                name: name.to_string(),
+            },
+            span: here,
+        }
+    }
+
+    /// A receiver: capitalised bare names are types (`Foo.bar`), the rest are values.
+    fn receiver(&mut self, target: Node) -> Expr {
+        if target.kind() == "simple_identifier" {
+            let name = self.text(target);
+            if is_type_like(name) {
+                return Expr {
+                    kind: ExprKind::TypeRef(name.to_string()),
+                    span: span(target),
+                };
+            }
+        }
+        self.lower_expr(target)
+    }
+
+    fn call(&mut self, node: Node) -> Expr {
+        let here = span(node);
+        let children = named_children(node);
+        let (Some(callee), Some(suffix)) = (children.first().copied(), children.last().copied())
+        else {
+            return Expr {
+                kind: ExprKind::Opaque(self.children_in_order(node)),
+                span: here,
+            };
+        };
+        if suffix.kind() != "call_suffix" || callee.id() == suffix.id() {
+            return Expr {
+                kind: ExprKind::Opaque(self.children_in_order(node)),
+                span: here,
+            };
+        }
+        let arguments = child_of_kind(suffix, "value_arguments");
+        let is_subscript = arguments
+            .and_then(|a| a.child(0))
+            .is_some_and(|open| open.kind() == "[");
+
+        let is_session_constructor = session::names_session_type(self.src, callee)
+            || callee.kind() == "navigation_expression"
+                && session::suffix_name(self.src, callee) == Some("init")
+                && callee
+                    .child_by_field_name("target")
+                    .is_some_and(|t| session::names_session_type(self.src, t));
+        if is_session_constructor && !is_subscript {
+            return Expr {
+                kind: ExprKind::NewSession(session::creation(self, arguments)),
+                span: here,
+            };
+        }
+
+        let args = self.call_args(suffix);
+        let (receiver, method, method_span) = match callee.kind() {
+            _ if is_subscript => {
+                let mut children = vec![self.lower_expr(callee)];
+                children.extend(args.into_iter().map(|a| a.value));
+                return Expr {
+                    kind: ExprKind::Opaque(children),
+                    span: here,
+                };
+            }
+            "simple_identifier" => (None, self.text(callee), span(callee)),
+            "navigation_expression" => {
+                let name_node = callee
+                    .child_by_field_name("suffix")
+                    .and_then(|s| s.child_by_field_name("suffix"));
+                match (callee.child_by_field_name("target"), name_node) {
+                    (Some(target), Some(name_node)) => (
+                        Some(Box::new(self.receiver(target))),
+                        self.text(name_node),
+                        span(name_node),
+                    ),
+                    _ => return self.opaque_call(callee, args, here),
+                }
+            }
+            _ => return self.opaque_call(callee, args, here),
+        };
+        Expr {
+            kind: ExprKind::Call {
+                receiver,
+                method: method.to_string(),
+                args,
+                api: api::classify_method(method),
+                method_span,
+            },
+            span: here,
+        }
+    }
+
+    /// A call of something that is not a name (`.success(x)`, `f()()`, `{ ... }()`).
+    fn opaque_call(&mut self, callee: Node, args: Vec<Arg>, here: crate::facts::Span) -> Expr {
+        let mut children = Vec::with_capacity(args.len() + 1);
+        if callee.kind() != "prefix_expression" {
+            children.push(self.lower_expr(callee));
+        }
+        children.extend(args.into_iter().map(|a| a.value));
+        Expr {
+            kind: ExprKind::Opaque(children),
+            span: here,
+        }
+    }
+
+    /// Arguments in order; trailing closures come last, unlabelled.
+    pub fn call_args(&mut self, suffix: Node) -> Vec<Arg> {
+        let mut args = Vec::new();
+        for part in named_children(suffix) {
+            match part.kind() {
+                "value_arguments" => {
+                    for arg in named_children(part) {
+                        if arg.kind() != "value_argument" {
+                            continue;
+                        }
+                        let label = arg
+                            .child_by_field_name("name")
+                            .and_then(|l| child_of_kind(l, "simple_identifier"))
+                            .map(|l| self.text(l).to_string());
+                        if let Some(value) = arg.child_by_field_name("value") {
+                            let value = self.lower_expr(value);
+                            args.push(Arg { label, value });
+                        }
+                    }
+                }
+                "lambda_literal" => {
+                    let value = self.lower_expr(part);
+                    args.push(Arg { label: None, value });
+                }
+                _ => {}
+            }
+        }
+        args
+    }
+
+    /// `Foo<T>(...)`, `[Int](...)`: a call of the type's name.
+    fn constructor(&mut self, node: Node) -> ExprKind {
+        let type_name = node
+            .child_by_field_name("constructed_type")
+            .and_then(|t| child_of_kind(t, "type_identifier"))
+            .map(|t| self.text(t).to_string());
+        let suffix = child_of_kind(node, "constructor_suffix");
+        let args = suffix.map(|s| self.call_args(s)).unwrap_or_default();
+        match type_name {
+            Some(method) => ExprKind::Call {
+                receiver: None,
+                api: api::classify_method(&method),
+                method_span: span(node),
+                method,
+                args,
+            },
+            None => ExprKind::Opaque(args.into_iter().map(|a| a.value).collect()),
+        }
+    }
+
+    /// `try e`, `try? e`, `await e` (transparent), in any nesting.
+    fn prefixed(&mut self, node: Node) -> Expr {
+        let (inner, _) = peel_prefixes(node);
+        let inner = self.lower_expr(inner);
+        wrap_prefixes(node, inner)
+    }
+
+    fn postfix(&mut self, node: Node) -> ExprKind {
+        let target = node.child_by_field_name("target");
+        let is_unwrap = node
+            .child_by_field_name("operation")
+            .is_some_and(|op| op.kind() == "bang");
+        match target {
+            Some(target) if is_unwrap => self.lower_expr(target).kind,
+            Some(target) => ExprKind::Opaque(vec![self.lower_expr(target)]),
+            None => ExprKind::Opaque(Vec::new()),
+        }
+    }
+
+    fn prefix(&mut self, node: Node) -> ExprKind {
+        let implicit_member = node.child(0).is_some_and(|op| op.kind() == ".");
+        match node.child_by_field_name("target") {
+            _ if implicit_member => ExprKind::Literal,
+            Some(target) => ExprKind::Opaque(vec![self.lower_expr(target)]),
+            None => ExprKind::Opaque(Vec::new()),
+        }
+    }
+
+    fn tuple(&mut self, node: Node) -> ExprKind {
+        let values: Vec<(Option<&str>, Node)> = fielded_children(node)
+            .into_iter()
+            .filter(|(_, c)| c.is_named() && !is_comment(*c))
+            .collect();
+        match values.as_slice() {
+            [(Some("value"), only)] => self.lower_expr(*only).kind,
+            _ => ExprKind::Opaque(
+                values
+                    .into_iter()
+                    .filter(|(f, _)| *f == Some("value"))
+                    .map(|(_, c)| self.lower_expr(c))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn assignment(&mut self, node: Node) -> ExprKind {
+        let target = node.child_by_field_name("target");
+        let value = node.child_by_field_name("result");
+        match (target, value) {
+            (Some(target), Some(value)) => ExprKind::Assign {
+                target: Box::new(self.lower_expr(target)),
+                value: Box::new(self.lower_expr(value)),
+            },
+            _ => ExprKind::Opaque(self.children_in_order(node)),
+        }
+    }
+
+    pub fn closure(&mut self, node: Node) -> Closure {
+        let mut params = Vec::new();
+        let mut weak_captures = Vec::new();
+        if let Some(captures) = node.child_by_field_name("captures") {
+            for item in named_children(captures) {
+                let weak = child_of_kind(item, "ownership_modifier").is_some();
+                if let Some(name) = item.child_by_field_name("name") {
+                    if weak {
+                        weak_captures.push(self.text(name).to_string());
+                    }
+                }
+            }
+        }
+        if let Some(kind) = node.child_by_field_name("type") {
+            if let Some(list) = child_of_kind(kind, "lambda_function_type_parameters") {
+                for param in named_children(list) {
+                    params.extend(param_name(self, param));
+                }
+            }
+        }
+        let body = self.lower_body(child_of_kind(node, "statements"));
+        Closure {
+            params,
+            body,
+            weak_captures,
+        }
+    }
+
+    /// The value of each arm of an `if`/`switch` expression (its single expression, if any).
+    fn arm_values(&mut self, node: Node) -> Vec<Expr> {
+        let mut arms = Vec::new();
+        let mut pending = vec![node];
+        // Else-if chains are iterated, not recursed.
+        while let Some(current) = pending.pop() {
+            for child in named_children(current) {
+                match child.kind() {
+                    "statements" => arms.push(self.arm_value(child)),
+                    "switch_entry" => match child_of_kind(child, "statements") {
+                        Some(statements) => arms.push(self.arm_value(statements)),
+                        None => arms.push(Lowerer::opaque_leaf(child)),
+                    },
+                    "if_statement" => pending.push(child),
+                    _ => {}
+                }
+            }
+        }
+        arms
+    }
+
+    fn arm_value(&mut self, statements: Node) -> Expr {
+        match named_children(statements).as_slice() {
+            [only] => self.lower_expr(*only),
+            _ => Lowerer::opaque_leaf(statements),
+        }
+    }
+}
+
+/// The internal name of a parameter node (closure or function).
+pub(super) fn param_name(lowerer: &Lowerer, param: Node) -> Option<Name> {
+    fielded_children(param)
+        .into_iter()
+        .find(|(f, c)| *f == Some("name") && c.kind() == "simple_identifier")
+        .map(|(_, c)| lowerer.text(c).to_string())
+}
+
+/// The `try`/`await` at the left end of a postfix chain, if there is one.
+fn leading_prefix(node: Node) -> Option<Node> {
+    let mut current = node;
+    for _ in 0..CHAIN_LOOKUP {
+        let next = match current.kind() {
+            "navigation_expression" | "postfix_expression" => current.child_by_field_name("target"),
+            "call_expression" => current.named_child(0),
+            "try_expression" | "await_expression" => return Some(current),
+            _ => None,
+        };
+        current = next?;
+    }
+    None
+}
+
+/// Skips nested `try`/`await` prefixes: the covered expression and whether a `try` was seen.
+fn peel_prefixes(node: Node) -> (Node, bool) {
+    let mut current = node;
+    let mut saw_try = false;
+    for _ in 0..CHAIN_LOOKUP {
+        match current.kind() {
+            "try_expression" | "await_expression" => {
+                saw_try |= current.kind() == "try_expression";
+                match current.child_by_field_name("expr") {
+                    Some(inner) => current = inner,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    (current, saw_try)
+}
+
+/// Wraps `inner` in the `try`s of the prefix chain starting at `prefix` (outermost first).
+fn wrap_prefixes(prefix: Node, inner: Expr) -> Expr {
+    let mut tries = Vec::new();
+    let mut current = prefix;
+    for _ in 0..CHAIN_LOOKUP {
+        match current.kind() {
+            "try_expression" => {
+                let propagates =
+                    child_of_kind(current, "try_operator").is_some_and(|op| op.child_count() <= 1);
+                tries.push((span(current), propagates));
+            }
+            "await_expression" => {}
+            _ => break,
+        }
+        match current.child_by_field_name("expr") {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    let whole = crate::facts::Span::new(prefix.start_byte(), inner.span.end as usize);
+    tries
+        .into_iter()
+        .rev()
+        .fold(inner, |inner, (_, propagates)| Expr {
+            kind: ExprKind::Try {
+                inner: Box::new(inner),
+                propagates,
+            },
+            span: whole,
+        })
+}

@@ -1,0 +1,258 @@
+//! Resolves every finding's positions, paths and fingerprint once, for all emitters.
+
+use crate::facts::span::LineCol;
+use crate::facts::{Language, Span};
+use crate::rules::registry::{RuleMeta, Severity};
+use crate::run::{ErrorKind, FileError, Finding, Outcome, SourceFile};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// An outcome with every location turned into what users read.
+pub struct Report<'a> {
+    pub outcome: &'a Outcome,
+    /// The folder paths are shown relative to (and `%SRCROOT%` in SARIF).
+    pub cwd: PathBuf,
+    pub findings: Vec<ResolvedFinding<'a>>,
+    pub errors: Vec<ResolvedError<'a>>,
+}
+
+pub struct ResolvedFinding<'a> {
+    pub finding: &'a Finding,
+    pub meta: &'static RuleMeta,
+    pub severity: Severity,
+    pub location: Location,
+    pub language: Language,
+    pub message: &'a str,
+    pub related: Vec<(Location, &'a str)>,
+    /// Stable across unrelated edits above: see [`fingerprint_of`].
+    pub fingerprint: String,
+}
+
+pub struct ResolvedError<'a> {
+    pub error: &'a FileError,
+    pub path: String,
+    pub absolute: PathBuf,
+    /// `Some` when the path is under `cwd` (SARIF then uses a relative URI).
+    pub relative: Option<String>,
+    pub kind: ErrorKind,
+}
+
+/// A span in a file, as 1-based lines and character columns.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub file: usize,
+    /// Relative to `cwd` with `/` separators when under it; else as given.
+    pub path: String,
+    /// `Some` when under `cwd`.
+    pub relative: Option<String>,
+    pub absolute: PathBuf,
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(outcome: &'a Outcome, cwd: &Path) -> Report<'a> {
+        let mut occurrences: HashMap<(&'static str, String, u64), usize> = HashMap::new();
+        let findings = outcome
+            .findings
+            .iter()
+            .map(|finding| {
+                let d = &finding.diagnostic;
+                let location = locate(&outcome.files, d.file, d.span, cwd);
+                let hash = line_hash(&outcome.files[d.file], location.start.line, &d.message);
+                let seen = occurrences
+                    .entry((d.rule, location.path.clone(), hash))
+                    .or_insert(0);
+                let fingerprint = format!("{hash:016x}:{seen}");
+                *seen += 1;
+                ResolvedFinding {
+                    finding,
+                    meta: rule_meta(d.rule),
+                    severity: finding.severity,
+                    language: outcome.files[d.file].language,
+                    message: &d.message,
+                    related: d
+                        .related
+                        .iter()
+                        .map(|r| {
+                            (
+                                locate(&outcome.files, r.file, r.span, cwd),
+                                r.message.as_str(),
+                            )
+                        })
+                        .collect(),
+                    location,
+                    fingerprint,
+                }
+            })
+            .collect();
+        let errors = outcome
+            .errors
+            .iter()
+            .map(|error| {
+                let relative = relative_path(&error.path, cwd);
+                ResolvedError {
+                    error,
+                    path: relative.clone().unwrap_or_else(|| slashed(&error.path)),
+                    absolute: absolute_path(&error.path, cwd),
+                    relative,
+                    kind: error.kind,
+                }
+            })
+            .collect();
+        Report {
+            outcome,
+            cwd: cwd.to_path_buf(),
+            findings,
+            errors,
+        }
+    }
+
+    /// Files looked at: those parsed plus those the prefilter showed cannot matter.
+    pub fn files_scanned(&self) -> usize {
+        self.outcome.files.len() + self.outcome.timings.files_skipped
+    }
+
+    /// How many findings of each severity: (errors, warnings, notes).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note),
+        )
+    }
+}
+
+/// A rule's words: the registry's rules plus sessionlint's own `unused-suppression`.
+pub fn rule_meta(id: &str) -> &'static RuleMeta {
+    crate::rules::registry::find(id).unwrap_or_else(crate::suppress::unused_suppression_meta)
+}
+
+/// Every rule an output may mention, in id order (SARIF `tool.driver.rules`).
+pub fn all_rules() -> Vec<&'static RuleMeta> {
+    let mut rules: Vec<&'static RuleMeta> = crate::rules::registry::all().iter().collect();
+    rules.insert(0, crate::suppress::unused_suppression_meta());
+    rules
+}
+
+fn locate(files: &[SourceFile], file: usize, span: Span, cwd: &Path) -> Location {
+    let source = &files[file];
+    let relative = relative_path(&source.path, cwd);
+    Location {
+        file,
+        path: relative.clone().unwrap_or_else(|| slashed(&source.path)),
+        relative,
+        absolute: absolute_path(&source.path, cwd),
+        span,
+        start: source.lines.line_col(&source.text, span.start),
+        end: source.lines.line_col(&source.text, span.end),
+    }
+}
+
+/// `path` relative to `cwd` with `/` separators, when it is under `cwd`.
+pub fn relative_path(path: &Path, cwd: &Path) -> Option<String> {
+    let path = lexical_clean(path);
+    let rel = if path.is_absolute() {
+        path.strip_prefix(lexical_clean(cwd)).ok()?.to_path_buf()
+    } else if path.starts_with("..") {
+        return None;
+    } else {
+        path
+    };
+    Some(slashed(&rel))
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` removed lexically (no symlinks resolved).
+pub fn absolute_path(path: &Path, cwd: &Path) -> PathBuf {
+    if path.is_absolute() {
+        lexical_clean(path)
+    } else {
+        lexical_clean(&cwd.join(path))
+    }
+}
+
+fn lexical_clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn slashed(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Hash of the primary line's text (whitespace collapsed) and the message (digits masked, so a
+/// message that names another line does not change when code moves). FNV-1a: stable forever.
+fn line_hash(file: &SourceFile, line: u32, message: &str) -> u64 {
+    let start = file.lines.line_start(line).unwrap_or(0) as usize;
+    let end = file
+        .lines
+        .line_start(line + 1)
+        .map_or(file.text.len(), |e| e as usize);
+    let text = file.text.get(start..end).unwrap_or("");
+    let mut hash = Fnv::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            hash.write(b" ");
+        }
+        hash.write(word.as_bytes());
+    }
+    hash.write(&[0]);
+    for byte in message.bytes() {
+        hash.write(&[if byte.is_ascii_digit() { b'0' } else { byte }]);
+    }
+    hash.0
+}
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_use_slashes_and_drop_dot_components() {
+        let cwd = Path::new("/work/app");
+        assert_eq!(
+            relative_path(Path::new("/work/app/./Sources/A.swift"), cwd).as_deref(),
+            Some("Sources/A.swift")
+        );
+        assert_eq!(
+            relative_path(Path::new("./Sources/A.swift"), cwd).as_deref(),
+            Some("Sources/A.swift")
+        );
+        assert_eq!(relative_path(Path::new("/elsewhere/B.m"), cwd), None);
+        assert_eq!(relative_path(Path::new("../B.m"), cwd), None);
+        assert_eq!(
+            absolute_path(Path::new("./Sources/../A.swift"), cwd),
+            PathBuf::from("/work/app/A.swift")
+        );
+    }
+}

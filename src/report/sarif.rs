@@ -1,0 +1,273 @@
+//! `--format sarif`: SARIF 2.1.0, one run, as GitHub code scanning ingests it.
+
+use super::position::{all_rules, Location, Report};
+use crate::rules::registry::{RuleMeta, Severity};
+use crate::run::ErrorKind;
+use serde_sarif::sarif;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// The base id every relative URI is resolved against: the folder sessionlint ran in.
+pub const SRCROOT: &str = "%SRCROOT%";
+/// The key of our own entry in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "sessionlint/v1";
+
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &build(report))?;
+    writeln!(out)
+}
+
+pub fn build(report: &Report) -> sarif::Sarif {
+    let rules = all_rules();
+    let index_of: BTreeMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let results: Vec<sarif::Result> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let related: Vec<sarif::Location> = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, (location, message))| {
+                    sarif::Location::builder()
+                        .id(i as i64)
+                        .message(text_message(message))
+                        .physical_location(physical_location(location))
+                        .build()
+                })
+                .collect();
+            let mut result = sarif::Result::builder()
+                .rule_id(f.meta.id.clone())
+                .rule_index(index_of.get(f.meta.id.as_str()).copied().unwrap_or(0) as i64)
+                .level(level(f.severity))
+                .message(text_message(f.message))
+                .locations(vec![sarif::Location::builder()
+                    .physical_location(physical_location(&f.location))
+                    .build()])
+                .partial_fingerprints(BTreeMap::from([(
+                    FINGERPRINT_KEY.to_string(),
+                    f.fingerprint.clone(),
+                )]))
+                .build();
+            if !related.is_empty() {
+                result.related_locations = Some(related);
+            }
+            result
+        })
+        .collect();
+
+    let notifications: Vec<sarif::Notification> = report
+        .errors
+        .iter()
+        .map(|e| {
+            let mut region = sarif::Region::builder().build();
+            region.start_line = e.error.line.map(i64::from);
+            region.start_column = e.error.column.map(i64::from);
+            let mut physical = sarif::PhysicalLocation::builder()
+                .artifact_location(artifact_location(e.relative.as_deref(), &e.absolute))
+                .build();
+            if region.start_line.is_some() {
+                physical.region = Some(region);
+            }
+            let level = match e.kind {
+                ErrorKind::Parse | ErrorKind::Skipped => "warning",
+                ErrorKind::Io | ErrorKind::Internal => "error",
+            };
+            sarif::Notification::builder()
+                .level(serde_json::json!(level))
+                .message(text_message(&e.error.message))
+                .locations(vec![sarif::Location::builder()
+                    .physical_location(physical)
+                    .build()])
+                .build()
+        })
+        .collect();
+
+    let invocation = sarif::Invocation::builder()
+        .execution_successful(true)
+        .tool_execution_notifications(notifications)
+        .build();
+
+    let driver = sarif::ToolComponent::builder()
+        .name("sessionlint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(env!("CARGO_PKG_REPOSITORY"))
+        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+
+    let run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .original_uri_base_ids(BTreeMap::from([(
+            SRCROOT.to_string(),
+            sarif::ArtifactLocation::builder()
+                .uri(directory_uri(&report.cwd))
+                .build(),
+        )]))
+        .build();
+
+    sarif::Sarif::builder()
+        .schema(sarif::SCHEMA_URL)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+fn descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {
+    let help_text = format!("{}\n\n{}", rule.help, rule.explanation.trim());
+    sarif::ReportingDescriptor::builder()
+        .id(rule.id.clone())
+        .name(rule.name.clone())
+        .short_description(
+            sarif::MultiformatMessageString::builder()
+                .text(rule.summary.clone())
+                .build(),
+        )
+        .full_description(
+            sarif::MultiformatMessageString::builder()
+                .text(first_paragraph(&rule.explanation))
+                .build(),
+        )
+        .help(
+            sarif::MultiformatMessageString::builder()
+                .text(help_text)
+                .markdown(format!(
+                    "**Fix:** {}\n\n{}",
+                    rule.help,
+                    rule.explanation.trim()
+                ))
+                .build(),
+        )
+        .help_uri(help_uri(rule))
+        .default_configuration(
+            sarif::ReportingConfiguration::builder()
+                .level(serde_json::json!(level(rule.severity).to_string()))
+                .build(),
+        )
+        .build()
+}
+
+/// The README's section on the rule: `…/README.md#sl001-session-not-invalidated`.
+pub fn help_uri(rule: &RuleMeta) -> String {
+    format!(
+        "{}/blob/main/README.md#{}-{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        rule.id.to_lowercase(),
+        rule.name
+    )
+}
+
+/// The explanation's "What it does" text, without markdown headings.
+fn first_paragraph(explanation: &str) -> String {
+    explanation
+        .split("\n\n")
+        .map(|block| {
+            block
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .find(|block| !block.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn level(severity: Severity) -> sarif::ResultLevel {
+    match severity {
+        Severity::Error => sarif::ResultLevel::Error,
+        Severity::Warning => sarif::ResultLevel::Warning,
+        Severity::Note => sarif::ResultLevel::Note,
+    }
+}
+
+fn text_message(text: &str) -> sarif::Message {
+    sarif::Message::builder().text(text.to_string()).build()
+}
+
+fn physical_location(location: &Location) -> sarif::PhysicalLocation {
+    sarif::PhysicalLocation::builder()
+        .artifact_location(artifact_location(
+            location.relative.as_deref(),
+            &location.absolute,
+        ))
+        .region(
+            sarif::Region::builder()
+                .start_line(i64::from(location.start.line))
+                .start_column(i64::from(location.start.column))
+                .end_line(i64::from(location.end.line))
+                .end_column(i64::from(location.end.column))
+                .build(),
+        )
+        .build()
+}
+
+/// A relative URI against `%SRCROOT%` when the file is under it, else an absolute `file:` URI.
+fn artifact_location(relative: Option<&str>, absolute: &Path) -> sarif::ArtifactLocation {
+    match relative {
+        Some(rel) => sarif::ArtifactLocation::builder()
+            .uri(percent_encode_path(rel))
+            .uri_base_id(SRCROOT)
+            .build(),
+        None => sarif::ArtifactLocation::builder()
+            .uri(file_uri(absolute))
+            .build(),
+    }
+}
+
+fn directory_uri(dir: &Path) -> String {
+    let mut uri = file_uri(dir);
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let text = if text.starts_with('/') {
+        text
+    } else {
+        format!("/{text}") // a Windows drive path: file:///C:/...
+    };
+    format!("file://{}", percent_encode_path(&text))
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (RFC 3986), byte by byte.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            percent_encode_path("Sources/My App/Café,1.swift"),
+            "Sources/My%20App/Caf%C3%A9%2C1.swift"
+        );
+        assert_eq!(
+            directory_uri(Path::new("/work/my app")),
+            "file:///work/my%20app/"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+extension Downloader {
+    func stop() {
+        session.invalidateAndCancel()
+    }
+}
