@@ -38,7 +38,11 @@ fn hostile_tree() -> tempfile::TempDir {
 
 fn json(outcome: &sessionlint::run::Outcome, cwd: &Path) -> Vec<u8> {
     let mut out = Vec::new();
-    sessionlint::report::json::write(outcome, cwd, &mut out).expect("json");
+    sessionlint::report::json::write(
+        &sessionlint::report::position::Report::new(outcome, cwd),
+        &mut out,
+    )
+    .expect("json");
     out
 }
 

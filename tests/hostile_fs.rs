@@ -200,7 +200,11 @@ fn path_that_is_not_utf8_is_linted_and_displayed_lossily() {
     );
     assert_eq!(outcome.files[0].path, folder.join(name));
     let mut json = Vec::new();
-    sessionlint::report::json::write(&outcome, dir.path(), &mut json).expect("json");
+    sessionlint::report::json::write(
+        &sessionlint::report::position::Report::new(&outcome, dir.path()),
+        &mut json,
+    )
+    .expect("json");
     let json: serde_json::Value = serde_json::from_slice(&json).expect("valid json");
     assert_eq!(
         json["diagnostics"][0]["path"],

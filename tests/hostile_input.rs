@@ -210,8 +210,9 @@ fn crlf_and_lone_cr_line_endings_keep_lines_and_columns() {
         );
         // And the json report says the same.
         let mut json = Vec::new();
-        sessionlint::report::json::write(&outcome, std::path::Path::new("/"), &mut json)
-            .expect("json");
+        let report =
+            sessionlint::report::position::Report::new(&outcome, std::path::Path::new("/"));
+        sessionlint::report::json::write(&report, &mut json).expect("json");
         let json: serde_json::Value = serde_json::from_slice(&json).expect("valid json");
         let d = json["diagnostics"]
             .as_array()
