@@ -7,15 +7,28 @@
 //! Rounds repeat until no new name appears, so the result is the same as parsing
 //! everything (`--no-prefilter`; the fixture harness checks both ways).
 
-use crate::analyze::flow;
-use crate::facts::{api, FileFacts};
+use crate::analyze::walk;
+use crate::facts::api::{self, Api};
+use crate::facts::{ExprKind, FileFacts};
+use crate::project::resolve;
 use aho_corasick::AhoCorasick;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The words that make a file worth parsing.
 pub struct Words {
-    words: BTreeSet<String>,
-    matcher: AhoCorasick,
+    /// API and configured names: they match anywhere, as they also occur inside longer
+    /// names (`NSURLSession`, objc2's `sessionWithConfiguration_delegate_delegateQueue`).
+    seeds: BTreeSet<String>,
+    seed_matcher: AhoCorasick,
+    /// Names the project's own code made interesting: they match whole identifiers only, so
+    /// a method `start` does not pull in every file that says `restart` or `startOfDay`
+    /// (a different identifier is never a call or declaration of that name).
+    names: BTreeSet<String>,
+    name_matcher: Option<AhoCorasick>,
+    /// The names that came from functions, with the arities those functions take.
+    arities: BTreeMap<String, BTreeSet<usize>>,
+    /// The names that came from types (owners of sessions or of session code).
+    types: BTreeSet<String>,
 }
 
 /// Names too common to be worth chasing (they are never factories or owner types alone).
@@ -34,48 +47,114 @@ impl Words {
         {
             words.extend(entry.split('.').map(str::to_string));
         }
-        Words::from_set(words)
-    }
-
-    fn from_set(words: BTreeSet<String>) -> Words {
-        let matcher = AhoCorasick::new(&words).expect("prefilter words build an automaton");
-        Words { words, matcher }
+        Words {
+            seed_matcher: automaton(&words),
+            seeds: words,
+            names: BTreeSet::new(),
+            name_matcher: None,
+            arities: BTreeMap::new(),
+            types: BTreeSet::new(),
+        }
     }
 
     pub fn matches(&self, bytes: &[u8]) -> bool {
-        self.matcher.is_match(bytes)
+        self.seed_matcher.is_match(bytes)
+            || self.name_matcher.as_ref().is_some_and(|m| {
+                m.find_overlapping_iter(bytes)
+                    .any(|hit| is_whole_identifier(bytes, hit.start(), hit.end()))
+            })
+    }
+
+    /// Can a call of `method` with `arity` arguments reach something that matters? A name
+    /// that came from a function only matters with that function's arity: the analysis
+    /// resolves calls by name and arity, so `store.get(key)` never reaches `get(_:completion:)`.
+    fn may_call(&self, method: &str, arity: usize) -> bool {
+        let method = method.split(':').next().unwrap_or(method);
+        self.seeds.contains(method)
+            || self.types.contains(method)
+            || self.arities.get(method).is_some_and(|a| a.contains(&arity))
+    }
+
+    /// Does `body` create, invalidate or use a session, or call or name what matters?
+    fn touches(&self, body: &crate::facts::Block) -> bool {
+        let mut found = false;
+        walk::each_expr(body, true, &mut |e| {
+            if found {
+                return;
+            }
+            found = match &e.kind {
+                ExprKind::NewSession(_) | ExprKind::SharedSession => true,
+                ExprKind::Call {
+                    api, method, args, ..
+                } => *api != Api::Other || self.may_call(method, args.len()),
+                // A name or member reaches a getter or property initializer at most: arity 0.
+                ExprKind::Member { name, .. } | ExprKind::Name(name) => self.may_call(name, 0),
+                _ => false,
+            };
+        });
+        found
     }
 
     /// Adds the names `facts` make interesting; returns the grown set if any name was new.
     pub fn grow(&self, facts: &[&FileFacts]) -> Option<Words> {
-        let mut words = self.words.clone();
+        let mut arities = self.arities.clone();
+        let mut types = self.types.clone();
         for ff in facts {
             for f in &ff.functions {
-                let touches = flow::is_relevant(&f.body, &|n| self.words.contains(n));
-                if !touches {
+                if !self.touches(&f.body) {
                     continue;
                 }
-                add(&mut words, &f.name);
-                if let Some(owner) = &f.owner {
-                    add(&mut words, owner);
+                if let Some(word) = word(&f.name) {
+                    arities
+                        .entry(word.to_string())
+                        .or_default()
+                        .insert(resolve::arity_of(f));
+                }
+                if let Some(owner) = f.owner.as_deref().and_then(word) {
+                    types.insert(owner.to_string());
                 }
             }
             for t in &ff.types {
                 if t.members.iter().any(|m| m.declared_session) {
-                    add(&mut words, &t.name);
+                    if let Some(name) = word(&t.name) {
+                        types.insert(name.to_string());
+                    }
                 }
             }
         }
-        (words.len() > self.words.len()).then(|| Words::from_set(words))
+        arities.retain(|w, _| !self.seeds.contains(w));
+        types.retain(|w| !self.seeds.contains(w));
+        let names: BTreeSet<String> = arities.keys().chain(&types).cloned().collect();
+        let grew = names.len() > self.names.len() || arities != self.arities;
+        grew.then(|| Words {
+            seeds: self.seeds.clone(),
+            seed_matcher: self.seed_matcher.clone(),
+            name_matcher: Some(automaton(&names)),
+            names,
+            arities,
+            types,
+        })
     }
 }
 
-/// Adds a name as it appears at call sites: an ObjC selector by its first part.
-fn add(words: &mut BTreeSet<String>, name: &str) {
+fn automaton(words: &BTreeSet<String>) -> AhoCorasick {
+    AhoCorasick::new(words).expect("prefilter words build an automaton")
+}
+
+/// Is `bytes[start..end]` a whole identifier (or an `_`-separated part of one: an ObjC
+/// ivar `_session`, an objc2 selector `start_withURL`)? Non-ASCII bytes count as
+/// identifier characters (Swift allows Unicode letters in names).
+fn is_whole_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    let before = start.checked_sub(1).and_then(|i| bytes.get(i));
+    !before.is_some_and(|&b| ident(b)) && !bytes.get(end).is_some_and(|&b| ident(b))
+}
+
+/// A name as it appears at call sites (an ObjC selector by its first part), unless it is
+/// too short or too common to be worth chasing.
+fn word(name: &str) -> Option<&str> {
     let word = name.split(':').next().unwrap_or(name);
-    if word.len() >= 3 && !TOO_COMMON.contains(&word) {
-        words.insert(word.to_string());
-    }
+    (word.len() >= 3 && !TOO_COMMON.contains(&word)).then_some(word)
 }
 
 #[cfg(test)]
@@ -88,6 +167,27 @@ mod tests {
         assert!(w.matches(b"let s = URLSession(configuration: .default)"));
         assert!(w.matches(b"[NSURLSession sharedSession]"));
         assert!(!w.matches(b"struct Point { var x: Int }"));
+    }
+
+    #[test]
+    fn project_names_match_whole_identifiers_only() {
+        let w = Words::initial(&crate::config::Config::default());
+        let mut names = BTreeSet::new();
+        names.insert("start".to_string());
+        let w = Words {
+            name_matcher: Some(automaton(&names)),
+            names,
+            ..w
+        };
+        assert!(w.matches(b"manager.start(url)"));
+        assert!(w.matches(b"[self start];"));
+        assert!(w.matches(b"unsafe { obj.start_withURL(url) }"));
+        assert!(w.matches(b"- (void)start;"));
+        assert!(w.matches(b"start"));
+        assert!(!w.matches(b"let day = date.startOfDay; restart()"));
+        assert!(!w.matches(b"func start\xC3\xA9() {}"));
+        // A miss next to a hit must not hide it (overlapping matches are all checked).
+        assert!(w.matches(b"restart(); start()"));
     }
 
     #[test]

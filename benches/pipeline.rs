@@ -1,0 +1,505 @@
+//! The pipeline benchmark (issue 7): a generated corpus, linted whole with and without the
+//! prefilter, on 1 and 2 threads, against a parse-only baseline measured in the same run;
+//! peak RSS of the release binary; the two pathological files alone.
+//!
+//! cargo bench --bench pipeline                 # 100k-line corpus
+//! cargo bench --bench pipeline -- --lines 1m   # 1M-line corpus (or SESSIONLINT_BENCH_LINES)
+//! Other options: --reps N (default 3), --jobs N (the parallel thread count, default 2),
+//! --corpus DIR (lint an existing tree instead of generating one).
+
+mod corpus;
+
+use rayon::prelude::*;
+use sessionlint::run::{check_paths, Settings};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+struct Options {
+    lines: usize,
+    reps: usize,
+    jobs: usize,
+    corpus: Option<PathBuf>,
+}
+
+impl Options {
+    fn from_args() -> Options {
+        let mut opts = Options {
+            lines: std::env::var("SESSIONLINT_BENCH_LINES")
+                .ok()
+                .and_then(|v| parse_count(&v))
+                .unwrap_or(100_000),
+            reps: 3,
+            jobs: 2,
+            corpus: None,
+        };
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let mut i = 0;
+        while i < args.len() {
+            let value = args.get(i + 1).cloned().unwrap_or_default();
+            match args[i].as_str() {
+                "--lines" => opts.lines = parse_count(&value).unwrap_or(opts.lines),
+                "--reps" => opts.reps = value.parse().unwrap_or(opts.reps).max(1),
+                "--jobs" => opts.jobs = value.parse().unwrap_or(opts.jobs).max(1),
+                "--corpus" => opts.corpus = Some(PathBuf::from(value)),
+                // `cargo bench` passes `--bench`; a filter word may follow.
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+            i += 2;
+        }
+        opts
+    }
+}
+
+/// `100000`, `100k`, `1m`.
+fn parse_count(text: &str) -> Option<usize> {
+    let t = text.trim().to_ascii_lowercase();
+    let (digits, factor) = match t.as_bytes().last()? {
+        b'k' => (&t[..t.len() - 1], 1_000),
+        b'm' => (&t[..t.len() - 1], 1_000_000),
+        _ => (&t[..], 1),
+    };
+    digits.parse::<usize>().ok().map(|n| n * factor)
+}
+
+fn main() {
+    // `--show-errors FILE...`: where the parsers fail in these files (to keep the generator realistic).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--show-errors") {
+        for path in &args[at + 1..] {
+            show_errors(Path::new(path));
+        }
+        return;
+    }
+    let opts = Options::from_args();
+    let root = bench_dir();
+    let corpus_dir = match &opts.corpus {
+        Some(dir) => dir.clone(),
+        None => ensure_corpus(&root, opts.lines),
+    };
+    let files = sessionlint::discover::discover(std::slice::from_ref(&corpus_dir), false)
+        .expect("corpus exists")
+        .files;
+    let (lines, bytes) = measure_size(&files);
+    println!("machine: {}", machine());
+    println!(
+        "corpus: {} ({} files, {} lines, {:.1} MB)",
+        corpus_dir.display(),
+        files.len(),
+        lines,
+        mb(bytes)
+    );
+    println!(
+        "parse-only, per extension, 1 thread:\n{}",
+        parse_profile(&files)
+    );
+    let size = Size { lines, bytes };
+    let jobs = opts.jobs;
+    let reps = opts.reps;
+
+    // Warm the page cache once so every measurement reads from memory.
+    let _ = measure_size(&files);
+
+    let parse_n = best(reps, || parse_only(&files, jobs));
+    let parse_1 = best(reps, || parse_only(&files, 1));
+    let on = best(reps, || lint(&corpus_dir, jobs, true));
+    let off_n = best(reps, || lint(&corpus_dir, jobs, false));
+    let off_1 = best(reps, || lint(&corpus_dir, 1, false));
+    let on_1 = best(reps, || lint(&corpus_dir, 1, true));
+
+    println!();
+    println!(
+        "{:<44} {:>9} {:>12} {:>9}",
+        "measurement (best of reps)", "seconds", "lines/s", "MB/s"
+    );
+    for (name, d) in [
+        (format!("parse-only baseline, {jobs} threads"), parse_n),
+        ("parse-only baseline, 1 thread".to_string(), parse_1),
+        (format!("whole run, prefilter on, {jobs} threads"), on),
+        ("whole run, prefilter on, 1 thread".to_string(), on_1),
+        (format!("whole run, prefilter off, {jobs} threads"), off_n),
+        ("whole run, prefilter off, 1 thread".to_string(), off_1),
+    ] {
+        println!("{}", size.row(&name, d));
+    }
+
+    let timed = run_once(&corpus_dir, jobs, true);
+    let timed_off = run_once(&corpus_dir, jobs, false);
+    println!();
+    println!("phases, prefilter on:  {}", phases(&timed));
+    println!("phases, prefilter off: {}", phases(&timed_off));
+
+    println!();
+    let ratio_on = secs(on) / secs(parse_n);
+    let ratio_off = secs(off_n) / secs(parse_n);
+    let speedup = secs(off_1) / secs(off_n);
+    let speedup_on = secs(on_1) / secs(on);
+    let speedup_parse = secs(parse_1) / secs(parse_n);
+    println!("ratios (issue 7 targets in brackets):");
+    println!("  whole run / parse baseline:            {ratio_on:.3}  [<= 0.15 on 1M lines]");
+    println!("  prefilter off / parse baseline:        {ratio_off:.3}  [<= 1.25]");
+    println!("  {jobs}-thread speed-up, prefilter off:      {speedup:.2}x [>= 1.8]");
+    println!("  {jobs}-thread speed-up, prefilter on:       {speedup_on:.2}x");
+    println!("  {jobs}-thread speed-up, parse baseline:     {speedup_parse:.2}x");
+
+    println!();
+    match peak_rss(&corpus_dir, &[]) {
+        Some((kib, d)) => println!(
+            "peak RSS, release binary, prefilter on:  {:.1} MiB ({:.3} s)  [< 100 MiB on 1M lines]",
+            kib as f64 / 1024.0,
+            secs(d)
+        ),
+        None => println!("peak RSS: not measured (no release binary or no wait4)"),
+    }
+    if let Some((kib, d)) = peak_rss(&corpus_dir, &["--no-prefilter"]) {
+        println!(
+            "peak RSS, release binary, prefilter off: {:.1} MiB ({:.3} s)",
+            kib as f64 / 1024.0,
+            secs(d)
+        );
+    }
+
+    println!();
+    pathological(&root, reps, jobs);
+}
+
+/// Where generated corpora live: `$CARGO_TARGET_DIR/bench-corpus` (or `target/`).
+fn bench_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-corpus")
+}
+
+/// Generates the corpus unless an identical one (same generator version and size) exists.
+fn ensure_corpus(root: &Path, lines: usize) -> PathBuf {
+    let dir = root.join(format!("v{}-{lines}", corpus::GENERATOR_VERSION));
+    let marker = root.join(format!("v{}-{lines}.done", corpus::GENERATOR_VERSION));
+    if marker.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let start = Instant::now();
+    let summary = corpus::generate(&dir, &corpus::Spec::realistic(lines)).expect("write corpus");
+    println!(
+        "generated {} files, {} lines, {:.1} MB ({} session files, {} cross-file users) in {:.1} s",
+        summary.files,
+        summary.lines,
+        mb(summary.bytes),
+        summary.session_files,
+        summary.cross_file_users,
+        start.elapsed().as_secs_f64()
+    );
+    std::fs::write(&marker, format!("{summary:?}\n")).expect("write marker");
+    dir
+}
+
+struct Size {
+    lines: usize,
+    bytes: u64,
+}
+
+impl Size {
+    fn row(&self, name: &str, d: Duration) -> String {
+        format!(
+            "{:<44} {:>9.3} {:>12.0} {:>9.1}",
+            name,
+            secs(d),
+            self.lines as f64 / secs(d),
+            mb(self.bytes) / secs(d)
+        )
+    }
+}
+
+fn measure_size(files: &[PathBuf]) -> (usize, u64) {
+    files
+        .par_iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).unwrap_or_default();
+            (bytecount_lines(&bytes), bytes.len() as u64)
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+fn bytecount_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The fastest of `reps` runs (the least disturbed by other load on the machine).
+fn best(reps: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    (0..reps).map(|_| f()).min().unwrap_or_default()
+}
+
+fn settings(jobs: usize, prefilter: bool) -> Settings {
+    Settings {
+        jobs: Some(jobs),
+        prefilter,
+        ..Settings::default()
+    }
+}
+
+fn run_once(dir: &Path, jobs: usize, prefilter: bool) -> sessionlint::run::Outcome {
+    check_paths(&[dir.to_path_buf()], &settings(jobs, prefilter)).expect("corpus exists")
+}
+
+/// A whole run as the CLI does it, minus printing: walk, read, prefilter, lower, analyse.
+fn lint(dir: &Path, jobs: usize, prefilter: bool) -> Duration {
+    let start = Instant::now();
+    let outcome = run_once(dir, jobs, prefilter);
+    let elapsed = start.elapsed();
+    std::hint::black_box(outcome.findings.len());
+    drop(outcome);
+    elapsed
+}
+
+/// The baseline: read every file and parse it (tree-sitter for Swift and ObjC, syn for
+/// Rust) on `threads` threads, dropping each tree at once. No walk, no lowering.
+fn parse_only(files: &[PathBuf], threads: usize) -> Duration {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .expect("thread pool");
+    let start = Instant::now();
+    let nodes: usize = pool.install(|| {
+        files
+            .par_iter()
+            .map_init(Parsers::new, |parsers, path| parsers.parse(path))
+            .sum()
+    });
+    let elapsed = start.elapsed();
+    std::hint::black_box(nodes);
+    elapsed
+}
+
+struct Parsers {
+    swift: tree_sitter::Parser,
+    objc: tree_sitter::Parser,
+}
+
+impl Parsers {
+    fn new() -> Parsers {
+        let mut swift = tree_sitter::Parser::new();
+        swift
+            .set_language(&tree_sitter_swift::LANGUAGE.into())
+            .expect("swift grammar");
+        let mut objc = tree_sitter::Parser::new();
+        objc.set_language(&tree_sitter_objc::LANGUAGE.into())
+            .expect("objc grammar");
+        Parsers { swift, objc }
+    }
+
+    /// Parses one file; returns a number that depends on the tree (so it is not optimised away).
+    fn parse(&mut self, path: &PathBuf) -> usize {
+        self.parse_checked(path).0
+    }
+
+    /// Parses one file: (a number that depends on the tree, whether the parse had errors).
+    fn parse_checked(&mut self, path: &PathBuf) -> (usize, bool) {
+        let Ok(bytes) = std::fs::read(path) else {
+            return (0, true);
+        };
+        let parser = match path.extension().and_then(|e| e.to_str()) {
+            Some("swift") => &mut self.swift,
+            Some("m" | "mm" | "h") => &mut self.objc,
+            Some("rs") => {
+                let text = String::from_utf8_lossy(&bytes);
+                return syn::parse_file(&text).map_or((0, true), |f| (f.items.len(), false));
+            }
+            _ => return (0, true),
+        };
+        parser.parse(&bytes, None).map_or((0, true), |tree| {
+            let root = tree.root_node();
+            (root.child_count(), root.has_error())
+        })
+    }
+}
+
+fn show_errors(path: &Path) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let mut parsers = Parsers::new();
+    let parser = if path.extension().is_some_and(|e| e == "swift") {
+        &mut parsers.swift
+    } else {
+        &mut parsers.objc
+    };
+    let Some(tree) = parser.parse(&text, None) else {
+        return;
+    };
+    let mut cursor = tree.walk();
+    let mut shown = 0;
+    'walk: loop {
+        let node = cursor.node();
+        if (node.is_error() || node.is_missing()) && shown < 10 {
+            shown += 1;
+            let start = node.start_position();
+            let snippet: String = text[node.byte_range()].chars().take(80).collect();
+            println!(
+                "{}:{}:{}: {} {snippet:?}",
+                path.display(),
+                start.row + 1,
+                start.column + 1,
+                node.kind()
+            );
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+}
+
+/// Per extension, on one thread: files, files the parser rejects in part (a realism check of
+/// the generator: C++ in headers defeats tree-sitter-objc as in real code), MB and MB/s.
+fn parse_profile(files: &[PathBuf]) -> String {
+    let mut parsers = Parsers::new();
+    let mut rows: std::collections::BTreeMap<String, (usize, usize, u64, Duration)> =
+        Default::default();
+    for path in files {
+        let ext = path
+            .extension()
+            .map_or_else(String::new, |e| e.to_string_lossy().into_owned());
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let start = Instant::now();
+        let bad = parsers.parse_checked(path).1;
+        let row = rows.entry(ext).or_default();
+        row.0 += 1;
+        row.1 += usize::from(bad);
+        row.2 += size;
+        row.3 += start.elapsed();
+    }
+    rows.iter()
+        .map(|(ext, (all, bad, bytes, time))| {
+            format!(
+                "  .{ext:<6} {all:>6} files, {bad:>6} with parse errors, {:>7.1} MB, {:>6.2} s, {:>5.1} MB/s",
+                mb(*bytes),
+                secs(*time),
+                mb(*bytes) / secs(*time)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn phases(o: &sessionlint::run::Outcome) -> String {
+    let t = &o.timings;
+    format!(
+        "walk {:.3}s, read+prefilter+lower {:.3}s, merge {:.3}s, analyze {:.3}s; parsed {} files ({:.1} MB), skipped {} ({:.1} MB); {} findings, {} errors",
+        secs(t.walk),
+        secs(t.read_and_lower),
+        secs(t.merge),
+        secs(t.analyze),
+        t.files_parsed,
+        mb(t.bytes),
+        t.files_skipped,
+        mb(t.bytes_skipped),
+        o.findings.len(),
+        o.errors.len()
+    )
+}
+
+/// Runs the release binary on `dir` and returns its peak RSS (KiB) and wall time.
+fn peak_rss(dir: &Path, extra: &[&str]) -> Option<(u64, Duration)> {
+    peak_rss_of(dir, &[&["--format", "json"], extra].concat())
+        // A CLI without `--format` prints JSON anyway.
+        .or_else(|| peak_rss_of(dir, extra))
+}
+
+fn peak_rss_of(dir: &Path, args: &[&str]) -> Option<(u64, Duration)> {
+    let exe = env!("CARGO_BIN_EXE_sessionlint");
+    let start = Instant::now();
+    let child = std::process::Command::new(exe)
+        .arg("check")
+        .arg(dir)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let (status, kib) = wait_with_rusage(child.id())?;
+    let elapsed = start.elapsed();
+    // Exit 2 is a usage error (an option this build does not know): no measurement.
+    (status != 2).then_some((kib, elapsed))
+}
+
+/// Waits for `pid` and returns its exit code and peak resident set (KiB, Linux `ru_maxrss`).
+fn wait_with_rusage(pid: u32) -> Option<(i32, u64)> {
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    if waited <= 0 {
+        return None;
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Some((code, usage.ru_maxrss.max(0) as u64))
+}
+
+/// The 1 MB generated Swift file and the 600 KB C++ header, each alone.
+fn pathological(root: &Path, reps: usize, jobs: usize) {
+    let dir = root.join(format!("pathological-v{}", corpus::GENERATOR_VERSION));
+    let (swift, header) = corpus::generate_pathological(&dir).expect("write pathological files");
+    println!("pathological files, each alone (best of {reps}):");
+    for path in [swift, header] {
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let files = vec![path.clone()];
+        let parse = best(reps, || parse_only(&files, 1));
+        let on = best(reps, || lint(&path, jobs, true));
+        let off = best(reps, || lint(&path, jobs, false));
+        println!(
+            "  {} ({:.0} KB): parse {:.3}s, whole run prefilter off {:.3}s ({:.2}x parse), prefilter on {:.3}s ({:.2}x parse)",
+            path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            size as f64 / 1000.0,
+            secs(parse),
+            secs(off),
+            secs(off) / secs(parse),
+            secs(on),
+            secs(on) / secs(parse)
+        );
+    }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or_else(String::new, |kb| {
+            format!(", {:.1} GiB RAM", kb as f64 / 1048576.0)
+        });
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} cores, {cpu}{mem}")
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64().max(1e-9)
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
+}
