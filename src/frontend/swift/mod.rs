@@ -1,6 +1,6 @@
 //! Swift front-end (tree-sitter-swift): parses a file and lowers it to [`FileFacts`].
 //!
-//! - `parse`: one parser per thread.
+//! - `parse`: one parser per thread; `recover`: re-reads files with unterminated strings.
 //! - `scan`: comments and unreadable regions, in one iterative pass.
 //! - `directives`: which items of a list survive `#if false`.
 //! - `decls`: types, members, and every function-like body.
@@ -14,6 +14,7 @@ mod directives;
 mod exprs;
 mod lowerer;
 mod parse;
+mod recover;
 mod scan;
 mod session;
 mod stmts;
@@ -27,7 +28,7 @@ mod tests;
 use crate::facts::{FileFacts, ParseProblem, Span};
 
 pub fn lower(text: &str) -> FileFacts {
-    let Some(tree) = parse::parse(text) else {
+    let Some((tree, text, mut problems)) = recover::parse_recovering(text) else {
         return FileFacts {
             problems: vec![ParseProblem {
                 span: Span::new(0, text.len().min(1)),
@@ -36,8 +37,9 @@ pub fn lower(text: &str) -> FileFacts {
             ..FileFacts::default()
         };
     };
-    let (comments, mut problems) = scan::scan(text, &tree);
-    let mut lowerer = lowerer::Lowerer::new(text);
+    let (comments, mut unreadable) = scan::scan(&text, &tree);
+    problems.append(&mut unreadable);
+    let mut lowerer = lowerer::Lowerer::new(&text);
     lowerer.lower_file(tree.root_node());
     problems.append(&mut lowerer.problems);
     problems.sort_by_key(|p| p.span);

@@ -390,3 +390,15 @@ fn comments_are_found_anywhere_but_not_in_strings() {
         vec!["// trailing", "/* inline */", "/* a // b */", "// c"]
     );
 }
+
+#[test]
+fn an_unterminated_string_does_not_swallow_the_code_below() {
+    let src = "let x = \"never closed\nfunc leak() {\n    let s = URLSession(configuration: .default)\n}\n";
+    let facts = lower(src);
+    let leak = function(&facts, "leak");
+    assert!(find_creation(&leak.body).is_some());
+    assert!(facts
+        .problems
+        .iter()
+        .any(|p| p.message == super::recover::UNTERMINATED_MESSAGE && p.span.start == 8));
+}
