@@ -28,7 +28,13 @@ mod tests;
 use crate::facts::{FileFacts, ParseProblem, Span};
 
 pub fn lower(text: &str) -> FileFacts {
-    let Some((tree, text, mut problems)) = recover::parse_recovering(text) else {
+    let Some(recover::Recovered {
+        tree,
+        text,
+        mut problems,
+        blanked_comments,
+    }) = recover::parse_recovering(text)
+    else {
         return FileFacts {
             problems: vec![ParseProblem {
                 span: Span::new(0, text.len().min(1)),
@@ -37,8 +43,10 @@ pub fn lower(text: &str) -> FileFacts {
             ..FileFacts::default()
         };
     };
-    let (comments, mut unreadable) = scan::scan(&text, &tree);
+    let (mut comments, mut unreadable) = scan::scan(&text, &tree);
     problems.append(&mut unreadable);
+    comments.extend(blanked_comments);
+    comments.sort_by_key(|c| c.span);
     let mut lowerer = lowerer::Lowerer::new(&text);
     lowerer.lower_file(tree.root_node());
     problems.append(&mut lowerer.problems);

@@ -1,13 +1,17 @@
-//! Recovery from unterminated string literals.
+//! Recovery from two things tree-sitter-swift misreads.
 //!
-//! tree-sitter-swift lets a single-line string literal run over line ends when its closing
-//! quote is missing, swallowing the code below it. When a file has parse errors, such
-//! literals are found, their opening quote is blanked out (same length, so every span
-//! stays valid) and the file is parsed again: the rest of the file is read normally.
+//! - An unterminated single-line string literal runs over line ends and swallows the code
+//!   below it: its opening quote is blanked out and the file parsed again.
+//! - A block comment in front of a statement (`/* why */ call()`) breaks the statement
+//!   that follows it: comments carry no facts, so when the file has errors its block
+//!   comments are blanked and the file parsed again, keeping the result if it reads better.
+//!
+//! Blanking writes ASCII spaces over the same bytes (line ends kept), so every span stays
+//! valid for the original text.
 
 use super::parse::parse;
 use super::syntax::{span, KindName};
-use crate::facts::{ParseProblem, Span};
+use crate::facts::{Comment, ParseProblem, Span};
 use std::borrow::Cow;
 use tree_sitter::Tree;
 
@@ -16,9 +20,113 @@ const MAX_ROUNDS: usize = 3;
 
 pub(super) const UNTERMINATED_MESSAGE: &str = "unterminated string literal";
 
-/// The tree, the text it was parsed from (the input, or a copy with quotes blanked),
-/// and a problem for each blanked literal.
-pub(super) fn parse_recovering(text: &str) -> Option<(Tree, Cow<'_, str>, Vec<ParseProblem>)> {
+/// What a recovering parse gives: the tree, the text it was parsed from (the input, or a
+/// copy with quotes or comments blanked), a problem for each blanked literal, and the
+/// block comments that were blanked (with their original text, for suppressions).
+pub(super) struct Recovered<'a> {
+    pub tree: Tree,
+    pub text: Cow<'a, str>,
+    pub problems: Vec<ParseProblem>,
+    pub blanked_comments: Vec<Comment>,
+}
+
+pub(super) fn parse_recovering(text: &str) -> Option<Recovered<'_>> {
+    let (tree, current, problems) = parse_fixing_strings(text)?;
+    if !tree.root_node().has_error() {
+        return Some(Recovered {
+            tree,
+            text: current,
+            problems,
+            blanked_comments: Vec::new(),
+        });
+    }
+    let comments = block_comments(&tree);
+    if comments.is_empty() {
+        return Some(Recovered {
+            tree,
+            text: current,
+            problems,
+            blanked_comments: Vec::new(),
+        });
+    }
+    let mut bytes = current.as_bytes().to_vec();
+    let mut blanked = Vec::with_capacity(comments.len());
+    for c in &comments {
+        blanked.push(Comment {
+            span: *c,
+            text: current.get(c.range()).unwrap_or("").to_string(),
+        });
+        for b in bytes.get_mut(c.range()).into_iter().flatten() {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    }
+    let clean = String::from_utf8(bytes).ok()?;
+    let retry = parse(&clean)?;
+    if error_count(&retry) < error_count(&tree) {
+        Some(Recovered {
+            tree: retry,
+            text: Cow::Owned(clean),
+            problems,
+            blanked_comments: blanked,
+        })
+    } else {
+        Some(Recovered {
+            tree,
+            text: current,
+            problems,
+            blanked_comments: Vec::new(),
+        })
+    }
+}
+
+/// The byte spans of `/* ... */` comments (iterative walk).
+fn block_comments(tree: &Tree) -> Vec<Span> {
+    let mut found = Vec::new();
+    each_node(tree, &mut |node| {
+        if node.kind_name() == "multiline_comment" {
+            found.push(span(node));
+            return false;
+        }
+        true
+    });
+    found
+}
+
+/// How many ERROR or MISSING nodes a tree has.
+fn error_count(tree: &Tree) -> usize {
+    let mut n = 0;
+    each_node(tree, &mut |node| {
+        if node.is_error() || node.is_missing() {
+            n += 1;
+        }
+        node.has_error()
+    });
+    n
+}
+
+/// Visits nodes in order; `f` returns whether to descend into the node.
+fn each_node(tree: &Tree, f: &mut dyn FnMut(tree_sitter::Node) -> bool) {
+    let mut cursor = tree.walk();
+    loop {
+        let descend = f(cursor.node());
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// Parses, blanking the opening quote of runaway string literals (a few rounds at most).
+fn parse_fixing_strings(text: &str) -> Option<(Tree, Cow<'_, str>, Vec<ParseProblem>)> {
     let mut current: Cow<str> = Cow::Borrowed(text);
     let mut tree = parse(&current)?;
     let mut problems = Vec::new();

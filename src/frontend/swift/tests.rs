@@ -402,3 +402,18 @@ fn an_unterminated_string_does_not_swallow_the_code_below() {
         .iter()
         .any(|p| p.message == super::recover::UNTERMINATED_MESSAGE && p.span.start == 8));
 }
+
+#[test]
+fn a_block_comment_in_front_of_a_statement_does_not_break_it() {
+    // tree-sitter-swift misreads `/* ... */ stmt` after another statement; recovery blanks
+    // block comments, re-parses, and still reports the comments (for suppressions).
+    let src = "func f(_ u: URL) {\n    let s = URLSession(configuration: .default)\n/* ñ 🚀 sessionlint:disable-line */    s.dataTask(with: u).resume()\n}\n";
+    let facts = lower(src);
+    assert!(facts.problems.is_empty(), "{:?}", facts.problems);
+    let body = &function(&facts, "f").body;
+    assert_eq!(body.len(), 2, "{body:#?}");
+    assert!(matches!(&body[1].kind, StmtKind::Eval(e) if matches!(e.kind, ExprKind::Call { .. })));
+    assert_eq!(facts.comments.len(), 1);
+    assert!(facts.comments[0].text.contains("sessionlint:disable-line"));
+    assert_eq!(&src[facts.comments[0].span.range()], facts.comments[0].text);
+}
