@@ -47,8 +47,18 @@ fn one_function(body: Block) -> FileFacts {
     }
 }
 
+/// Deeper than any front-end emits: not analysed (no stack overflow), and said so.
+fn assert_skipped_with_error(outcome: &Outcome) {
+    assert_eq!(rules(outcome), vec![]);
+    assert_eq!(outcome.errors.len(), 1, "{:?}", outcome.errors);
+    assert!(
+        outcome.errors[0].message.contains("nests deeper than"),
+        "{:?}",
+        outcome.errors
+    );
+}
+
 #[test]
-#[ignore = "stack overflow in analyze::cfg::Builder::stmt -> scoped_block (cfg.rs:228) at ~75,000 levels"]
 fn statements_nested_100000_deep() {
     let outcome = run_facts(|| {
         let mut body = vec![let_session(7)];
@@ -63,11 +73,10 @@ fn statements_nested_100000_deep() {
         }
         one_function(body)
     });
-    assert_eq!(rules(&outcome), vec![("SL001", 7)]);
+    assert_skipped_with_error(&outcome);
 }
 
 #[test]
-#[ignore = "stack overflow in analyze::flow::Cx::eval (flow.rs:572, Choice/Opaque children)"]
 fn expressions_nested_100000_deep() {
     let outcome = run_facts(|| {
         let mut e = new_session(7);
@@ -87,7 +96,7 @@ fn expressions_nested_100000_deep() {
             span: Span::new(0, 1),
         }])
     });
-    assert_eq!(rules(&outcome), vec![("SL001", 7)]);
+    assert_skipped_with_error(&outcome);
 }
 
 #[test]

@@ -40,6 +40,10 @@ impl ProjectAnalysis<'_> {
     }
 }
 
+/// Bodies whose facts nest deeper than this are not analysed (front-ends flatten code nested
+/// beyond about 1,000 levels into opaque facts, so real code never gets here).
+pub const MAX_FACT_DEPTH: usize = 20_000;
+
 /// Analyses the project.
 pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     let known = KnownHolds::compute(project);
@@ -48,6 +52,16 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     // and every other function is still analysed.
     let run = |summaries: &summary::Summaries, id: FnId| {
         let f = project.function(id);
+        if walk::depth_within(&f.body, MAX_FACT_DEPTH).is_none() {
+            // Deeper than any front-end emits: analysing it could exhaust the stack.
+            // Skipped, and said so: silence is not claimed to be a verdict.
+            let mut failed = failures.lock().unwrap_or_else(|e| e.into_inner());
+            failed.entry(id.file).or_insert(format!(
+                "`{}` nests deeper than {MAX_FACT_DEPTH} levels and was not analysed",
+                f.name
+            ));
+            return BodyAnalysis::default();
+        }
         let entry = |m: &str| known.entry(project, f, m);
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             summary::analyze_function(project, summaries, id, &entry)

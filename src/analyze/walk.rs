@@ -111,3 +111,38 @@ pub fn direct_closures(block: &Block) -> Vec<&crate::facts::Closure> {
     });
     out
 }
+
+/// How deeply statements and expressions nest in `block` (closure bodies included), or
+/// `None` once it passes `limit` (the walk stops there).
+pub fn depth_within(block: &Block, limit: usize) -> Option<usize> {
+    enum Item<'a> {
+        Block(&'a Block),
+        Expr(&'a Expr),
+    }
+    let mut deepest = 0;
+    let mut stack = vec![(Item::Block(block), 0usize)];
+    let mut blocks: Vec<&Block> = Vec::new();
+    let mut exprs: Vec<&Expr> = Vec::new();
+    while let Some((item, depth)) = stack.pop() {
+        if depth > limit {
+            return None;
+        }
+        deepest = deepest.max(depth);
+        match item {
+            Item::Block(b) => {
+                for stmt in b {
+                    stmt_parts(&stmt.kind, &mut blocks, &mut exprs);
+                }
+            }
+            Item::Expr(e) => {
+                if let ExprKind::Closure(c) = &e.kind {
+                    blocks.push(&c.body);
+                }
+                push_children(e, &mut exprs);
+            }
+        }
+        stack.extend(blocks.drain(..).map(|b| (Item::Block(b), depth + 1)));
+        stack.extend(exprs.drain(..).map(|e| (Item::Expr(e), depth + 1)));
+    }
+    Some(deepest)
+}
