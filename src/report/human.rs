@@ -104,10 +104,7 @@ impl<'a> ReportFiles<'a> {
         let files = &report.outcome.files;
         let names = files
             .iter()
-            .map(|f| {
-                super::position::relative_path(&f.path, &report.cwd)
-                    .unwrap_or_else(|| f.path.display().to_string())
-            })
+            .map(|f| super::position::display_path(&f.path, &report.cwd))
             .collect();
         ReportFiles { files, names }
     }

@@ -3,7 +3,6 @@
 use super::position::Report;
 use serde::Serialize;
 use std::io::Write;
-use std::path::Path;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -46,11 +45,7 @@ struct JsonError<'a> {
     column: Option<u32>,
 }
 
-/// A path relative to `cwd` when under it, with `/` separators.
-pub fn display_path(path: &Path, cwd: &Path) -> String {
-    super::position::relative_path(path, cwd)
-        .unwrap_or_else(|| path.to_string_lossy().replace('\\', "/"))
-}
+pub use super::position::display_path;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let diagnostics = report

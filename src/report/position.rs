@@ -94,7 +94,7 @@ impl<'a> Report<'a> {
                 let relative = relative_path(&error.path, cwd);
                 ResolvedError {
                     error,
-                    path: relative.clone().unwrap_or_else(|| slashed(&error.path)),
+                    path: display_path(&error.path, cwd),
                     absolute: absolute_path(&error.path, cwd),
                     relative,
                     kind: error.kind,
@@ -142,13 +142,19 @@ fn locate(files: &[SourceFile], file: usize, span: Span, cwd: &Path) -> Location
     let relative = relative_path(&source.path, cwd);
     Location {
         file,
-        path: relative.clone().unwrap_or_else(|| slashed(&source.path)),
+        path: display_path(&source.path, cwd),
         relative,
         absolute: absolute_path(&source.path, cwd),
         span,
         start: source.lines.line_col(&source.text, span.start),
         end: source.lines.line_col(&source.text, span.end),
     }
+}
+
+/// How a report shows a path: relative to `cwd` when under it, otherwise absolute, always
+/// with `.` and `..` resolved, so a shown path never climbs out of the root as written.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    relative_path(path, cwd).unwrap_or_else(|| slashed(&absolute_path(path, cwd)))
 }
 
 /// `path` relative to `cwd` with `/` separators, when it is under `cwd`.
