@@ -4,6 +4,7 @@
 //! does not understand becomes [`crate::facts::ExprKind::Opaque`] and parse trouble
 //! is recorded in [`FileFacts::problems`].
 
+pub mod nesting;
 pub mod objc;
 pub mod rust;
 pub mod swift;
@@ -13,9 +14,18 @@ use std::path::Path;
 
 /// Parses `text` (the file's contents, already decoded) and lowers it to facts.
 pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
-    match language {
-        Language::Swift => swift::lower(text),
-        Language::ObjC => objc::lower(text, path),
-        Language::Rust => rust::lower(text),
+    if language == Language::Rust {
+        // The Rust front-end measures nesting itself (syn must not even start on it).
+        return rust::lower(text);
     }
+    let (text, deep) = nesting::flatten_deep(text, nesting::MAX_NESTING);
+    let mut facts = match language {
+        Language::Swift => swift::lower(&text),
+        _ => objc::lower(&text, path),
+    };
+    if !deep.is_empty() {
+        facts.problems.extend(deep);
+        facts.problems.sort_by_key(|p| p.span);
+    }
+    facts
 }

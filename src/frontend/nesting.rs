@@ -1,0 +1,87 @@
+//! A guard against pathological nesting, for the tree-sitter front-ends.
+//!
+//! tree-sitter's error recovery grows super-linearly with unclosed nesting (100,000
+//! unclosed braces take half a minute), and no real source nests thousands of levels deep.
+//! Before parsing, every stretch of text nested deeper than the limit is blanked (ASCII
+//! spaces over the same bytes, line ends kept, so spans stay exact) and recorded as a
+//! problem: the code around it is still parsed and linted.
+
+use crate::facts::{ParseProblem, Span};
+use std::borrow::Cow;
+
+/// Bracket nesting beyond which text is not parsed.
+pub const MAX_NESTING: usize = 2_048;
+
+/// `text` with over-deep stretches blanked, and a problem for each stretch.
+pub fn flatten_deep(text: &str, limit: usize) -> (Cow<'_, str>, Vec<ParseProblem>) {
+    let bytes = text.as_bytes();
+    let mut stretches: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > limit && start.is_none() {
+                    start = Some(i);
+                }
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth <= limit {
+                    if let Some(s) = start.take() {
+                        stretches.push((s, i + 1));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        stretches.push((s, bytes.len()));
+    }
+    if stretches.is_empty() {
+        return (Cow::Borrowed(text), Vec::new());
+    }
+    let mut out = bytes.to_vec();
+    let mut problems = Vec::with_capacity(stretches.len());
+    for &(s, e) in &stretches {
+        for b in &mut out[s..e] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        problems.push(ParseProblem {
+            span: Span::new(s, e),
+            message: format!("nesting too deep (over {limit} levels): this part was not analysed"),
+        });
+    }
+    // Whole UTF-8 sequences sit inside a stretch (brackets are ASCII), so only ASCII
+    // spaces replaced them: still valid UTF-8.
+    let blanked = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (Cow::Owned(blanked), problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_stretches_are_blanked_in_place_and_the_rest_is_kept() {
+        let text = "a(((b)))é\n(((\n";
+        let (flat, problems) = flatten_deep(text, 2);
+        assert_eq!(flat.len(), text.len());
+        assert_eq!(flat, "a((   ))é\n(( \n");
+        assert_eq!(problems.len(), 2);
+        assert_eq!(&text[problems[0].span.range()], "(b)");
+        assert_eq!(&text[problems[1].span.range()], "(\n");
+    }
+
+    #[test]
+    fn shallow_text_is_borrowed() {
+        let (flat, problems) = flatten_deep("f(x) { [1] }", 8);
+        assert!(matches!(flat, Cow::Borrowed(_)));
+        assert!(problems.is_empty());
+    }
+}
