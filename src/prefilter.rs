@@ -1,15 +1,19 @@
 //! The prefilter: skip parsing files that cannot contribute to any finding.
 //!
 //! A file matters when its bytes mention a session API name, or a name the files already
-//! parsed make interesting: a function that touches sessions (a possible factory or
-//! releaser: calling it is a creation or an invalidation), or a type that owns one (an
-//! extension, a singleton declaration or a `Drop` of it elsewhere changes the verdict).
+//! parsed make interesting: a callable function that can have a non-empty summary (it
+//! creates or invalidates a session, or calls one that can: calling it is a creation or
+//! an invalidation, and a namesake elsewhere changes how calls resolve), or a type that
+//! owns a session or such a function (an extension, a singleton declaration or a `Drop` of
+//! it elsewhere changes the verdict). Functions that only make tasks or use the shared
+//! session do not spread: a call of a function with an empty summary, resolved or not,
+//! only lets its arguments escape (the contract with `analyze::flow`'s call handling).
 //! Rounds repeat until no new name appears, so the result is the same as parsing
 //! everything (`--no-prefilter`; the fixture harness checks both ways).
 
 use crate::analyze::walk;
 use crate::facts::api::{self, Api};
-use crate::facts::{ExprKind, FileFacts};
+use crate::facts::{ExprKind, FileFacts, FunctionKind};
 use crate::project::resolve;
 use aho_corasick::AhoCorasick;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +33,8 @@ pub struct Words {
     arities: BTreeMap<String, BTreeSet<usize>>,
     /// The names that came from types (owners of sessions or of session code).
     types: BTreeSet<String>,
+    /// The names that came from getters (reached by a bare name or a member access).
+    getters: BTreeSet<String>,
 }
 
 /// Names too common to be worth chasing (they are never factories or owner types alone).
@@ -54,6 +60,7 @@ impl Words {
             name_matcher: None,
             arities: BTreeMap::new(),
             types: BTreeSet::new(),
+            getters: BTreeSet::new(),
         }
     }
 
@@ -65,17 +72,19 @@ impl Words {
             })
     }
 
-    /// Can a call of `method` with `arity` arguments reach something that matters? A name
-    /// that came from a function only matters with that function's arity: the analysis
-    /// resolves calls by name and arity, so `store.get(key)` never reaches `get(_:completion:)`.
+    /// Can a call of `method` with `arity` arguments reach a function that matters? A name
+    /// only matters with the arity of the function it came from: the analysis resolves
+    /// calls by name and arity, so `store.get(key)` never reaches `get(_:completion:)`.
     fn may_call(&self, method: &str, arity: usize) -> bool {
         let method = method.split(':').next().unwrap_or(method);
-        self.seeds.contains(method)
-            || self.types.contains(method)
-            || self.arities.get(method).is_some_and(|a| a.contains(&arity))
+        self.seeds.contains(method) || self.arities.get(method).is_some_and(|a| a.contains(&arity))
     }
 
-    /// Does `body` create, invalidate or use a session, or call or name what matters?
+    /// Can `body` give its function a non-empty summary (a factory, a releaser, an
+    /// invalidator of its type's members)? It must create or invalidate a session, or call
+    /// (or, for a getter, name) a function that can. Making tasks on a session or using
+    /// the shared one does not: a call of such a function, resolved or not, lets its
+    /// arguments escape and nothing else, so its callers and namesakes do not matter.
     fn touches(&self, body: &crate::facts::Block) -> bool {
         let mut found = false;
         walk::each_expr(body, true, &mut |e| {
@@ -83,12 +92,16 @@ impl Words {
                 return;
             }
             found = match &e.kind {
-                ExprKind::NewSession(_) | ExprKind::SharedSession => true,
+                ExprKind::NewSession(_) => true,
                 ExprKind::Call {
-                    api, method, args, ..
-                } => *api != Api::Other || self.may_call(method, args.len()),
-                // A name or member reaches a getter or property initializer at most: arity 0.
-                ExprKind::Member { name, .. } | ExprKind::Name(name) => self.may_call(name, 0),
+                    api: Api::Invalidate { .. },
+                    ..
+                } => true,
+                ExprKind::Call { method, args, .. } => self.may_call(method, args.len()),
+                // A bare name or member reaches a computed property (a getter) at most.
+                ExprKind::Member { name, .. } | ExprKind::Name(name) => {
+                    self.seeds.contains(name) || self.getters.contains(name)
+                }
                 _ => false,
             };
         });
@@ -99,16 +112,22 @@ impl Words {
     pub fn grow(&self, facts: &[&FileFacts]) -> Option<Words> {
         let mut arities = self.arities.clone();
         let mut types = self.types.clone();
+        let mut getters = self.getters.clone();
         for ff in facts {
             for f in &ff.functions {
                 if !self.touches(&f.body) {
                     continue;
                 }
-                if let Some(word) = word(&f.name) {
+                // Only callable functions are reached by calls (initializers, deinits and
+                // property initializers matter through their owner type).
+                if let Some(word) = word(&f.name).filter(|_| crate::project::is_callable(f)) {
                     arities
                         .entry(word.to_string())
                         .or_default()
                         .insert(resolve::arity_of(f));
+                    if f.kind == FunctionKind::Getter {
+                        getters.insert(word.to_string());
+                    }
                 }
                 if let Some(owner) = f.owner.as_deref().and_then(word) {
                     types.insert(owner.to_string());
@@ -125,6 +144,7 @@ impl Words {
         arities.retain(|w, _| !self.seeds.contains(w));
         types.retain(|w| !self.seeds.contains(w));
         let names: BTreeSet<String> = arities.keys().chain(&types).cloned().collect();
+        getters.retain(|w| !self.seeds.contains(w));
         let grew = names.len() > self.names.len() || arities != self.arities;
         grew.then(|| Words {
             seeds: self.seeds.clone(),
@@ -133,6 +153,7 @@ impl Words {
             names,
             arities,
             types,
+            getters,
         })
     }
 }
