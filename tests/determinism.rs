@@ -112,3 +112,48 @@ fn same_json_for_the_fixtures_with_the_real_front_ends() {
         );
     }
 }
+
+/// The binary, as CI runs it: `--jobs 1` and `--jobs 8` print the same bytes, run after run,
+/// in every machine-readable format.
+#[test]
+fn the_binary_prints_the_same_bytes_with_one_and_eight_jobs() {
+    let dir = hostile_tree();
+    std::fs::write(dir.path().join("good.swift"), LEAK_SWIFT).expect("write");
+    let run = |jobs: &str, format: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+            .args([
+                "check",
+                "--follow-symlinks",
+                "--format",
+                format,
+                "--jobs",
+                jobs,
+                ".",
+            ])
+            .current_dir(dir.path())
+            .output()
+            .expect("run binary");
+        assert_eq!(out.status.code(), Some(1), "{format}: {out:?}");
+        out.stdout
+    };
+    for format in ["json", "sarif", "github", "xcode"] {
+        let first = run("1", format);
+        assert!(!first.is_empty());
+        for _ in 0..2 {
+            assert!(
+                run("8", format) == first,
+                "{format}: --jobs 8 differs from --jobs 1"
+            );
+            assert!(
+                run("1", format) == first,
+                "{format}: --jobs 1 differs run to run"
+            );
+        }
+    }
+    let json: serde_json::Value = serde_json::from_slice(&run("8", "json")).expect("json");
+    assert!(json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .any(|d| d["path"] == "good.swift" && d["line"] == 2 && d["rule"] == "SL001"));
+}

@@ -135,13 +135,31 @@ fn hostile_files_beside_a_real_app_lose_no_finding() {
     );
     assert!(took.as_secs() < 60, "took {took:?}");
 
-    // And the binary exits 1 (findings), whatever the errors.
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_sessionlint"))
-        .arg("check")
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
+    // And the binary exits 1 (findings), whatever the errors, and lists the bad files.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir.path())
+        .output()
         .expect("run binary");
-    assert_eq!(status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let error_paths: Vec<&str> = json["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    for bad in [
+        "bad/huge.swift",
+        "bad/image.m",
+        "bad/image.rs",
+        "bad/latin1.swift",
+    ] {
+        assert!(error_paths.contains(&bad), "{bad} not in {error_paths:?}");
+    }
+    assert!(json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .any(|d| d["path"] == "good.swift" && d["line"] == 2));
 }
