@@ -214,6 +214,14 @@ pub fn analyze(
             }
         }
     }
+    // A delegate callback's first parameter is the session that calls it: one the owner
+    // stores (`urlSession(_:task:didCompleteWithError:)` invalidating `session` ends it).
+    if body.outer.is_empty() && crate::facts::api::is_delegate_callback(&body.function.name) {
+        if let Some(first) = body.params.first() {
+            let stored = entry.members.keys().map(|m| Src::Member(m.clone()));
+            entry.env.entry(first.clone()).or_default().extend(stored);
+        }
+    }
 
     let states = cx.fixpoint(entry);
     cx.record = true;

@@ -61,6 +61,14 @@ const TASK_PREFIXES: &[&str] = &[
     "webSocketTask",
 ];
 
+/// A session delegate method, called by the session with itself as first argument: Swift
+/// `urlSession(_:...)`, ObjC `URLSession:...`, objc2 `URLSession_...`.
+pub fn is_delegate_callback(name: &str) -> bool {
+    name.starts_with("urlSession")
+        || name.starts_with("URLSession:")
+        || name.starts_with("URLSession_")
+}
+
 /// Free functions / methods whose closure argument runs later but does not keep what it
 /// captures beyond that run (so a capture there is not a hand-off to an unknown owner).
 pub fn runs_closure_later(method: &str) -> bool {
