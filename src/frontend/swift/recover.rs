@@ -10,7 +10,7 @@
 //! valid for the original text.
 
 use super::parse::parse;
-use super::syntax::{span, KindName};
+use super::syntax::{span, visit, KindName};
 use crate::facts::{Comment, ParseProblem, Span};
 use std::borrow::Cow;
 use tree_sitter::Tree;
@@ -84,7 +84,7 @@ pub(super) fn parse_recovering(text: &str) -> Option<Recovered<'_>> {
 /// The byte spans of `/* ... */` comments (iterative walk).
 fn block_comments(tree: &Tree) -> Vec<Span> {
     let mut found = Vec::new();
-    each_node(tree, &mut |node| {
+    visit(tree.root_node(), &mut |node| {
         if node.kind_name() == "multiline_comment" {
             found.push(span(node));
             return false;
@@ -97,32 +97,13 @@ fn block_comments(tree: &Tree) -> Vec<Span> {
 /// How many ERROR or MISSING nodes a tree has.
 fn error_count(tree: &Tree) -> usize {
     let mut n = 0;
-    each_node(tree, &mut |node| {
+    visit(tree.root_node(), &mut |node| {
         if node.is_error() || node.is_missing() {
             n += 1;
         }
         node.has_error()
     });
     n
-}
-
-/// Visits nodes in order; `f` returns whether to descend into the node.
-fn each_node(tree: &Tree, f: &mut dyn FnMut(tree_sitter::Node) -> bool) {
-    let mut cursor = tree.walk();
-    loop {
-        let descend = f(cursor.node());
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-        }
-    }
 }
 
 /// Parses, blanking the opening quote of runaway string literals (a few rounds at most).
@@ -160,27 +141,15 @@ fn parse_fixing_strings(text: &str) -> Option<(Tree, Cow<'_, str>, Vec<ParseProb
 /// Single-line string literals that contain a line end (iterative walk).
 fn runaway_strings(text: &str, tree: &Tree) -> Vec<Span> {
     let mut found = Vec::new();
-    let mut cursor = tree.walk();
-    loop {
-        let node = cursor.node();
-        let mut descend = node.child_count() > 0;
+    visit(tree.root_node(), &mut |node| {
         if node.kind_name() == "line_string_literal" {
             let covered = text.get(node.byte_range()).unwrap_or("");
             if covered.starts_with('"') && covered.contains('\n') {
                 found.push(span(node));
             }
-            descend = false;
+            return false;
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return found;
-            }
-        }
-    }
+        true
+    });
+    found
 }

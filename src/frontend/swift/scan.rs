@@ -58,27 +58,15 @@ fn problems(root: Node) -> Vec<Span> {
     if !root.has_error() {
         return bad;
     }
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        let mut descend = node.has_error();
+    super::syntax::visit(root, &mut |node| {
         if node.is_error() || node.is_missing() {
             bad.push(span(node));
             // Errors inside an error region are the same problem.
-            descend = false;
+            return false;
         }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return bad;
-            }
-        }
-    }
+        node.has_error()
+    });
+    bad
 }
 
 /// Merges problems that overlap or are separated only by whitespace.

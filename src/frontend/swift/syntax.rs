@@ -177,3 +177,23 @@ pub(super) fn field<'t>(node: Node<'t>, field: Field) -> Option<Node<'t>> {
     let id = field_ids()[field as usize]?;
     node.child_by_field_id(id.get())
 }
+
+/// Visits `root` and its descendants in document order without recursion; `f` returns
+/// whether to descend into the node it is given.
+pub(super) fn visit<'t>(root: Node<'t>, f: &mut dyn FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        let descend = f(cursor.node());
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() || cursor.node() == root {
+                return;
+            }
+        }
+    }
+}
