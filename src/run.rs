@@ -266,7 +266,8 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     }
 }
 
-fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
+/// The order INTERFACES.md promises: path, position, rule (then message, for ties).
+pub fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
     findings.sort_by(|a, b| {
         let (da, db) = (&a.diagnostic, &b.diagnostic);
         files[da.file]

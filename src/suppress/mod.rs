@@ -104,18 +104,8 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
     sort_findings(outcome);
 }
 
-/// The order INTERFACES.md promises: path, position, rule.
 fn sort_findings(outcome: &mut Outcome) {
-    let files = &outcome.files;
-    outcome.findings.sort_by(|a, b| {
-        let (da, db) = (&a.diagnostic, &b.diagnostic);
-        files[da.file]
-            .path
-            .cmp(&files[db.file].path)
-            .then(da.span.start.cmp(&db.span.start))
-            .then(da.rule.cmp(db.rule))
-            .then(da.message.cmp(&db.message))
-    });
+    crate::run::sort_findings(&mut outcome.findings, &outcome.files);
 }
 
 fn collect_entries(file_id: usize, file: &SourceFile, entries: &mut Vec<Entry>) {
