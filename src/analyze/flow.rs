@@ -717,7 +717,9 @@ impl Cx<'_, '_> {
                     return self.new_session(id, st);
                 }
             }
-            None if runs_later => {}
+            // Whether or not the call resolved, a function without a summary may keep
+            // what it is given (closures were judged when evaluated). The prefilter relies
+            // on this: an unparsed namesake can never change a verdict.
             None => {
                 for v in &arg_values {
                     self.escape(v, st);

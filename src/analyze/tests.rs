@@ -472,3 +472,24 @@ fn thousands_of_branches_and_deep_loops_finish() {
     assert_eq!(run(vec![free(body)], vec![]), vec![("SL001", 10)]);
     assert!(start.elapsed().as_secs() < 10);
 }
+
+#[test]
+fn passing_a_session_away_is_the_same_whether_the_callee_is_known_or_not() {
+    // `perform` is also a name whose closures run later; a session argument still escapes,
+    // so an unparsed namesake (skipped by the prefilter) cannot change the verdict.
+    let user = || {
+        free(vec![
+            let_("s", new_session(10)),
+            eval(call(None, "perform", vec![name("s")], 15)),
+        ])
+    };
+    let namesake = func(
+        "perform",
+        FunctionKind::Free,
+        None,
+        &["x"],
+        vec![eval(call(None, "log", vec![name("x")], 30))],
+    );
+    assert_eq!(run(vec![user()], vec![]), vec![]);
+    assert_eq!(run(vec![user(), namesake], vec![]), vec![]);
+}
