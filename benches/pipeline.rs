@@ -413,10 +413,13 @@ fn peak_rss(dir: &Path, extra: &[&str]) -> Option<(u64, Duration)> {
         .or_else(|| peak_rss_of(dir, extra))
 }
 
+/// The peak is read from `/proc/<pid>/status` (`VmHWM`, the high-water mark of the child's
+/// own address space) while it runs: `ru_maxrss` of a child spawned from this (large)
+/// process would report this process's size, which Linux carries across `exec`.
 fn peak_rss_of(dir: &Path, args: &[&str]) -> Option<(u64, Duration)> {
     let exe = env!("CARGO_BIN_EXE_sessionlint");
     let start = Instant::now();
-    let child = std::process::Command::new(exe)
+    let mut child = std::process::Command::new(exe)
         .arg("check")
         .arg(dir)
         .args(args)
@@ -424,27 +427,27 @@ fn peak_rss_of(dir: &Path, args: &[&str]) -> Option<(u64, Duration)> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .ok()?;
-    let (status, kib) = wait_with_rusage(child.id())?;
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Some(kib) = vm_hwm_kib(&status_file) {
+            peak_kib = peak_kib.max(kib);
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(_) => return None,
+        }
+    };
     let elapsed = start.elapsed();
     // Exit 2 is a usage error (an option this build does not know): no measurement.
-    (status != 2).then_some((kib, elapsed))
+    (status.code() != Some(2) && peak_kib > 0).then_some((peak_kib, elapsed))
 }
 
-/// Waits for `pid` and returns its exit code and peak resident set (KiB, Linux `ru_maxrss`).
-fn wait_with_rusage(pid: u32) -> Option<(i32, u64)> {
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    if waited <= 0 {
-        return None;
-    }
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    Some((code, usage.ru_maxrss.max(0) as u64))
+fn vm_hwm_kib(status_file: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(status_file).ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The 1 MB generated Swift file and the 600 KB C++ header, each alone.

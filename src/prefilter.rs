@@ -29,6 +29,9 @@ pub struct Words {
     /// (a different identifier is never a call or declaration of that name).
     names: BTreeSet<String>,
     name_matcher: Option<AhoCorasick>,
+    /// Per name (in `names` order): it came only from non-getter functions, so only a call
+    /// or declaration of it matters, not `case reset` or a closure parameter `start`.
+    call_only: Vec<bool>,
     /// The names that came from functions, with the arities those functions take.
     arities: BTreeMap<String, BTreeSet<usize>>,
     /// The names that came from types (owners of sessions or of session code).
@@ -58,6 +61,7 @@ impl Words {
             seeds: words,
             names: BTreeSet::new(),
             name_matcher: None,
+            call_only: Vec::new(),
             arities: BTreeMap::new(),
             types: BTreeSet::new(),
             getters: BTreeSet::new(),
@@ -67,8 +71,11 @@ impl Words {
     pub fn matches(&self, bytes: &[u8]) -> bool {
         self.seed_matcher.is_match(bytes)
             || self.name_matcher.as_ref().is_some_and(|m| {
-                m.find_overlapping_iter(bytes)
-                    .any(|hit| is_whole_identifier(bytes, hit.start(), hit.end()))
+                m.find_overlapping_iter(bytes).any(|hit| {
+                    is_whole_identifier(bytes, hit.start(), hit.end())
+                        && (!self.call_only[hit.pattern().as_usize()]
+                            || is_call_or_declaration(bytes, hit.end()))
+                })
             })
     }
 
@@ -145,12 +152,17 @@ impl Words {
         types.retain(|w| !self.seeds.contains(w));
         let names: BTreeSet<String> = arities.keys().chain(&types).cloned().collect();
         getters.retain(|w| !self.seeds.contains(w));
+        let call_only = names
+            .iter()
+            .map(|n| !types.contains(n) && !getters.contains(n))
+            .collect();
         let grew = names.len() > self.names.len() || arities != self.arities;
         grew.then(|| Words {
             seeds: self.seeds.clone(),
             seed_matcher: self.seed_matcher.clone(),
             name_matcher: Some(automaton(&names)),
             names,
+            call_only,
             arities,
             types,
             getters,
@@ -169,6 +181,16 @@ fn is_whole_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
     let before = start.checked_sub(1).and_then(|i| bytes.get(i));
     !before.is_some_and(|&b| ident(b)) && !bytes.get(end).is_some_and(|&b| ident(b))
+}
+
+/// Is the identifier ending at `end` called or declared: followed by `(` (Swift, Rust, C;
+/// also `func f(` and `fn f(`), `:` (an ObjC selector part), `]` (`[obj reset]`), `{` (a
+/// Swift trailing closure, an ObjC method body `- (void)reset {`) or `<` (generics)?
+fn is_call_or_declaration(bytes: &[u8], end: usize) -> bool {
+    let next = bytes[end.min(bytes.len())..]
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    matches!(next, Some(b'(' | b':' | b']' | b'{' | b'<'))
 }
 
 /// A name as it appears at call sites (an ObjC selector by its first part), unless it is
@@ -198,6 +220,7 @@ mod tests {
         let w = Words {
             name_matcher: Some(automaton(&names)),
             names,
+            call_only: vec![false],
             ..w
         };
         assert!(w.matches(b"manager.start(url)"));
@@ -209,6 +232,37 @@ mod tests {
         assert!(!w.matches(b"func start\xC3\xA9() {}"));
         // A miss next to a hit must not hide it (overlapping matches are all checked).
         assert!(w.matches(b"restart(); start()"));
+    }
+
+    #[test]
+    fn function_names_match_where_called_or_declared() {
+        let w = Words::initial(&crate::config::Config::default());
+        let mut names = BTreeSet::new();
+        names.insert("reset".to_string());
+        let w = Words {
+            name_matcher: Some(automaton(&names)),
+            names,
+            call_only: vec![true],
+            ..w
+        };
+        for called in [
+            "holder.reset()",
+            "[holder reset];",
+            "- (void)reset {",
+            "func reset<T>(x: T) {}",
+            "[holder reset:YES]",
+            "holder.reset { done() }",
+            "fn reset (&mut self) {}",
+        ] {
+            assert!(w.matches(called.as_bytes()), "{called}");
+        }
+        for mentioned in [
+            "case (_, .reset): break",
+            "case start, reset, finish",
+            "let reset = 1",
+        ] {
+            assert!(!w.matches(mentioned.as_bytes()), "{mentioned}");
+        }
     }
 
     #[test]
