@@ -28,10 +28,7 @@ pub struct Words {
     /// a method `start` does not pull in every file that says `restart` or `startOfDay`
     /// (a different identifier is never a call or declaration of that name).
     names: BTreeSet<String>,
-    name_matcher: Option<AhoCorasick>,
-    /// Per name (in `names` order): it came only from non-getter functions, so only a call
-    /// or declaration of it matters, not `case reset` or a closure parameter `start`.
-    call_only: Vec<bool>,
+    name_matcher: Option<NameMatcher>,
     /// The names that came from functions, with the arities those functions take.
     arities: BTreeMap<String, BTreeSet<usize>>,
     /// The names that came from types (owners of sessions or of session code).
@@ -61,7 +58,6 @@ impl Words {
             seeds: words,
             names: BTreeSet::new(),
             name_matcher: None,
-            call_only: Vec::new(),
             arities: BTreeMap::new(),
             types: BTreeSet::new(),
             getters: BTreeSet::new(),
@@ -70,13 +66,27 @@ impl Words {
 
     pub fn matches(&self, bytes: &[u8]) -> bool {
         self.seed_matcher.is_match(bytes)
-            || self.name_matcher.as_ref().is_some_and(|m| {
-                m.find_overlapping_iter(bytes).any(|hit| {
-                    is_whole_identifier(bytes, hit.start(), hit.end())
-                        && (!self.call_only[hit.pattern().as_usize()]
-                            || is_call_or_declaration(bytes, hit.end()))
-                })
+            || self.name_matcher.as_ref().is_some_and(|m| m.matches(bytes))
+    }
+
+    /// A matcher for what `self` adds to `scanned` (names that are new, or that now match
+    /// anywhere rather than only as calls): a file `scanned` rejected can only match `self`
+    /// through those, so later rounds scan for them alone.
+    pub fn added_since(&self, scanned: &Words) -> Option<NameMatcher> {
+        let call_only = |w: &Words, n: &str| w.is_call_only(n);
+        let fresh: Vec<(&String, bool)> = self
+            .names
+            .iter()
+            .filter(|n| {
+                !scanned.names.contains(*n) || (scanned.is_call_only(n) && !call_only(self, n))
             })
+            .map(|n| (n, call_only(self, n)))
+            .collect();
+        NameMatcher::new(fresh)
+    }
+
+    fn is_call_only(&self, name: &str) -> bool {
+        !self.types.contains(name) && !self.getters.contains(name)
     }
 
     /// Can a call of `method` with `arity` arguments reach a function that matters? A name
@@ -152,26 +162,69 @@ impl Words {
         types.retain(|w| !self.seeds.contains(w));
         let names: BTreeSet<String> = arities.keys().chain(&types).cloned().collect();
         getters.retain(|w| !self.seeds.contains(w));
-        let call_only = names
-            .iter()
-            .map(|n| !types.contains(n) && !getters.contains(n))
-            .collect();
         let grew = names.len() > self.names.len() || arities != self.arities;
-        grew.then(|| Words {
-            seeds: self.seeds.clone(),
-            seed_matcher: self.seed_matcher.clone(),
-            name_matcher: Some(automaton(&names)),
-            names,
+        grew.then(|| {
+            let mut grown = Words {
+                seeds: self.seeds.clone(),
+                seed_matcher: self.seed_matcher.clone(),
+                name_matcher: None,
+                names,
+                arities,
+                types,
+                getters,
+            };
+            let all = grown
+                .names
+                .iter()
+                .map(|n| (n, grown.is_call_only(n)))
+                .collect();
+            grown.name_matcher = NameMatcher::new(all);
+            grown
+        })
+    }
+}
+
+/// Whole-identifier matching of the names the project's code made interesting.
+pub struct NameMatcher {
+    automaton: AhoCorasick,
+    /// Per pattern: only a call or declaration of it matters, not `case reset` or a
+    /// closure parameter `start` (the name came only from non-getter functions).
+    call_only: Vec<bool>,
+}
+
+impl NameMatcher {
+    fn new(names: Vec<(&String, bool)>) -> Option<NameMatcher> {
+        if names.is_empty() {
+            return None;
+        }
+        let call_only = names.iter().map(|(_, c)| *c).collect();
+        let automaton = build(names.iter().map(|(n, _)| n.as_str()));
+        Some(NameMatcher {
+            automaton,
             call_only,
-            arities,
-            types,
-            getters,
+        })
+    }
+
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        self.automaton.find_overlapping_iter(bytes).any(|hit| {
+            is_whole_identifier(bytes, hit.start(), hit.end())
+                && (!self.call_only[hit.pattern().as_usize()]
+                    || is_call_or_declaration(bytes, hit.end()))
         })
     }
 }
 
 fn automaton(words: &BTreeSet<String>) -> AhoCorasick {
-    AhoCorasick::new(words).expect("prefilter words build an automaton")
+    build(words.iter().map(String::as_str))
+}
+
+/// A DFA: the word sets are small (tens to a few hundred names) and every byte of every
+/// file passes through it, overlapping search included.
+fn build<'a>(words: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+        .expect("prefilter words build an automaton")
 }
 
 /// Is `bytes[start..end]` a whole identifier (or an `_`-separated part of one: an ObjC
@@ -218,9 +271,8 @@ mod tests {
         let mut names = BTreeSet::new();
         names.insert("start".to_string());
         let w = Words {
-            name_matcher: Some(automaton(&names)),
+            name_matcher: NameMatcher::new(vec![(&"start".to_string(), false)]),
             names,
-            call_only: vec![false],
             ..w
         };
         assert!(w.matches(b"manager.start(url)"));
@@ -240,9 +292,8 @@ mod tests {
         let mut names = BTreeSet::new();
         names.insert("reset".to_string());
         let w = Words {
-            name_matcher: Some(automaton(&names)),
+            name_matcher: NameMatcher::new(vec![(&"reset".to_string(), true)]),
             names,
-            call_only: vec![true],
             ..w
         };
         for called in [

@@ -2,7 +2,7 @@
 
 use crate::config::{Config, Level};
 use crate::facts::{FileFacts, Language, LineIndex};
-use crate::prefilter::Words;
+use crate::prefilter::{NameMatcher, Words};
 use crate::project::Project;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::registry::{self, Severity};
@@ -187,15 +187,22 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     let mut timings = Timings::default();
     let start = Instant::now();
     let mut words = settings.prefilter.then(|| Words::initial(&settings.config));
+    // The first round scans for every word; later rounds only for what the last growth
+    // added, since every pending file already failed the rest.
+    let mut fresh: Option<NameMatcher> = None;
     let mut pending: Vec<(Input, u64)> = inputs.into_iter().map(|i| (i, 0)).collect();
     let mut lowered: Vec<Lowered> = Vec::new();
     let mut errors = Vec::new();
     loop {
+        let scan = match (&words, &fresh) {
+            (None, _) => Scan::Everything,
+            (Some(w), None) => Scan::Words(w),
+            (Some(_), Some(f)) => Scan::Added(f),
+        };
         let results: Vec<Processed> = std::mem::take(&mut pending)
             .into_par_iter()
-            .map(|(input, _)| process(input, words.as_ref(), settings, lower))
+            .map(|(input, _)| process(input, scan, settings, lower))
             .collect();
-        let before = lowered.len();
         for result in results {
             match result {
                 Processed::Lowered(l) => lowered.push(*l),
@@ -203,14 +210,24 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
                 Processed::Failed(e) => errors.push(e),
             }
         }
-        if pending.is_empty() || lowered.len() == before {
+        let Some(scanned) = words.take() else { break };
+        if pending.is_empty() {
             break;
         }
+        // Grow to a fixpoint over everything parsed so far: a growth can make more of the
+        // parsed functions matter even when no new file was parsed.
         let all: Vec<&FileFacts> = lowered.iter().map(|l| &l.facts).collect();
-        match words.as_ref().and_then(|w| w.grow(&all)) {
-            Some(grown) => words = Some(grown),
-            None => break,
+        let mut current: Option<Words> = None;
+        while let Some(grown) = current.as_ref().unwrap_or(&scanned).grow(&all) {
+            current = Some(grown);
         }
+        let Some(current) = current else { break };
+        fresh = current.added_since(&scanned);
+        if fresh.is_none() {
+            // Nothing a pending file could match was added: they all stay skipped.
+            break;
+        }
+        words = Some(current);
     }
     timings.read_and_lower = start.elapsed();
     timings.files_skipped = pending.len();
@@ -279,13 +296,28 @@ pub fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
     });
 }
 
-fn process(
-    input: Input,
-    words: Option<&Words>,
-    settings: &Settings,
-    lower: &LowerFn<'_>,
-) -> Processed {
-    match read_and_lower(input, words, settings, lower) {
+/// What decides whether a file is parsed this round.
+#[derive(Clone, Copy)]
+enum Scan<'a> {
+    /// The prefilter is off.
+    Everything,
+    Words(&'a Words),
+    /// Only the names added since the last round.
+    Added(&'a NameMatcher),
+}
+
+impl Scan<'_> {
+    fn wants(&self, bytes: &[u8]) -> bool {
+        match self {
+            Scan::Everything => true,
+            Scan::Words(w) => w.matches(bytes),
+            Scan::Added(m) => m.matches(bytes),
+        }
+    }
+}
+
+fn process(input: Input, scan: Scan<'_>, settings: &Settings, lower: &LowerFn<'_>) -> Processed {
+    match read_and_lower(input, scan, settings, lower) {
         Ok(p) => p,
         Err(e) => Processed::Failed(e),
     }
@@ -293,7 +325,7 @@ fn process(
 
 fn read_and_lower(
     input: Input,
-    words: Option<&Words>,
+    scan: Scan<'_>,
     settings: &Settings,
     lower: &LowerFn<'_>,
 ) -> Result<Processed, FileError> {
@@ -324,7 +356,7 @@ fn read_and_lower(
             ..io_error(too_big(bytes.len() as u64, max))
         });
     }
-    if words.is_some_and(|w| !w.matches(&bytes)) {
+    if !scan.wants(&bytes) {
         let len = bytes.len() as u64;
         return Ok(Processed::Skipped(Input { path, ..input }, len));
     }
