@@ -142,3 +142,26 @@ fn expressions_nested_as_deep_as_a_front_end_should_let_through() {
     assert_eq!(rules(&outcome), vec![]);
     assert!(outcome.errors.is_empty());
 }
+
+/// Fuzzer find (fuzz/regressions/open/swift/): a jump inside a `defer` body, with a jump after
+/// the `defer`, re-enters the same defer body without end (the defer is still pending in
+/// `scopes` while its body is emitted): stack overflow, the whole run aborts.
+#[test]
+#[ignore = "open bug: analyze::cfg::Builder::defer_body recursion (see report); aborts this binary"]
+fn jump_inside_a_defer_body_terminates() {
+    let outcome = run_facts(|| {
+        let ret = Stmt {
+            kind: StmtKind::Return(None),
+            span: Span::new(20, 21),
+        };
+        one_function(vec![
+            let_session(7),
+            Stmt {
+                kind: StmtKind::Defer(vec![ret.clone()]),
+                span: Span::new(10, 11),
+            },
+            ret,
+        ])
+    });
+    assert_eq!(rules(&outcome), vec![("SL001", 7)]);
+}

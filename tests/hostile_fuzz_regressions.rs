@@ -34,6 +34,10 @@ fn fuzz_regressions_lint_without_internal_errors() {
     let mut count = 0;
     for target in targets.flatten() {
         let name = target.file_name().to_string_lossy().into_owned();
+        // `open/` holds reproducers of bugs not fixed yet (each has an ignored test).
+        if as_target_sends(&name, b"x").is_none() {
+            continue;
+        }
         for file in std::fs::read_dir(target.path())
             .into_iter()
             .flatten()

@@ -288,3 +288,48 @@ fn a_file_that_is_not_source_is_reported_not_linted() {
     assert_eq!(errs[0].0, "notes.txt");
     assert_eq!(errs[0].1, ErrorKind::Io);
 }
+
+/// An editor sends a half-written, badly encoded buffer on stdin: still linted, error listed.
+#[test]
+fn hostile_bytes_on_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "Sources/Edit.swift",
+            "-",
+        ])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run binary");
+    let mut bytes = b"// caf\xE9\0\n".to_vec();
+    bytes.extend_from_slice(LEAK_SWIFT.as_bytes());
+    bytes.extend_from_slice(b"func half(");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&bytes)
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &json["diagnostics"][0];
+    assert_eq!(
+        (d["path"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("Sources/Edit.swift"), Some(3), Some(13))
+    );
+    let errors = json["errors"].as_array().expect("errors");
+    assert!(
+        errors.iter().any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("invalid UTF-8 at byte 6"))),
+        "{errors:?}"
+    );
+}

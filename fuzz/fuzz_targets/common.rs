@@ -22,8 +22,8 @@ pub fn lint_one(name: &str, bytes: &[u8]) {
     }
     // Every finding and error must be reportable (positions inside the file).
     let mut out = Vec::new();
-    sessionlint::report::json::write(&outcome, std::path::Path::new("/"), &mut out)
-        .expect("json report");
+    let report = sessionlint::report::position::Report::new(&outcome, std::path::Path::new("/"));
+    sessionlint::report::json::write(&report, &mut out).expect("json report");
     for f in &outcome.findings {
         let file = &outcome.files[f.diagnostic.file];
         assert!(f.diagnostic.span.start <= f.diagnostic.span.end);

@@ -1,0 +1,5 @@
+func f() {
+    let s = URLSession(configuration: .default)
+    defer { return }
+    return
+}

@@ -1,0 +1,5 @@
+func f() throws {
+    let s = URLSession(configuration: .default)
+    defer { try s.g() }
+    return
+}
