@@ -147,7 +147,6 @@ fn expressions_nested_as_deep_as_a_front_end_should_let_through() {
 /// the `defer`, re-enters the same defer body without end (the defer is still pending in
 /// `scopes` while its body is emitted): stack overflow, the whole run aborts.
 #[test]
-#[ignore = "open bug: analyze::cfg::Builder::defer_body recursion (see report); aborts this binary"]
 fn jump_inside_a_defer_body_terminates() {
     let outcome = run_facts(|| {
         let ret = Stmt {

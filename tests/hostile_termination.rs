@@ -439,7 +439,6 @@ fn swift_thousand_deep_helper_chain() {
 /// in a function that creates a session overflowed the stack and aborted the whole run.
 /// Reproducers in fuzz/regressions/open/swift/.
 #[test]
-#[ignore = "open bug: analyze::cfg::Builder::defer_body re-enters the running defer; aborts the test binary"]
 fn swift_jump_inside_defer_terminates() {
     let text = "func f() {\n    let s = URLSession(configuration: .default)\n    defer { return }\n    return\n}\n";
     let (outcome, took) = swift(text.to_string());

@@ -164,10 +164,14 @@ impl<'a> Builder<'a> {
     }
 
     fn defer_body(&mut self, body: &'a Block) {
-        // A defer body cannot jump out; its own exits end only the defer.
+        // A defer body cannot jump out (Swift rejects it); if the facts say it does, the jump
+        // leaves the function without running the defers pending outside, this one
+        // included: otherwise the copy would contain itself without end.
+        let saved_scopes = std::mem::take(&mut self.scopes);
         let saved_loops = std::mem::take(&mut self.loops);
         let saved_catches = std::mem::take(&mut self.catches);
         self.scoped_block(body);
+        self.scopes = saved_scopes;
         self.loops = saved_loops;
         self.catches = saved_catches;
         if self.current.is_none() {
