@@ -71,8 +71,8 @@ impl Lowerer<'_> {
             "if_statement" => self.if_statement(node, out),
             "switch_statement" => self.switch_statement(node, out),
             "for_statement" => self.for_statement(node, out),
-            "while_statement" => self.while_statement(node, out),
-            "do_statement" => self.do_statement(node, out),
+            "while_statement" => self.conditional_loop(node, false, out),
+            "do_statement" => self.conditional_loop(node, true, out),
             "return_statement" => {
                 let value = code_children(node).first().map(|v| self.expr(*v));
                 self.push(out, node, StmtKind::Return(value));
@@ -388,7 +388,8 @@ impl Lowerer<'_> {
         );
     }
 
-    fn while_statement(&mut self, node: Node, out: &mut Block) {
+    /// `while (c) body` and `do body while (c)` (`at_least_once`).
+    fn conditional_loop(&mut self, node: Node, at_least_once: bool, out: &mut Block) {
         let condition = node.child_by_field_name("condition");
         let mut header = Vec::new();
         self.condition_into(condition, &mut header);
@@ -400,25 +401,7 @@ impl Lowerer<'_> {
                 label: None,
                 header,
                 body,
-                at_least_once: false,
-                infinite: condition.is_some_and(|c| self.is_always_true(c)),
-            },
-        );
-    }
-
-    fn do_statement(&mut self, node: Node, out: &mut Block) {
-        let condition = node.child_by_field_name("condition");
-        let mut header = Vec::new();
-        self.condition_into(condition, &mut header);
-        let body = self.loop_body(node.child_by_field_name("body"));
-        self.push(
-            out,
-            node,
-            StmtKind::Loop {
-                label: None,
-                header,
-                body,
-                at_least_once: true,
+                at_least_once,
                 infinite: condition.is_some_and(|c| self.is_always_true(c)),
             },
         );
