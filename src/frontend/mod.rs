@@ -20,7 +20,7 @@ pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
     }
     let (text, deep) = nesting::flatten_deep(text, nesting::MAX_NESTING);
     let mut facts = match language {
-        Language::Swift => swift::lower(&text),
+        Language::Swift => swift::lower(&swift_safe(text)),
         _ => objc::lower(&text, path),
     };
     if !deep.is_empty() {
@@ -28,4 +28,16 @@ pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
         facts.problems.sort_by_key(|p| p.span);
     }
     facts
+}
+
+/// tree-sitter-swift 0.7.4's scanner reads past the end of its buffer when a compiler
+/// directive (`#if`, `#endif`) meets a NUL byte or the end of the file: NULs become spaces
+/// and a final line end is added. Every byte keeps its offset.
+fn swift_safe(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\0') && text.ends_with('\n') {
+        return text;
+    }
+    let mut owned = text.replace('\0', " ");
+    owned.push('\n');
+    std::borrow::Cow::Owned(owned)
 }
