@@ -289,7 +289,6 @@ fn run_cases(lang: &Lang, cases: Vec<Case>) -> Vec<String> {
 const SWIFT_GAPS: &[&str] = &[];
 const OBJC_GAPS: &[&str] = &["unterminated string before"];
 const RUST_GAPS: &[&str] = &[
-    "nul bytes",
     "deep blocks",
     "deep parens",
     "deep ifs",

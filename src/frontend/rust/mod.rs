@@ -165,7 +165,9 @@ fn prepare(text: &str) -> Cow<'_, str> {
     let bom = text.starts_with('\u{feff}');
     let body = text.trim_start_matches('\u{feff}');
     let shebang = body.starts_with("#!") && !body[2..].trim_start().starts_with('[');
-    if !bom && !shebang {
+    // A NUL is not a Rust token: the lexer would reject the whole file over it.
+    let nul = text.contains('\0');
+    if !bom && !shebang && !nul {
         return Cow::Borrowed(text);
     }
     let mut prepared = String::with_capacity(text.len());
@@ -183,7 +185,7 @@ fn prepare(text: &str) -> Cow<'_, str> {
             chars.next();
         }
     }
-    prepared.extend(chars);
+    prepared.extend(chars.map(|c| if c == '\0' { ' ' } else { c }));
     Cow::Owned(prepared)
 }
 
