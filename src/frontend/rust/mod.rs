@@ -36,14 +36,13 @@ pub fn lower(text: &str) -> FileFacts {
         comments: std::mem::take(&mut scan.comments),
         ..FileFacts::default()
     };
-    if let Some(problem) = too_deep(&scan) {
-        facts.problems.push(problem);
-        return facts;
-    }
-    let lowered = if scan.max_nesting <= SHALLOW_NESTING {
+    let lowered = if too_deep(&scan).is_some() {
+        // Only the top-level items that nest too deep are skipped; the others are linted.
+        on_large_stack(|| lower_shallow_items(text, &scan.item_ends))
+    } else if scan.max_nesting <= SHALLOW_NESTING {
         parse_and_lower(text, &scan.item_ends)
     } else {
-        on_large_stack(text, &scan.item_ends)
+        on_large_stack(|| parse_and_lower(text, &scan.item_ends))
     };
     facts.functions = lowered.functions;
     facts.types = lowered.types;
@@ -56,7 +55,7 @@ fn too_deep(scan: &scan::Scan) -> Option<ParseProblem> {
         return Some(ParseProblem {
             span: Span::new(scan.deepest_at, scan.deepest_at + 1),
             message: format!(
-                "nesting too deep: brackets nest more than {MAX_BRACKET_DEPTH} levels here; the file was not analysed"
+                "nesting too deep: brackets nest more than {MAX_BRACKET_DEPTH} levels here; this item was not analysed"
             ),
         });
     }
@@ -64,7 +63,7 @@ fn too_deep(scan: &scan::Scan) -> Option<ParseProblem> {
         return Some(ParseProblem {
             span: Span::new(scan.most_nested_at, scan.most_nested_at + 1),
             message: format!(
-                "nesting too deep: brackets and operators nest more than {MAX_NESTING} levels here; the file was not analysed"
+                "nesting too deep: brackets and operators nest more than {MAX_NESTING} levels here; this item was not analysed"
             ),
         });
     }
@@ -78,12 +77,12 @@ struct Lowered {
     problems: Vec<ParseProblem>,
 }
 
-fn on_large_stack(text: &str, item_ends: &[usize]) -> Lowered {
+fn on_large_stack(work: impl FnOnce() -> Lowered + Send) -> Lowered {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("sessionlint-rust-parser".into())
             .stack_size(DEEP_STACK_BYTES)
-            .spawn_scoped(scope, || parse_and_lower(text, item_ends));
+            .spawn_scoped(scope, work);
         match worker.map(|handle| handle.join()) {
             Ok(Ok(lowered)) => lowered,
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
@@ -107,25 +106,52 @@ fn parse_and_lower(text: &str, item_ends: &[usize]) -> Lowered {
         Ok(file) => lower_files(text, &[(0, file)]),
         Err(error) => {
             let whole = problem(text, 0, &error);
-            let mut parsed = Vec::new();
-            let mut problems = Vec::new();
-            for (start, end) in item_chunks(text, item_ends) {
-                let chunk = &text[start..end];
-                match syn::parse_str::<syn::File>(&prepare(chunk)) {
-                    Ok(file) => parsed.push((start, file)),
-                    Err(error) => problems.push(problem(chunk, start, &error)),
-                }
+            let mut lowered = lower_chunks(text, item_chunks(text, item_ends), Vec::new());
+            if lowered.problems.is_empty() {
+                lowered.problems.push(whole);
             }
-            if problems.is_empty() {
-                problems.push(whole);
-            }
-            let mut lowered = lower_files(text, &parsed);
-            lowered.problems = problems;
             lowered
         }
     };
     // Spans are done with: free this thread's proc-macro2 source map.
     proc_macro2::extra::invalidate_current_thread_spans();
+    lowered
+}
+
+/// Parses each top-level item alone, skipping (with a problem) those nested too deep.
+fn lower_shallow_items(text: &str, item_ends: &[usize]) -> Lowered {
+    let mut problems = Vec::new();
+    let mut shallow = Vec::new();
+    for (start, end) in item_chunks(text, item_ends) {
+        match too_deep(&scan::scan(&text[start..end])) {
+            Some(mut p) => {
+                p.span = Span::new(start + p.span.start as usize, start + p.span.end as usize);
+                problems.push(p);
+            }
+            None => shallow.push((start, end)),
+        }
+    }
+    let lowered = lower_chunks(text, shallow, problems);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    lowered
+}
+
+/// Parses and lowers each chunk on its own; a chunk syn rejects becomes a problem.
+fn lower_chunks(
+    text: &str,
+    chunks: Vec<(usize, usize)>,
+    mut problems: Vec<ParseProblem>,
+) -> Lowered {
+    let mut parsed = Vec::new();
+    for (start, end) in chunks {
+        let chunk = &text[start..end];
+        match syn::parse_str::<syn::File>(&prepare(chunk)) {
+            Ok(file) => parsed.push((start, file)),
+            Err(error) => problems.push(problem(chunk, start, &error)),
+        }
+    }
+    let mut lowered = lower_files(text, &parsed);
+    lowered.problems = problems;
     lowered
 }
 
