@@ -76,14 +76,7 @@ impl Lowerer<'_> {
             return kind;
         }
         let receiver = send.receiver.map(|r| Box::new(self.receiver(r)));
-        let args = send
-            .args
-            .iter()
-            .map(|(label, value)| Arg {
-                label: label.clone(),
-                value: self.expr(*value),
-            })
-            .collect();
+        let args = self.labelled_args(&send);
         ExprKind::Call {
             receiver,
             api: classify_method(&send.selector),
@@ -191,6 +184,17 @@ impl Lowerer<'_> {
     }
 
     /// `[[Foo alloc] init...]`, `[Foo new]`, `[[self alloc] init]` in a class method.
+    /// The send's arguments, labelled by their selector parts.
+    fn labelled_args(&mut self, send: &Send) -> Vec<Arg> {
+        send.args
+            .iter()
+            .map(|(label, value)| Arg {
+                label: label.clone(),
+                value: self.expr(*value),
+            })
+            .collect()
+    }
+
     fn construction(&mut self, send: &Send, class: Option<&str>) -> Option<ExprKind> {
         let receiver = send.receiver?;
         let type_name = if send.selector == "new" {
@@ -202,14 +206,7 @@ impl Lowerer<'_> {
         } else {
             return None;
         };
-        let args = send
-            .args
-            .iter()
-            .map(|(label, value)| Arg {
-                label: label.clone(),
-                value: self.expr(*value),
-            })
-            .collect();
+        let args = self.labelled_args(send);
         Some(ExprKind::Construct { type_name, args })
     }
 
