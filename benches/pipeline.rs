@@ -9,6 +9,10 @@
 
 mod corpus;
 
+// The binary's allocator, so that the runs and the parse baseline allocate as it does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use rayon::prelude::*;
 use sessionlint::run::{check_paths, Settings};
 use std::path::{Path, PathBuf};

@@ -190,7 +190,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     // The first round scans for every word; later rounds only for what the last growth
     // added, since every pending file already failed the rest.
     let mut fresh: Option<NameMatcher> = None;
-    let mut pending: Vec<(Input, u64)> = inputs.into_iter().map(|i| (i, 0)).collect();
+    let mut pending = largest_first(inputs);
     let mut lowered: Vec<Lowered> = Vec::new();
     let mut errors = Vec::new();
     loop {
@@ -281,6 +281,23 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
         errors,
         timings,
     }
+}
+
+/// The inputs with their sizes, largest first: a big file started last would keep one
+/// thread busy while the others idle. (Results are sorted by path afterwards.)
+fn largest_first(inputs: Vec<Input>) -> Vec<(Input, u64)> {
+    let mut sized: Vec<(Input, u64)> = inputs
+        .into_par_iter()
+        .map(|input| {
+            let len = match &input.content {
+                Some(bytes) => bytes.len() as u64,
+                None => std::fs::metadata(&input.path).map_or(0, |m| m.len()),
+            };
+            (input, len)
+        })
+        .collect();
+    sized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.path.cmp(&b.0.path)));
+    sized
 }
 
 /// The order INTERFACES.md promises: path, position, rule (then message, for ties).

@@ -52,10 +52,14 @@ fn unreadable_file_is_reported_and_the_rest_is_linted() {
 #[test]
 fn file_deleted_between_walk_and_read_is_reported() {
     let dir = tree();
-    // `a_` sorts first; lowering it deletes the folder `z_gone/` and truncates `b_`.
+    // The largest file is read first; lowering it deletes the folder `z_gone/` and
+    // truncates `b_`.
     std::fs::write(
         dir.path().join("a_saboteur.swift"),
-        "// SABOTEUR\nlet s = URLSession(configuration: .default)\n",
+        format!(
+            "// SABOTEUR\nlet s = URLSession(configuration: .default)\n{}",
+            "// padding, so that this file is the largest\n".repeat(100)
+        ),
     )
     .expect("write");
     let gone = dir.path().join("z_gone");

@@ -150,8 +150,9 @@ pub fn compute(
     };
     let callers_by_name = callers_by_name(project);
     let interesting = summaries.interesting_names(project);
-    let mut dirty: Vec<FnId> = project
-        .function_ids()
+    let ids: Vec<FnId> = project.function_ids().collect();
+    let mut dirty: Vec<FnId> = ids
+        .into_par_iter()
         .filter(|&id| flow::is_relevant(&project.function(id).body, &|n| interesting.contains(n)))
         .collect();
     // Each round re-analyses only the callers of functions whose summary grew.
@@ -180,19 +181,25 @@ pub fn compute(
 
 /// Functions by the names they call or read (a call of `f`, a member `f`).
 fn callers_by_name(project: &Project) -> HashMap<&str, Vec<FnId>> {
+    let ids: Vec<FnId> = project.function_ids().collect();
+    let named: Vec<(FnId, BTreeSet<&str>)> = ids
+        .into_par_iter()
+        .map(|id| {
+            let mut names: BTreeSet<&str> = BTreeSet::new();
+            super::walk::each_expr(&project.function(id).body, true, &mut |e| match &e.kind {
+                ExprKind::Call { method, .. } => {
+                    names.insert(method);
+                }
+                ExprKind::Member { name, .. } | ExprKind::Name(name) => {
+                    names.insert(name);
+                }
+                _ => {}
+            });
+            (id, names)
+        })
+        .collect();
     let mut index: HashMap<&str, Vec<FnId>> = HashMap::new();
-    for id in project.function_ids() {
-        let f = project.function(id);
-        let mut names: BTreeSet<&str> = BTreeSet::new();
-        super::walk::each_expr(&f.body, true, &mut |e| match &e.kind {
-            ExprKind::Call { method, .. } => {
-                names.insert(method);
-            }
-            ExprKind::Member { name, .. } | ExprKind::Name(name) => {
-                names.insert(name);
-            }
-            _ => {}
-        });
+    for (id, names) in named {
         for n in names {
             index.entry(n).or_default().push(id);
         }

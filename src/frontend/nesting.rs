@@ -15,6 +15,14 @@ pub const MAX_NESTING: usize = 2_048;
 /// `text` with over-deep stretches blanked, and a problem for each stretch.
 pub fn flatten_deep(text: &str, limit: usize) -> (Cow<'_, str>, Vec<ParseProblem>) {
     let bytes = text.as_bytes();
+    // Fast path (a vectorised count): too few openings to ever get that deep.
+    let openings = bytes
+        .iter()
+        .filter(|&&b| b == b'(' || b == b'[' || b == b'{')
+        .count();
+    if openings <= limit {
+        return (Cow::Borrowed(text), Vec::new());
+    }
     let mut stretches: Vec<(usize, usize)> = Vec::new();
     let mut depth = 0usize;
     let mut start = None;

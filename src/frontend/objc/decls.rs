@@ -5,6 +5,7 @@ use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, ivar_member_name,
     FunctionState, Lowerer,
 };
+use super::syntax::Syntax;
 use crate::facts::api::mentions_session_type;
 use crate::facts::{Function, FunctionKind, MemberDecl, TypeDecl, TypeKind};
 use std::collections::HashSet;
@@ -41,7 +42,7 @@ impl Lowerer<'_> {
     pub fn declarations(&mut self, root: Node, header: bool, out: &mut Declarations) {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
-            match node.kind() {
+            match node.kind_name() {
                 kind if is_container(kind) => {
                     let children = code_children(node);
                     stack.extend(children.into_iter().rev());
@@ -76,7 +77,7 @@ impl Lowerer<'_> {
     fn implementation_body(&mut self, node: Node, owner: Option<&str>, out: &mut Declarations) {
         let mut stack: Vec<Node> = code_children(node).into_iter().rev().collect();
         while let Some(child) = stack.pop() {
-            match child.kind() {
+            match child.kind_name() {
                 "implementation_definition" => {
                     stack.extend(code_children(child).into_iter().rev());
                 }
@@ -102,11 +103,11 @@ impl Lowerer<'_> {
     /// `@interface Foo : Bar`, `@interface Foo ()`, `@interface Foo (Cat)`, `@implementation ...`.
     fn type_decl(&mut self, node: Node, out: &mut Declarations) -> Option<TypeDecl> {
         let children = all_children(node);
-        let name_node = children.iter().find(|c| c.kind() == "identifier")?;
+        let name_node = children.iter().find(|c| c.kind_name() == "identifier")?;
         let name = self.text(*name_node).to_owned();
-        let kind = if node.kind() == "protocol_declaration" {
+        let kind = if node.kind_name() == "protocol_declaration" {
             TypeKind::Protocol
-        } else if children.iter().any(|c| c.kind() == "(") {
+        } else if children.iter().any(|c| c.kind_name() == "(") {
             TypeKind::Extension
         } else {
             TypeKind::Class
@@ -115,7 +116,7 @@ impl Lowerer<'_> {
         if kind != TypeKind::Protocol {
             let mut stack: Vec<Node> = code_children(node).into_iter().rev().collect();
             while let Some(child) = stack.pop() {
-                match child.kind() {
+                match child.kind_name() {
                     "instance_variables" | "instance_variable" => {
                         stack.extend(code_children(child).into_iter().rev())
                     }
@@ -126,11 +127,11 @@ impl Lowerer<'_> {
                     "property_declaration" => {
                         let attributes = code_children(child)
                             .into_iter()
-                            .find(|c| c.kind() == "property_attributes_declaration")
+                            .find(|c| c.kind_name() == "property_attributes_declaration")
                             .map(|a| self.text(a));
                         let first_new = members.len();
                         for decl in code_children(child) {
-                            if decl.kind() == "struct_declaration" {
+                            if decl.kind_name() == "struct_declaration" {
                                 self.members(decl, Some(attributes.unwrap_or("")), &mut members);
                             }
                         }
@@ -154,7 +155,9 @@ impl Lowerer<'_> {
     fn members(&self, decl: Node, property_attributes: Option<&str>, out: &mut Vec<MemberDecl>) {
         let declarators: Vec<Node> = code_children(decl)
             .into_iter()
-            .filter(|c| c.kind() == "struct_declarator" || c.kind().ends_with("declarator"))
+            .filter(|c| {
+                c.kind_name() == "struct_declarator" || c.kind_name().ends_with("declarator")
+            })
             .collect();
         let type_end = declarators
             .first()
@@ -167,7 +170,7 @@ impl Lowerer<'_> {
             .into_owned();
         let declared_type = code_children(decl)
             .into_iter()
-            .find(|c| c.kind() == "type_identifier")
+            .find(|c| c.kind_name() == "type_identifier")
             .map(|t| self.text(t).to_owned());
         let attributes: Vec<&str> = property_attributes
             .unwrap_or("")
@@ -210,13 +213,13 @@ impl Lowerer<'_> {
     /// `- (instancetype)initWithConfiguration:(C *)c delegate:(id)d { ... }`.
     pub fn method(&mut self, node: Node, owner: Option<&str>) -> Option<Function> {
         let children = all_children(node);
-        let is_class_method = children.first().is_some_and(|c| c.kind() == "+");
+        let is_class_method = children.first().is_some_and(|c| c.kind_name() == "+");
         let mut selector = String::new();
         let mut name_span = None;
         let mut params = Vec::new();
         let mut body = None;
         for child in &children {
-            match child.kind() {
+            match child.kind_name() {
                 "identifier" => {
                     selector.push_str(self.text(*child));
                     name_span.get_or_insert(self.span(*child));
@@ -226,7 +229,7 @@ impl Lowerer<'_> {
                     if let Some(param) = code_children(*child)
                         .into_iter()
                         .rev()
-                        .find(|c| c.kind() == "identifier")
+                        .find(|c| c.kind_name() == "identifier")
                     {
                         params.push(self.text(param).to_owned());
                     }
@@ -267,28 +270,26 @@ impl Lowerer<'_> {
 
     /// `static NSURLSession *MakeSession(NSURLSessionConfiguration *c) { ... }`.
     fn c_function(&mut self, node: Node) -> Option<Function> {
-        let mut declarator = node.child_by_field_name("declarator")?;
+        let mut declarator = node.field("declarator")?;
         for _ in 0..16 {
-            if declarator.kind() == "function_declarator" {
+            if declarator.kind_name() == "function_declarator" {
                 break;
             }
-            declarator = declarator.child_by_field_name("declarator")?;
+            declarator = declarator.field("declarator")?;
         }
-        if declarator.kind() != "function_declarator" {
+        if declarator.kind_name() != "function_declarator" {
             return None;
         }
-        let name_node = declarator
-            .child_by_field_name("declarator")
-            .and_then(declared_name)?;
+        let name_node = declarator.field("declarator").and_then(declared_name)?;
         let params: Vec<String> = declarator
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(code_children)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|p| p.child_by_field_name("declarator").and_then(declared_name))
+            .filter_map(|p| p.field("declarator").and_then(declared_name))
             .map(|n| self.text(n).to_owned())
             .collect();
-        let body = node.child_by_field_name("body")?;
+        let body = node.field("body")?;
         self.function = FunctionState::default();
         for p in &params {
             self.declare_local(p, false);
@@ -308,7 +309,7 @@ impl Lowerer<'_> {
     /// Header bodies are only lowered for inline functions.
     fn is_inline(&self, node: Node) -> bool {
         let end = node
-            .child_by_field_name("declarator")
+            .field("declarator")
             .map_or(node.start_byte(), |d| d.start_byte());
         self.src()
             .get(node.start_byte()..end)

@@ -2,6 +2,7 @@
 
 use super::lowerer::{code_children, ivar_member_name, Lowerer};
 use super::sends::unwrap_parens;
+use super::syntax::Syntax;
 use crate::facts::api::Api;
 use crate::facts::{Arg, Closure, Expr, ExprKind};
 use tree_sitter::Node;
@@ -24,7 +25,7 @@ impl Lowerer<'_> {
     }
 
     fn expr_kind(&mut self, node: Node) -> ExprKind {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self.identifier(node),
             "null" => ExprKind::Nil,
             "true"
@@ -44,7 +45,7 @@ impl Lowerer<'_> {
                 [inner] => self.expr(*inner).kind,
                 children => ExprKind::Opaque(self.exprs(children)),
             },
-            "cast_expression" => match node.child_by_field_name("value") {
+            "cast_expression" => match node.field("value") {
                 Some(value) => self.expr(value).kind,
                 None => ExprKind::Opaque(Vec::new()),
             },
@@ -89,15 +90,12 @@ impl Lowerer<'_> {
 
     /// `a.b` (property) and `a->_b` (ivar, normalised); `NSURLSession.sharedSession`.
     fn member(&mut self, node: Node) -> ExprKind {
-        let (Some(base), Some(field)) = (
-            node.child_by_field_name("argument"),
-            node.child_by_field_name("field"),
-        ) else {
+        let (Some(base), Some(field)) = (node.field("argument"), node.field("field")) else {
             return ExprKind::Opaque(self.exprs(&code_children(node)));
         };
         let field_name = self.text(field);
         let is_arrow = node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|op| self.text(op) == "->");
         let base_class = self.class_name(base);
         if base_class.as_deref() == Some("NSURLSession") && field_name == "sharedSession" {
@@ -117,13 +115,13 @@ impl Lowerer<'_> {
     /// A C call `f(x)`; calls through anything but a plain name are opaque.
     fn c_call(&mut self, node: Node) -> ExprKind {
         let args: Vec<Node> = node
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(code_children)
             .unwrap_or_default();
-        let Some(function) = node.child_by_field_name("function") else {
+        let Some(function) = node.field("function") else {
             return ExprKind::Opaque(self.exprs(&args));
         };
-        if function.kind() != "identifier" || self.is_local(self.text(function)) {
+        if function.kind_name() != "identifier" || self.is_local(self.text(function)) {
             let mut children = vec![self.expr(function)];
             children.extend(self.exprs(&args));
             return ExprKind::Opaque(children);
@@ -144,10 +142,7 @@ impl Lowerer<'_> {
     }
 
     fn assignment(&mut self, node: Node) -> ExprKind {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return ExprKind::Opaque(self.exprs(&code_children(node)));
         };
         ExprKind::Assign {
@@ -158,13 +153,13 @@ impl Lowerer<'_> {
 
     /// `c ? a : b` is one of its arms (`a ?: b` too).
     fn conditional(&mut self, node: Node) -> ExprKind {
-        let condition = node.child_by_field_name("condition");
-        let arms: Vec<Node> = match node.child_by_field_name("consequence") {
+        let condition = node.field("condition");
+        let arms: Vec<Node> = match node.field("consequence") {
             Some(consequence) => vec![consequence],
             None => condition.into_iter().collect(),
         }
         .into_iter()
-        .chain(node.child_by_field_name("alternative"))
+        .chain(node.field("alternative"))
         .collect();
         ExprKind::Choice(self.exprs(&arms))
     }
@@ -188,11 +183,11 @@ impl Lowerer<'_> {
         let mut params = Vec::new();
         let mut body_node = None;
         for child in code_children(node) {
-            match child.kind() {
+            match child.kind_name() {
                 "parameter_list" => {
                     for p in code_children(child) {
                         if let Some(name) = p
-                            .child_by_field_name("declarator")
+                            .field("declarator")
                             .and_then(super::lowerer::declared_name)
                         {
                             params.push(self.text(name).to_owned());
@@ -236,13 +231,13 @@ impl Lowerer<'_> {
         let mut seen = std::collections::HashSet::new();
         'walk: loop {
             let current = cursor.node();
-            if current.kind() == "identifier" || current.kind() == "field_identifier" {
+            if current.kind_name() == "identifier" || current.kind_name() == "field_identifier" {
                 let text = self.text(current);
                 if seen.insert(text) {
                     let kind = match text {
                         "self" => ExprKind::SelfRef,
                         _ if ivar_member_name(text) != text
-                            || current.kind() == "field_identifier" =>
+                            || current.kind_name() == "field_identifier" =>
                         {
                             ExprKind::Member {
                                 base: Box::new(Expr {

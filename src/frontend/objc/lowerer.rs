@@ -1,5 +1,6 @@
 //! The lowering context: the parsed text, where it sits in the file, and per-function state.
 
+use super::syntax::Syntax;
 use crate::facts::{ParseProblem, Span};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -17,6 +18,8 @@ pub enum BreakTarget {
 pub struct Lowerer<'a> {
     /// The bytes the tree was parsed from (the neutralised file, or a recovery snippet).
     src: &'a [u8],
+    /// `src` as text when it is valid UTF-8 (checked once, not per node).
+    valid: Option<&'a str>,
     /// Added to a node's offsets to get the offset in the file.
     shift: i64,
     pub problems: Vec<ParseProblem>,
@@ -43,6 +46,7 @@ impl<'a> Lowerer<'a> {
     pub fn new(src: &'a [u8], shift: i64) -> Lowerer<'a> {
         Lowerer {
             src,
+            valid: std::str::from_utf8(src).ok(),
             shift,
             problems: Vec::new(),
             depth: 0,
@@ -56,6 +60,9 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn text(&self, node: Node) -> &'a str {
+        if let Some(text) = self.valid {
+            return text.get(node.byte_range()).unwrap_or("");
+        }
         let src: &'a [u8] = self.src;
         src.get(node.byte_range())
             .and_then(|b| std::str::from_utf8(b).ok())
@@ -124,7 +131,7 @@ impl<'a> Lowerer<'a> {
 pub fn code_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_name() != "comment")
         .collect()
 }
 
@@ -132,7 +139,7 @@ pub fn code_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 pub fn all_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .filter(|c| c.kind() != "comment")
+        .filter(|c| c.kind_name() != "comment")
         .collect()
 }
 
@@ -148,14 +155,14 @@ pub fn ivar_member_name(name: &str) -> &str {
 pub fn declared_name(node: Node) -> Option<Node> {
     let mut current = node;
     for _ in 0..64 {
-        match current.kind() {
+        match current.kind_name() {
             "identifier" | "field_identifier" | "type_identifier" => return Some(current),
             _ => {}
         }
-        let next = current.child_by_field_name("declarator").or_else(|| {
+        let next = current.field("declarator").or_else(|| {
             code_children(current)
                 .into_iter()
-                .find(|c| c.kind() == "identifier" || c.kind().ends_with("declarator"))
+                .find(|c| c.kind_name() == "identifier" || c.kind_name().ends_with("declarator"))
         })?;
         current = next;
     }

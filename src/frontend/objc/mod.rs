@@ -13,6 +13,7 @@ mod parse;
 mod recover;
 mod sends;
 mod stmts;
+mod syntax;
 
 #[cfg(test)]
 mod tests;

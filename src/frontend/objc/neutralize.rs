@@ -138,6 +138,10 @@ pub fn neutralize(input: &str) -> Neutralized {
 
 /// Is this identifier an attribute-like macro we may overwrite?
 pub fn is_attribute_macro(word: &str) -> bool {
+    // Every listed macro and every shouty one has an underscore: most words stop here.
+    if !word.as_bytes().contains(&b'_') {
+        return false;
+    }
     if ATTRIBUTE_MACROS.contains(&word) {
         return true;
     }
@@ -445,6 +449,15 @@ fn is_false_condition(rest: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_listed_attribute_macro_has_an_underscore() {
+        // `is_attribute_macro` returns early for words without one.
+        for word in ATTRIBUTE_MACROS {
+            assert!(word.contains('_'), "{word}");
+            assert!(is_attribute_macro(word), "{word}");
+        }
+    }
 
     fn run(text: &str) -> String {
         String::from_utf8(neutralize(text).text).unwrap()

@@ -4,6 +4,7 @@
 use super::decls::Declarations;
 use super::lowerer::{code_children, Lowerer};
 use super::parse::parse;
+use super::syntax::Syntax;
 use crate::facts::{FileFacts, ParseProblem, Span};
 use tree_sitter::Node;
 
@@ -57,17 +58,17 @@ fn recover_one(text: &[u8], start: usize, end: usize, out: &mut Declarations) ->
 fn find_method(root: Node) -> Option<Node> {
     let implementation = code_children(root)
         .into_iter()
-        .find(|c| c.kind() == "class_implementation")?;
+        .find(|c| c.kind_name() == "class_implementation")?;
     code_children(implementation)
         .into_iter()
         .flat_map(|c| {
-            if c.kind() == "implementation_definition" {
+            if c.kind_name() == "implementation_definition" {
                 code_children(c)
             } else {
                 vec![c]
             }
         })
-        .find(|c| c.kind() == "method_definition")
+        .find(|c| c.kind_name() == "method_definition")
 }
 
 /// The class of the nearest `@implementation` before `offset`.
@@ -171,7 +172,7 @@ pub fn collect_problems(
                 );
             }
         } else if node.is_missing() {
-            let message = format!("expected `{}` here", node.kind());
+            let message = format!("expected `{}` here", node.kind_name());
             push_problem(
                 facts,
                 Span::new(node.start_byte(), node.end_byte()),

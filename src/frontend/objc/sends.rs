@@ -1,6 +1,7 @@
 //! Message sends `[receiver part:arg part:arg]`: selectors, session creations, constructions.
 
 use super::lowerer::{all_children, Lowerer};
+use super::syntax::Syntax;
 use crate::facts::api::classify_method;
 use crate::facts::{Arg, ConfigKind, Creation, Expr, ExprKind};
 use tree_sitter::Node;
@@ -17,7 +18,7 @@ pub struct Send<'t> {
 
 pub fn take_apart<'t>(lowerer: &Lowerer, node: Node<'t>) -> Send<'t> {
     let mut send = Send {
-        receiver: node.child_by_field_name("receiver"),
+        receiver: node.field("receiver"),
         selector: String::new(),
         first_part: None,
         args: Vec::new(),
@@ -32,7 +33,7 @@ pub fn take_apart<'t>(lowerer: &Lowerer, node: Node<'t>) -> Send<'t> {
         if Some(*child) == send.receiver {
             continue;
         }
-        match child.kind() {
+        match child.kind_name() {
             "[" | "]" | "," => {}
             ":" => {
                 send.selector.push(':');
@@ -95,7 +96,7 @@ impl Lowerer<'_> {
                 span,
             };
         }
-        if node.kind() == "identifier" && self.text(node) == "super" {
+        if node.kind_name() == "identifier" && self.text(node) == "super" {
             return Expr {
                 kind: ExprKind::Opaque(Vec::new()),
                 span,
@@ -107,7 +108,7 @@ impl Lowerer<'_> {
     /// A capitalised identifier that is not a local names a class (`NSURLSession`, `Foo`).
     pub fn class_name(&self, node: Node) -> Option<String> {
         let node = unwrap_parens(node);
-        if node.kind() != "identifier" {
+        if node.kind_name() != "identifier" {
             return None;
         }
         let text = self.text(node);
@@ -159,14 +160,14 @@ impl Lowerer<'_> {
     /// `[NSURLSessionConfiguration defaultSessionConfiguration]` or its dot-syntax spelling.
     fn config_kind(&self, node: Node) -> ConfigKind {
         let node = unwrap_parens(node);
-        let (class, name) = match node.kind() {
+        let (class, name) = match node.kind_name() {
             "message_expression" => {
                 let send = take_apart(self, node);
                 (send.receiver.map(|r| self.text(r)), send.selector)
             }
             "field_expression" => (
-                node.child_by_field_name("argument").map(|a| self.text(a)),
-                node.child_by_field_name("field")
+                node.field("argument").map(|a| self.text(a)),
+                node.field("field")
                     .map(|f| self.text(f).to_owned())
                     .unwrap_or_default(),
             ),
@@ -213,7 +214,7 @@ impl Lowerer<'_> {
     /// The class of `[X alloc]` / `[X allocWithZone:z]`.
     fn allocated_class(&self, node: Node) -> Option<String> {
         let node = unwrap_parens(node);
-        if node.kind() != "message_expression" {
+        if node.kind_name() != "message_expression" {
             return None;
         }
         let send = take_apart(self, node);
@@ -228,7 +229,7 @@ impl Lowerer<'_> {
     /// The owner, when `node` is `self` in a class method or `[self class]`.
     fn self_class(&self, node: Node) -> Option<String> {
         let node = unwrap_parens(node);
-        let is_self_class = match node.kind() {
+        let is_self_class = match node.kind_name() {
             "identifier" => self.text(node) == "self" && self.function.is_class_method,
             "message_expression" => {
                 let send = take_apart(self, node);
@@ -251,13 +252,13 @@ fn no_configuration() -> Creation {
 /// Looks through parentheses and casts.
 pub fn unwrap_parens(mut node: Node) -> Node {
     for _ in 0..64 {
-        let inner = match node.kind() {
+        let inner = match node.kind_name() {
             "parenthesized_expression" => node.named_child(0),
-            "cast_expression" => node.child_by_field_name("value"),
+            "cast_expression" => node.field("value"),
             _ => None,
         };
         match inner {
-            Some(i) if i.kind() != "comment" => node = i,
+            Some(i) if i.kind_name() != "comment" => node = i,
             _ => break,
         }
     }

@@ -3,6 +3,7 @@
 use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, BreakTarget, Lowerer,
 };
+use super::syntax::Syntax;
 use crate::facts::{Block, Closure, Expr, ExprKind, Stmt, StmtKind};
 use tree_sitter::Node;
 
@@ -19,7 +20,7 @@ impl Lowerer<'_> {
     /// The statements of a `{ ... }` (or of a single statement used as a body).
     pub fn block(&mut self, node: Node) -> Block {
         let mut out = Vec::new();
-        if node.kind() == "compound_statement" {
+        if node.kind_name() == "compound_statement" {
             for child in code_children(node) {
                 self.stmt_into(child, &mut out);
             }
@@ -55,13 +56,13 @@ impl Lowerer<'_> {
     fn stmt_kind_into(&mut self, node: Node, out: &mut Block) {
         // A simple statement the parser only half read (C++ in `.mm`, unknown macros) yields
         // no facts: the names it mentions are handed to unknown code instead.
-        if node.has_error() && !is_structured(node.kind()) {
+        if node.has_error() && !is_structured(node.kind_name()) {
             let uses = self.error_uses(node);
             let span = self.span(node);
             self.push(out, node, StmtKind::Eval(Expr { kind: uses, span }));
             return;
         }
-        match node.kind() {
+        match node.kind_name() {
             "compound_statement" => {
                 let inner = self.block(node);
                 self.push(out, node, StmtKind::Scope(inner));
@@ -91,19 +92,19 @@ impl Lowerer<'_> {
             "continue_statement" => self.push(out, node, StmtKind::Continue(None)),
             "goto_statement" => {
                 let label = node
-                    .child_by_field_name("label")
+                    .field("label")
                     .map(|l| self.text(l).to_owned())
                     .unwrap_or_default();
                 self.push(out, node, StmtKind::Goto(label));
             }
             "labeled_statement" => {
                 let label = node
-                    .child_by_field_name("label")
+                    .field("label")
                     .map(|l| self.text(l).to_owned())
                     .unwrap_or_default();
                 self.push(out, node, StmtKind::Label(label));
                 for child in code_children(node) {
-                    if Some(child) != node.child_by_field_name("label") {
+                    if Some(child) != node.field("label") {
                         self.stmt_into(child, out);
                     }
                 }
@@ -111,7 +112,7 @@ impl Lowerer<'_> {
             "try_statement" => self.try_statement(node, out),
             "synchronized_statement" => {
                 for child in code_children(node) {
-                    if child.kind() == "compound_statement" {
+                    if child.kind_name() == "compound_statement" {
                         let body = self.block(child);
                         self.push(out, node, StmtKind::Scope(body));
                     } else if let Some(e) = self.effects(child) {
@@ -122,8 +123,8 @@ impl Lowerer<'_> {
             "preproc_if" | "preproc_ifdef" => self.preproc_branch(node, out),
             "attributed_statement" | "case_statement" => {
                 for child in code_children(node) {
-                    if child.kind() != "attribute_declaration"
-                        && Some(child) != node.child_by_field_name("value")
+                    if child.kind_name() != "attribute_declaration"
+                        && Some(child) != node.field("value")
                     {
                         self.stmt_into(child, out);
                     }
@@ -132,7 +133,7 @@ impl Lowerer<'_> {
             // Not valid ObjC inside a body: a C++ lambda read as a nested function. Its body
             // runs later, if at all, like a block's.
             "function_definition" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field("body") {
                     self.function.captures.push(Vec::new());
                     let saved = std::mem::take(&mut self.function.break_targets);
                     let body = self.block(body);
@@ -168,8 +169,8 @@ impl Lowerer<'_> {
         let Some(inner) = code_children(node).into_iter().next() else {
             return;
         };
-        if inner.kind() == "call_expression" {
-            let callee = inner.child_by_field_name("function").map(|f| self.text(f));
+        if inner.kind_name() == "call_expression" {
+            let callee = inner.field("function").map(|f| self.text(f));
             if callee.is_some_and(|c| NO_RETURN.contains(&c)) {
                 self.push(out, node, StmtKind::Abort);
                 return;
@@ -197,11 +198,8 @@ impl Lowerer<'_> {
         let is_static = specifiers.split_whitespace().any(|w| w == "static");
         let weak_declaration = has_weak_qualifier(&specifiers);
         for declarator in declarators {
-            let (target, value) = if declarator.kind() == "init_declarator" {
-                (
-                    declarator.child_by_field_name("declarator"),
-                    declarator.child_by_field_name("value"),
-                )
+            let (target, value) = if declarator.kind_name() == "init_declarator" {
+                (declarator.field("declarator"), declarator.field("value"))
             } else {
                 (Some(declarator), None)
             };
@@ -243,12 +241,12 @@ impl Lowerer<'_> {
     }
 
     fn if_statement(&mut self, node: Node, out: &mut Block) {
-        self.condition_into(node.child_by_field_name("condition"), out);
+        self.condition_into(node.field("condition"), out);
         let mut arms = Vec::new();
-        if let Some(then) = node.child_by_field_name("consequence") {
+        if let Some(then) = node.field("consequence") {
             arms.push(self.block(then));
         }
-        let alternative = node.child_by_field_name("alternative");
+        let alternative = node.field("alternative");
         if let Some(otherwise) = alternative {
             let mut arm = Vec::new();
             for child in code_children(otherwise) {
@@ -268,19 +266,16 @@ impl Lowerer<'_> {
 
     /// `switch`: one arm per `case`; `break` jumps to a label placed after the branch.
     fn switch_statement(&mut self, node: Node, out: &mut Block) {
-        self.condition_into(node.child_by_field_name("condition"), out);
+        self.condition_into(node.field("condition"), out);
         let label = self.fresh_label("switch");
         self.function
             .break_targets
             .push(BreakTarget::Switch(label.clone()));
         let mut arms = Vec::new();
         let mut exhaustive = false;
-        let cases = node
-            .child_by_field_name("body")
-            .map(code_children)
-            .unwrap_or_default();
+        let cases = node.field("body").map(code_children).unwrap_or_default();
         for case in cases {
-            if case.kind() != "case_statement" {
+            if case.kind_name() != "case_statement" {
                 if let Some(last) = arms.last_mut() {
                     self.stmt_into(case, last);
                 }
@@ -288,7 +283,7 @@ impl Lowerer<'_> {
             }
             exhaustive |= all_children(case)
                 .first()
-                .is_some_and(|t| t.kind() == "default");
+                .is_some_and(|t| t.kind_name() == "default");
             let mut arm = Vec::new();
             self.stmt_into(case, &mut arm);
             if matches!(arm.last(), Some(Stmt { kind: StmtKind::Goto(l), .. }) if *l == label) {
@@ -310,21 +305,21 @@ impl Lowerer<'_> {
 
     fn for_statement(&mut self, node: Node, out: &mut Block) {
         let children = all_children(node);
-        if let Some(in_index) = children.iter().position(|c| c.kind() == "in") {
+        if let Some(in_index) = children.iter().position(|c| c.kind_name() == "in") {
             return self.for_in(node, &children, in_index, out);
         }
-        if let Some(init) = node.child_by_field_name("initializer") {
-            if init.kind() == "declaration" {
+        if let Some(init) = node.field("initializer") {
+            if init.kind_name() == "declaration" {
                 self.declaration(init, out);
             } else if let Some(e) = self.effects(init) {
                 self.push(out, init, StmtKind::Eval(e));
             }
         }
-        let condition = node.child_by_field_name("condition");
+        let condition = node.field("condition");
         let mut header = Vec::new();
         self.condition_into(condition, &mut header);
-        let mut body = self.loop_body(node.child_by_field_name("body"));
-        if let Some(update) = node.child_by_field_name("update") {
+        let mut body = self.loop_body(node.field("body"));
+        if let Some(update) = node.field("update") {
             if let Some(e) = self.effects(update) {
                 body.push(Stmt {
                     kind: StmtKind::Eval(e),
@@ -390,10 +385,10 @@ impl Lowerer<'_> {
 
     /// `while (c) body` and `do body while (c)` (`at_least_once`).
     fn conditional_loop(&mut self, node: Node, at_least_once: bool, out: &mut Block) {
-        let condition = node.child_by_field_name("condition");
+        let condition = node.field("condition");
         let mut header = Vec::new();
         self.condition_into(condition, &mut header);
-        let body = self.loop_body(node.child_by_field_name("body"));
+        let body = self.loop_body(node.field("body"));
         self.push(
             out,
             node,
@@ -420,13 +415,13 @@ impl Lowerer<'_> {
         let mut catch_all = false;
         let mut finally = None;
         for child in code_children(node) {
-            match child.kind() {
+            match child.kind_name() {
                 "compound_statement" => body = self.block(child),
                 "catch_clause" => {
                     let caught = code_children(child);
                     let mut handler = Vec::new();
                     for part in caught {
-                        if part.kind() == "compound_statement" {
+                        if part.kind_name() == "compound_statement" {
                             handler = self.block(part);
                         } else {
                             let written = self.text(part);
@@ -439,13 +434,13 @@ impl Lowerer<'_> {
                             }
                         }
                     }
-                    catch_all |= all_children(child).iter().any(|c| c.kind() == "...");
+                    catch_all |= all_children(child).iter().any(|c| c.kind_name() == "...");
                     handlers.push(handler);
                 }
                 "finally_clause" => {
                     finally = code_children(child)
                         .into_iter()
-                        .find(|c| c.kind() == "compound_statement")
+                        .find(|c| c.kind_name() == "compound_statement")
                         .map(|b| self.block(b));
                 }
                 _ => {}
@@ -482,10 +477,10 @@ impl Lowerer<'_> {
             if guard > 256 {
                 break;
             }
-            let alternative = current.child_by_field_name("alternative");
+            let alternative = current.field("alternative");
             let skip = [
-                current.child_by_field_name("condition"),
-                current.child_by_field_name("name"),
+                current.field("condition"),
+                current.field("name"),
                 alternative,
             ];
             let mut arm = Vec::new();
@@ -495,7 +490,7 @@ impl Lowerer<'_> {
                 }
             }
             arms.push(arm);
-            if current.kind() == "preproc_else" {
+            if current.kind_name() == "preproc_else" {
                 exhaustive = true;
             }
             group = alternative;
@@ -533,14 +528,12 @@ fn self_is_single(declaration: Node) -> bool {
 fn is_function_declarator(node: Node) -> bool {
     let mut current = node;
     for _ in 0..16 {
-        match current.kind() {
+        match current.kind_name() {
             "function_declarator" => return true,
-            "pointer_declarator" | "attributed_declarator" => {
-                match current.child_by_field_name("declarator") {
-                    Some(next) => current = next,
-                    None => return false,
-                }
-            }
+            "pointer_declarator" | "attributed_declarator" => match current.field("declarator") {
+                Some(next) => current = next,
+                None => return false,
+            },
             _ => return false,
         }
     }

@@ -1,0 +1,44 @@
+//! Node kind names and field ids of a tree-sitter grammar, resolved once per grammar.
+//!
+//! `Node::kind` measures the name and validates it as UTF-8 on every call, and a field
+//! looked up by name is compared against every field name of the grammar; both show in
+//! profiles of whole-tree lowering.
+
+use std::collections::HashMap;
+use std::num::NonZeroU16;
+use tree_sitter::{Language, Node};
+
+pub struct Grammar {
+    kinds: Vec<&'static str>,
+    fields: HashMap<&'static str, NonZeroU16>,
+}
+
+impl Grammar {
+    pub fn new(language: Language) -> Grammar {
+        let kinds = (0..language.node_kind_count())
+            .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
+            .collect();
+        let fields = (1..=language.field_count() as u16)
+            .filter_map(|id| Some((language.field_name_for_id(id)?, NonZeroU16::new(id)?)))
+            .collect();
+        Grammar { kinds, fields }
+    }
+
+    /// The node's kind, as [`Node::kind`] gives it.
+    pub fn kind(&self, node: Node) -> &'static str {
+        match self.kinds.get(node.kind_id() as usize) {
+            Some(name) if !name.is_empty() => name,
+            _ => node.kind(),
+        }
+    }
+
+    /// The field's id, if the grammar has that field.
+    pub fn field_id(&self, name: &str) -> Option<NonZeroU16> {
+        self.fields.get(name).copied()
+    }
+
+    /// The node's first child in the named field, as [`Node::child_by_field_name`] gives it.
+    pub fn field<'t>(&self, node: Node<'t>, name: &str) -> Option<Node<'t>> {
+        node.child_by_field_id(self.field_id(name)?.get())
+    }
+}
