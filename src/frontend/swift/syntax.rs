@@ -1,6 +1,7 @@
 //! Small helpers over tree-sitter nodes: text, spans and child iteration without recursion.
 
 use crate::facts::Span;
+use crate::frontend::grammar::Grammar;
 use tree_sitter::Node;
 
 /// The source text a node covers ("" if the range is not valid UTF-8 boundaries).
@@ -58,25 +59,19 @@ pub(super) fn is_comment(node: Node) -> bool {
     node.is_extra() && matches!(node.kind_name(), "comment" | "multiline_comment")
 }
 
-/// [`Node::kind`] from a table built once: the plain call measures the name's length and
-/// validates it as UTF-8 on every call, which shows in profiles of large files.
+fn grammar() -> &'static Grammar {
+    static GRAMMAR: std::sync::OnceLock<Grammar> = std::sync::OnceLock::new();
+    GRAMMAR.get_or_init(|| Grammar::new(tree_sitter_swift::LANGUAGE.into()))
+}
+
+/// [`Node::kind`], from the grammar's table.
 pub(super) trait KindName {
     fn kind_name(&self) -> &'static str;
 }
 
 impl KindName for Node<'_> {
     fn kind_name(&self) -> &'static str {
-        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-        let names = NAMES.get_or_init(|| {
-            let language: tree_sitter::Language = tree_sitter_swift::LANGUAGE.into();
-            (0..language.node_kind_count())
-                .map(|id| language.node_kind_for_id(id as u16).unwrap_or(""))
-                .collect()
-        });
-        match names.get(self.kind_id() as usize) {
-            Some(name) if !name.is_empty() => name,
-            _ => self.kind(),
-        }
+        grammar().kind(*self)
     }
 }
 
@@ -166,10 +161,7 @@ const FIELD_NAMES: [&str; 21] = [
 fn field_ids() -> &'static [Option<std::num::NonZeroU16>; 21] {
     static IDS: std::sync::OnceLock<[Option<std::num::NonZeroU16>; 21]> =
         std::sync::OnceLock::new();
-    IDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_swift::LANGUAGE.into();
-        FIELD_NAMES.map(|name| language.field_id_for_name(name))
-    })
+    IDS.get_or_init(|| FIELD_NAMES.map(|name| grammar().field_id(name)))
 }
 
 /// The first child in `field`.
