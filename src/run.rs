@@ -380,10 +380,11 @@ fn read_and_lower(
     let mut errors = Vec::new();
     let text: Arc<str> = decode(&bytes, &path, &mut errors).into();
     let lines = LineIndex::new(&text);
-    let facts = lower_isolated(lower, language, &text, &path).map_err(|message| FileError {
+    let mut facts = lower_isolated(lower, language, &text, &path).map_err(|message| FileError {
         kind: ErrorKind::Internal,
         ..io_error(message)
     })?;
+    facts.mentions = crate::analyze::mentions::index(&facts);
     if let Some(first) = facts.problems.first() {
         let pos = lines.line_col(&text, first.span.start);
         let more = facts.problems.len() - 1;

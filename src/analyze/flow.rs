@@ -893,22 +893,4 @@ fn set_local(st: &mut State, name: &Name, v: Value) {
     }
 }
 
-/// True when a body can matter to any rule: it mentions a session API, a member that holds
-/// a session, or a function with a non-empty summary.
-pub fn is_relevant(block: &Block, interesting: &dyn Fn(&str) -> bool) -> bool {
-    let mut found = false;
-    walk::each_expr(block, true, &mut |e| {
-        if found {
-            return;
-        }
-        found = match &e.kind {
-            ExprKind::NewSession(_) | ExprKind::SharedSession => true,
-            ExprKind::Call { api, method, .. } => *api != Api::Other || interesting(method),
-            ExprKind::Member { name, .. } | ExprKind::Name(name) => interesting(name),
-            _ => false,
-        };
-    });
-    found
-}
-
 pub use hold::{INVALIDATED as HOLD_INVALIDATED, UNKNOWN as HOLD_UNKNOWN, VALID as HOLD_VALID};

@@ -4,6 +4,7 @@
 
 pub mod cfg;
 pub mod flow;
+pub mod mentions;
 pub mod owners;
 pub mod summary;
 pub mod walk;
@@ -84,7 +85,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         .collect();
     let bodies: Vec<(FnId, BodyAnalysis)> = ids
         .into_par_iter()
-        .filter(|&id| flow::is_relevant(&project.function(id).body, &|n| interesting.contains(n)))
+        .filter(|&id| project.mentions(id).relevant(|n| interesting.contains(n)))
         .map(|id| (id, run(&summaries, id)))
         .collect();
     let members = owners::collect(project, &bodies);

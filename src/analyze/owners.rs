@@ -4,6 +4,7 @@
 use super::flow::{BodyAnalysis, CreationSite, HOLD_UNKNOWN, HOLD_VALID};
 use crate::facts::{Expr, ExprKind, Function, FunctionKind, Name, Span};
 use crate::project::{FnId, Project};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Members known to hold a session from construction on: initialised at their declaration
@@ -15,46 +16,14 @@ pub struct KnownHolds {
 
 impl KnownHolds {
     pub fn compute(project: &Project) -> KnownHolds {
+        let ids: Vec<FnId> = project.function_ids().collect();
+        let found: Vec<((Name, Name), bool)> = ids
+            .into_par_iter()
+            .flat_map_iter(|id| known_holds_of(project.function(id)))
+            .collect();
         let mut set = BTreeMap::new();
-        for id in project.function_ids() {
-            let f = project.function(id);
-            let Some(owner) = &f.owner else { continue };
-            let at_declaration = f.kind == FunctionKind::PropertyInitializer;
-            if !matches!(
-                f.kind,
-                FunctionKind::PropertyInitializer
-                    | FunctionKind::Initializer
-                    | FunctionKind::StaticMethod
-            ) {
-                continue;
-            }
-            super::walk::each_expr(&f.body, false, &mut |e| match &e.kind {
-                ExprKind::Assign { target, value } if creates(value) => {
-                    let member = match &target.kind {
-                        ExprKind::Member { base, name }
-                            if matches!(base.kind, ExprKind::SelfRef) =>
-                        {
-                            Some(name)
-                        }
-                        ExprKind::Name(n) if f.kind != FunctionKind::StaticMethod => Some(n),
-                        _ => None,
-                    };
-                    if let Some(m) = member {
-                        let slot = set.entry((owner.clone(), m.clone())).or_insert(false);
-                        *slot |= at_declaration;
-                    }
-                }
-                ExprKind::Construct { type_name, args }
-                    if type_name == "Self" || type_name == owner =>
-                {
-                    for a in args {
-                        if let (Some(field), true) = (&a.label, creates(&a.value)) {
-                            set.entry((owner.clone(), field.clone())).or_insert(false);
-                        }
-                    }
-                }
-                _ => {}
-            });
+        for (key, at_declaration) in found {
+            *set.entry(key).or_insert(false) |= at_declaration;
         }
         KnownHolds { set }
     }
@@ -172,4 +141,41 @@ fn creates(e: &Expr) -> bool {
         ExprKind::Try { inner, .. } => creates(inner),
         _ => false,
     }
+}
+
+/// The members `f` (an initializer or a property initializer) stores a new session in,
+/// each with whether it does so at the declaration.
+fn known_holds_of(f: &Function) -> Vec<((Name, Name), bool)> {
+    let mut out = Vec::new();
+    let Some(owner) = &f.owner else { return out };
+    let at_declaration = f.kind == FunctionKind::PropertyInitializer;
+    if !matches!(
+        f.kind,
+        FunctionKind::PropertyInitializer | FunctionKind::Initializer | FunctionKind::StaticMethod
+    ) {
+        return out;
+    }
+    super::walk::each_expr(&f.body, false, &mut |e| match &e.kind {
+        ExprKind::Assign { target, value } if creates(value) => {
+            let member = match &target.kind {
+                ExprKind::Member { base, name } if matches!(base.kind, ExprKind::SelfRef) => {
+                    Some(name)
+                }
+                ExprKind::Name(n) if f.kind != FunctionKind::StaticMethod => Some(n),
+                _ => None,
+            };
+            if let Some(m) = member {
+                out.push(((owner.clone(), m.clone()), at_declaration));
+            }
+        }
+        ExprKind::Construct { type_name, args } if type_name == "Self" || type_name == owner => {
+            for a in args {
+                if let (Some(field), true) = (&a.label, creates(&a.value)) {
+                    out.push(((owner.clone(), field.clone()), false));
+                }
+            }
+        }
+        _ => {}
+    });
+    out
 }

@@ -153,7 +153,7 @@ pub fn compute(
     let ids: Vec<FnId> = project.function_ids().collect();
     let mut dirty: Vec<FnId> = ids
         .into_par_iter()
-        .filter(|&id| flow::is_relevant(&project.function(id).body, &|n| interesting.contains(n)))
+        .filter(|&id| project.mentions(id).relevant(|n| interesting.contains(n)))
         .collect();
     // Each round re-analyses only the callers of functions whose summary grew.
     let mut rounds = 0usize;
@@ -181,27 +181,10 @@ pub fn compute(
 
 /// Functions by the names they call or read (a call of `f`, a member `f`).
 fn callers_by_name(project: &Project) -> HashMap<&str, Vec<FnId>> {
-    let ids: Vec<FnId> = project.function_ids().collect();
-    let named: Vec<(FnId, BTreeSet<&str>)> = ids
-        .into_par_iter()
-        .map(|id| {
-            let mut names: BTreeSet<&str> = BTreeSet::new();
-            super::walk::each_expr(&project.function(id).body, true, &mut |e| match &e.kind {
-                ExprKind::Call { method, .. } => {
-                    names.insert(method);
-                }
-                ExprKind::Member { name, .. } | ExprKind::Name(name) => {
-                    names.insert(name);
-                }
-                _ => {}
-            });
-            (id, names)
-        })
-        .collect();
     let mut index: HashMap<&str, Vec<FnId>> = HashMap::new();
-    for (id, names) in named {
-        for n in names {
-            index.entry(n).or_default().push(id);
+    for id in project.function_ids() {
+        for n in project.mentions(id).names.iter() {
+            index.entry(n.as_str()).or_default().push(id);
         }
     }
     index

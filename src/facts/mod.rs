@@ -61,6 +61,10 @@ pub struct FileFacts {
     pub comments: Vec<Comment>,
     /// True for declaration-only files (ObjC headers): they contribute types, never findings.
     pub declarations_only: bool,
+    /// What each function mentions, in function order: derived from the facts above, filled
+    /// in after lowering (or by `Project::build` when missing).
+    #[serde(skip)]
+    pub mentions: Vec<crate::analyze::mentions::Mentions>,
 }
 
 #[derive(Clone, Debug, Serialize)]

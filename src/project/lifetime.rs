@@ -8,55 +8,74 @@
 use super::Project;
 use crate::analyze::walk::each_expr;
 use crate::facts::{Block, Expr, ExprKind, Function, FunctionKind, StmtKind};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 pub fn process_lifetime_types(project: &Project) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = project
+    let configured: BTreeSet<String> = project
         .config
         .process_lifetime_types
         .iter()
         .cloned()
         .collect();
-    for id in project.function_ids() {
-        let f = project.function(id);
-        if f.kind == FunctionKind::GlobalInitializer {
-            constructed_types(project, f, &f.body, &mut out);
-            continue;
-        }
-        let statics = static_locals(&f.body);
-        each_expr(&f.body, true, &mut |e| match &e.kind {
-            ExprKind::Assign { target, value } => {
-                if matches!(&target.kind, ExprKind::Name(n) if statics.contains(n.as_str())) {
-                    constructions_in(project, f, value, &mut out);
-                }
-            }
-            ExprKind::Call {
-                receiver: Some(r),
-                method,
-                args,
-                ..
-            } if is_once_init(method) && looks_static(r) => {
-                for a in args {
-                    constructions_in(project, f, &a.value, &mut out);
-                }
-            }
-            _ => {}
-        });
-        crate::analyze::walk::each_stmt(&f.body, &mut |stmt| {
-            if let StmtKind::Let {
-                is_static: true,
-                value: Some(v),
-                ..
-            } = &stmt.kind
-            {
-                constructions_in(project, f, v, &mut out);
-            }
-        });
-    }
-    out
+    let ids: Vec<_> = project.function_ids().collect();
+    ids.into_par_iter()
+        .filter(|&id| {
+            project.mentions(id).static_storage
+                || project.function(id).kind == FunctionKind::GlobalInitializer
+        })
+        .map(|id| {
+            let mut out = BTreeSet::new();
+            constructed_into_statics(project, project.function(id), &mut out);
+            out
+        })
+        .reduce(
+            || configured.clone(),
+            |mut a, mut b| {
+                a.append(&mut b);
+                a
+            },
+        )
 }
 
-fn is_once_init(method: &str) -> bool {
+/// The types `f` constructs into process-lifetime storage.
+fn constructed_into_statics(project: &Project, f: &Function, out: &mut BTreeSet<String>) {
+    if f.kind == FunctionKind::GlobalInitializer {
+        constructed_types(project, f, &f.body, out);
+        return;
+    }
+    let statics = static_locals(&f.body);
+    each_expr(&f.body, true, &mut |e| match &e.kind {
+        ExprKind::Assign { target, value } => {
+            if matches!(&target.kind, ExprKind::Name(n) if statics.contains(n.as_str())) {
+                constructions_in(project, f, value, out);
+            }
+        }
+        ExprKind::Call {
+            receiver: Some(r),
+            method,
+            args,
+            ..
+        } if is_once_init(method) && looks_static(r) => {
+            for a in args {
+                constructions_in(project, f, &a.value, out);
+            }
+        }
+        _ => {}
+    });
+    crate::analyze::walk::each_stmt(&f.body, &mut |stmt| {
+        if let StmtKind::Let {
+            is_static: true,
+            value: Some(v),
+            ..
+        } = &stmt.kind
+        {
+            constructions_in(project, f, v, out);
+        }
+    });
+}
+
+pub(crate) fn is_once_init(method: &str) -> bool {
     matches!(
         method,
         "get_or_init" | "get_or_try_init" | "get_or_insert_with" | "call_once" | "with"

@@ -4,9 +4,10 @@
 //! extensions, ObjC categories and headers, Rust `impl` blocks, in any file), functions by
 //! name for call resolution, and which types live for the whole process.
 
-mod lifetime;
+pub(crate) mod lifetime;
 pub mod resolve;
 
+use rayon::prelude::*;
 use crate::config::Config;
 use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeKind};
 use crate::run::SourceFile;
@@ -44,7 +45,12 @@ pub struct Project {
 }
 
 impl Project {
-    pub fn build(files: &[SourceFile], facts: Vec<FileFacts>, config: &Config) -> Project {
+    pub fn build(files: &[SourceFile], mut facts: Vec<FileFacts>, config: &Config) -> Project {
+        // The run fills these in per file; facts built another way get them here.
+        facts
+            .par_iter_mut()
+            .filter(|ff| ff.mentions.len() != ff.functions.len())
+            .for_each(|ff| ff.mentions = crate::analyze::mentions::index(ff));
         let mut types: BTreeMap<Name, TypeInfo> = BTreeMap::new();
         let mut by_owner_name: HashMap<(Option<Name>, Name), Vec<FnId>> = HashMap::new();
         let mut methods_by_name: HashMap<Name, Vec<FnId>> = HashMap::new();
@@ -86,6 +92,11 @@ impl Project {
 
     pub fn function(&self, id: FnId) -> &Function {
         &self.facts[id.file].functions[id.index]
+    }
+
+    /// What the function mentions (see [`crate::analyze::mentions`]).
+    pub fn mentions(&self, id: FnId) -> &crate::analyze::mentions::Mentions {
+        &self.facts[id.file].mentions[id.index]
     }
 
     /// Every function id, in file order.

@@ -56,6 +56,6 @@ pub fn lower(text: &str) -> FileFacts {
         types: lowerer.types,
         problems,
         comments,
-        declarations_only: false,
+        ..FileFacts::default()
     }
 }
