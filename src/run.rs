@@ -54,10 +54,40 @@ impl Input {
 pub struct SourceFile {
     pub path: PathBuf,
     pub language: Language,
+    /// The text, for the files with findings or suppression comments. Other files' text is
+    /// dropped after lowering (memory does not grow with the tree) and left empty.
     pub text: Arc<str>,
     pub lines: LineIndex,
     /// The file's comments (suppressions are read from them).
     pub comments: Vec<crate::facts::Comment>,
+    /// Set while the text is dropped: what the file was when it was read, so that reading it
+    /// again for a finding can tell whether it changed in between.
+    pub(crate) dropped: Option<Stamp>,
+}
+
+impl SourceFile {
+    pub fn new(
+        path: PathBuf,
+        language: Language,
+        text: &str,
+        comments: Vec<crate::facts::Comment>,
+    ) -> SourceFile {
+        SourceFile {
+            path,
+            language,
+            lines: LineIndex::new(text),
+            text: Arc::from(text),
+            comments,
+            dropped: None,
+        }
+    }
+}
+
+/// A file's size and modification time when it was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
 }
 
 /// A file (or folder) that could not be read or fully parsed.
@@ -170,6 +200,8 @@ pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerF
 
 struct Lowered {
     file: SourceFile,
+    /// Bytes of text lowered.
+    bytes: u64,
     facts: FileFacts,
     errors: Vec<FileError>,
 }
@@ -238,7 +270,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     let mut all_facts = Vec::new();
     for l in lowered {
         timings.files_parsed += 1;
-        timings.bytes += l.file.text.len() as u64;
+        timings.bytes += l.bytes;
         errors.extend(l.errors);
         files.push(l.file);
         all_facts.push(l.facts);
@@ -261,6 +293,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
         });
     }
     timings.analyze = start.elapsed();
+    project.free();
 
     let mut findings: Vec<Finding> = diagnostics
         .into_iter()
@@ -272,6 +305,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
             }),
         })
         .collect();
+    read_texts_again(&mut files, &findings, &settings.config, &mut errors);
     sort_findings(&mut findings, &files);
     findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
     errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -280,6 +314,53 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
         findings,
         errors,
         timings,
+    }
+}
+
+/// Reads again the text of the files that have findings and whose text was dropped after
+/// lowering. A file that changed in between is read as it is now, and said so.
+fn read_texts_again(
+    files: &mut [SourceFile],
+    findings: &[Finding],
+    config: &Config,
+    errors: &mut Vec<FileError>,
+) {
+    let mut wanted: Vec<usize> = findings
+        .iter()
+        .flat_map(|f| {
+            let d = &f.diagnostic;
+            std::iter::once(d.file).chain(d.related.iter().map(|r| r.file))
+        })
+        .filter(|&file| files[file].dropped.is_some())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for file in wanted {
+        let source = &mut files[file];
+        let Some(stamp) = source.dropped.take() else {
+            continue;
+        };
+        let error = |message: String| FileError {
+            path: source.path.clone(),
+            message,
+            line: None,
+            column: None,
+            kind: ErrorKind::Io,
+        };
+        match read_bounded(&source.path, config.max_file_size) {
+            Ok((bytes, now)) => {
+                let mut ignored = Vec::new();
+                source.text = decode(&bytes, &source.path, &mut ignored).into();
+                if now != stamp {
+                    errors.push(error(
+                        "changed while it was being linted: its findings may point at the wrong lines; lint again".into(),
+                    ));
+                }
+            }
+            Err((_, message)) => errors.push(error(format!(
+                "{message} (it was read earlier in this run; its findings are shown without source lines)"
+            ))),
+        }
     }
 }
 
@@ -360,12 +441,14 @@ fn read_and_lower(
         ));
     };
     let max = settings.config.max_file_size;
-    let bytes = match &input.content {
-        Some(bytes) => bytes.clone(),
-        None => read_bounded(&path, max).map_err(|(kind, message)| FileError {
-            kind,
-            ..io_error(message)
-        })?,
+    let (bytes, stamp) = match &input.content {
+        Some(bytes) => (bytes.clone(), None),
+        None => read_bounded(&path, max)
+            .map(|(bytes, stamp)| (bytes, Some(stamp)))
+            .map_err(|(kind, message)| FileError {
+                kind,
+                ..io_error(message)
+            })?,
     };
     if bytes.len() as u64 > max {
         return Err(FileError {
@@ -400,14 +483,24 @@ fn read_and_lower(
             kind: ErrorKind::Parse,
         });
     }
+    // Suppression comments are read against the text later; a file from disk without them
+    // gives its text back now and reads it again only if a finding needs it.
+    let keep = stamp.is_none()
+        || facts
+            .comments
+            .iter()
+            .any(|c| crate::suppress::parse::parse(&c.text).is_some());
+    let bytes_len = text.len() as u64;
     Ok(Processed::Lowered(Box::new(Lowered {
         file: SourceFile {
             path,
             language,
-            text,
+            text: if keep { text } else { Arc::from("") },
             lines,
             comments: facts.comments.clone(),
+            dropped: if keep { None } else { stamp },
         },
+        bytes: bytes_len,
         facts,
         errors,
     })))
@@ -420,7 +513,7 @@ fn too_big(len: u64, max: u64) -> String {
 /// Reads a source file without trusting it: what is not a regular file is refused (opening a
 /// FIFO blocks forever), and at most `max + 1` bytes are read (a huge or growing file is
 /// skipped by its size, never loaded).
-fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, (ErrorKind, String)> {
+fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, String)> {
     use std::io::Read;
     let cannot_read = |e: std::io::Error| (ErrorKind::Io, format!("cannot read: {e}"));
     let meta = std::fs::metadata(path).map_err(cannot_read)?;
@@ -438,7 +531,11 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, (ErrorKind, String)> {
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
-    Ok(bytes)
+    let stamp = Stamp {
+        len: bytes.len() as u64,
+        modified: meta.modified().ok(),
+    };
+    Ok((bytes, stamp))
 }
 
 /// Decodes as UTF-8, replacing invalid bytes, and says where the first invalid byte was.

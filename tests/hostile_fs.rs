@@ -296,3 +296,67 @@ fn huge_sparse_file_is_skipped_by_size_without_reading_it() {
         errs[0].2
     );
 }
+
+#[test]
+fn text_is_kept_only_for_files_with_findings_or_suppressions() {
+    let dir = tree();
+    std::fs::write(dir.path().join("quiet.swift"), "func f() {}\n").expect("write");
+    std::fs::write(
+        dir.path().join("noted.swift"),
+        "// sessionlint:disable SL001\nfunc g() {}\n",
+    )
+    .expect("write");
+    // With the prefilter off every file is lowered, so every file is in the outcome.
+    let settings = Settings {
+        prefilter: false,
+        ..Settings::default()
+    };
+    let outcome = check_paths(&[dir.path().to_path_buf()], &settings).expect("path exists");
+    assert_eq!(located(&outcome, "SL001"), owned(&[GOOD]));
+    let text_of = |name: &str| {
+        let file = outcome
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .expect("linted");
+        file.text.to_string()
+    };
+    // Read again for its finding, byte for byte.
+    assert_eq!(text_of("good.swift"), LEAK_SWIFT);
+    assert_eq!(text_of("noted.swift").lines().count(), 2);
+    assert_eq!(text_of("quiet.swift"), "");
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+}
+
+#[test]
+fn file_changed_before_its_finding_is_shown_is_reported() {
+    let dir = tree();
+    let good = dir.path().join("good.swift");
+    // The smallest file is lowered last (one worker, largest first): after `good.swift` was
+    // read, and before its finding is shown.
+    std::fs::write(dir.path().join("a.swift"), "// TOUCH\n").expect("write");
+    let good2 = good.clone();
+    let touch = move |language, text: &str, path: &Path| {
+        if text.contains("TOUCH") {
+            let _ = std::fs::write(&good2, format!("// edited\n{LEAK_SWIFT}"));
+        }
+        toy_lower(language, text, path)
+    };
+    let settings = Settings {
+        jobs: Some(1),
+        prefilter: false,
+        ..Settings::default()
+    };
+    let outcome =
+        check_paths_with(&[dir.path().to_path_buf()], &settings, &touch).expect("path exists");
+    assert_eq!(located(&outcome, "SL001").len(), 1);
+    let errs = errors(&outcome);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "good.swift");
+    assert_eq!(errs[0].1, ErrorKind::Io);
+    assert!(
+        errs[0].2.starts_with("changed while it was being linted"),
+        "{}",
+        errs[0].2
+    );
+}

@@ -4,7 +4,6 @@ use crate::config::Config;
 use crate::facts::*;
 use crate::project::Project;
 use crate::run::SourceFile;
-use std::sync::Arc;
 
 fn sp(at: usize) -> Span {
     Span::new(at, at + 1)
@@ -130,13 +129,7 @@ fn run(functions: Vec<Function>, types: Vec<TypeDecl>) -> Vec<(&'static str, u32
         types,
         ..FileFacts::default()
     };
-    let file = SourceFile {
-        path: "t.swift".into(),
-        language: Language::Swift,
-        text: Arc::from(""),
-        lines: LineIndex::new(""),
-        comments: Vec::new(),
-    };
+    let file = SourceFile::new("t.swift".into(), Language::Swift, "", Vec::new());
     let project = Project::build(&[file], vec![facts], &Config::default());
     let mut out: Vec<_> = super::check_project(&project)
         .diagnostics

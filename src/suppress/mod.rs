@@ -66,7 +66,7 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
             return true;
         };
         let file = &outcome.files[d.file];
-        let line = file.lines.line_col(&file.text, d.span.start).line;
+        let line = file.lines.line_of(d.span.start);
         let mut suppressed = false;
         for entry in &mut entries[range.clone()] {
             if entry.lines.contains(&line) && entry.rule.is_none_or(|r| r == d.rule) {

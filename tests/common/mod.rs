@@ -1,12 +1,11 @@
 //! Hand-made outcomes for the report tests: real files, real spans, awkward paths and messages.
 #![allow(dead_code)]
 
-use sessionlint::facts::{Comment, Language, LineIndex, Span};
+use sessionlint::facts::{Comment, Language, Span};
 use sessionlint::rules::diagnostic::{Diagnostic, Related};
 use sessionlint::rules::registry::Severity;
 use sessionlint::run::{ErrorKind, FileError, Finding, Outcome, SourceFile, Timings};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 pub const CWD: &str = "/work/my app";
 
@@ -36,13 +35,7 @@ pub const RUST: &str = "fn stop() {
 ";
 
 pub fn source(path: &str, language: Language, text: &str) -> SourceFile {
-    SourceFile {
-        path: PathBuf::from(path),
-        language,
-        text: Arc::from(text),
-        lines: LineIndex::new(text),
-        comments: comments_of(text),
-    }
+    SourceFile::new(PathBuf::from(path), language, text, comments_of(text))
 }
 
 /// `//` comments to end of line: enough for the suppression tests.
