@@ -39,6 +39,14 @@ impl<'a> Lowerer<'a> {
         self.spans.span(node.span())
     }
 
+    /// [`Self::span_of`] for an expression, without printing it back to tokens.
+    pub fn span_of_expr(&self, e: &syn::Expr) -> Span {
+        match super::edges::edges(e) {
+            Some((first, last)) => self.spans.join(first, last),
+            None => self.span_of(e),
+        }
+    }
+
     /// Runs `f` one level deeper, or returns `None` when the depth bound is reached.
     pub fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
         if self.depth >= MAX_LOWERING_DEPTH {

@@ -13,12 +13,12 @@ impl Lowerer<'_> {
     pub fn lower_expr(&mut self, e: &syn::Expr, out: &mut Block) -> Expr {
         match self.nested(|l| l.lower_expr_inner(e, out)) {
             Some(lowered) => lowered,
-            None => opaque(vec![], self.span_of(e)),
+            None => opaque(vec![], self.span_of_expr(e)),
         }
     }
 
     fn lower_expr_inner(&mut self, e: &syn::Expr, out: &mut Block) -> Expr {
-        let span = self.span_of(e);
+        let span = self.span_of_expr(e);
         match e {
             // Transparent wrappers.
             syn::Expr::Paren(p) => self.lower_expr(&p.expr, out),

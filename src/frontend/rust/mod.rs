@@ -6,6 +6,7 @@
 
 mod calls;
 mod context;
+mod edges;
 mod exprs;
 mod imports;
 mod items;

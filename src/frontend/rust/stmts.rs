@@ -56,7 +56,7 @@ impl Lowerer<'_> {
                 push_eval(value, out);
             }
             None => {
-                let span = self.span_of(e);
+                let span = self.span_of_expr(e);
                 out.push(Stmt {
                     kind: StmtKind::Eval(opaque(vec![], span)),
                     span,
@@ -95,7 +95,7 @@ impl Lowerer<'_> {
     /// Lowers `e` as control flow when it is one (`if`, `match`, loops, blocks, jumps),
     /// passing `tail` into its arms. Returns false when `e` is a plain expression.
     pub fn lower_control(&mut self, e: &syn::Expr, tail: &Tail, out: &mut Block) -> bool {
-        let span = self.span_of(e);
+        let span = self.span_of_expr(e);
         match e {
             syn::Expr::If(e) => self.lower_if(e, tail, out),
             syn::Expr::Match(e) => self.lower_match(e, tail, out),

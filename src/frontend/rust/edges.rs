@@ -1,0 +1,213 @@
+//! The first and last token of an expression, found along its left and right edges.
+//!
+//! `Spanned::span` prints the whole expression back to tokens to find them, so asking it at
+//! every level of a nested expression is quadratic in the nesting. This walks one edge:
+//! linear in the depth. Shapes it does not know give `None`, and the caller falls back.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::Expr;
+
+/// (first token, last token) of `e`.
+pub fn edges(e: &Expr) -> Option<(Span, Span)> {
+    Some((first(e)?, last(e)?))
+}
+
+fn first(e: &Expr) -> Option<Span> {
+    if let Some(attr) = attrs(e)?.first() {
+        return Some(attr.pound_token.span);
+    }
+    Some(match e {
+        Expr::Array(x) => x.bracket_token.span.open(),
+        Expr::Assign(x) => first(&x.left)?,
+        Expr::Await(x) => first(&x.base)?,
+        Expr::Binary(x) => first(&x.left)?,
+        Expr::Block(x) => match &x.label {
+            Some(label) => label.name.apostrophe,
+            None => x.block.brace_token.span.open(),
+        },
+        Expr::Break(x) => x.break_token.span,
+        Expr::Call(x) => first(&x.func)?,
+        Expr::Cast(x) => first(&x.expr)?,
+        Expr::Field(x) => first(&x.base)?,
+        Expr::If(x) => x.if_token.span,
+        Expr::Index(x) => first(&x.expr)?,
+        Expr::Let(x) => x.let_token.span,
+        Expr::Lit(x) => x.lit.span(),
+        Expr::Macro(x) => path_first(&x.mac.path)?,
+        Expr::Match(x) => x.match_token.span,
+        Expr::MethodCall(x) => first(&x.receiver)?,
+        Expr::Paren(x) => x.paren_token.span.open(),
+        Expr::Path(x) if x.qself.is_none() => path_first(&x.path)?,
+        Expr::Reference(x) => x.and_token.span,
+        Expr::Return(x) => x.return_token.span,
+        Expr::Struct(x) if x.qself.is_none() => path_first(&x.path)?,
+        Expr::Try(x) => first(&x.expr)?,
+        Expr::Tuple(x) => x.paren_token.span.open(),
+        Expr::Unary(x) => match x.op {
+            syn::UnOp::Deref(t) => t.span,
+            syn::UnOp::Not(t) => t.span,
+            syn::UnOp::Neg(t) => t.span,
+            _ => return None,
+        },
+        Expr::Unsafe(x) => x.unsafe_token.span,
+        _ => return None,
+    })
+}
+
+fn last(e: &Expr) -> Option<Span> {
+    Some(match e {
+        Expr::Array(x) => x.bracket_token.span.close(),
+        Expr::Assign(x) => last(&x.right)?,
+        Expr::Await(x) => x.await_token.span,
+        Expr::Binary(x) => last(&x.right)?,
+        Expr::Block(x) => x.block.brace_token.span.close(),
+        Expr::Break(x) => match (&x.expr, &x.label) {
+            (Some(value), _) => last(value)?,
+            (None, Some(label)) => label.ident.span(),
+            (None, None) => x.break_token.span,
+        },
+        Expr::Call(x) => x.paren_token.span.close(),
+        Expr::Cast(x) => x.ty.span(),
+        Expr::Field(x) => match &x.member {
+            syn::Member::Named(ident) => ident.span(),
+            syn::Member::Unnamed(index) => index.span,
+        },
+        Expr::If(x) => match &x.else_branch {
+            Some((_, otherwise)) => last(otherwise)?,
+            None => x.then_branch.brace_token.span.close(),
+        },
+        Expr::Index(x) => x.bracket_token.span.close(),
+        Expr::Let(x) => last(&x.expr)?,
+        Expr::Lit(x) => x.lit.span(),
+        Expr::Macro(x) => match &x.mac.delimiter {
+            syn::MacroDelimiter::Paren(p) => p.span.close(),
+            syn::MacroDelimiter::Brace(b) => b.span.close(),
+            syn::MacroDelimiter::Bracket(b) => b.span.close(),
+        },
+        Expr::Match(x) => x.brace_token.span.close(),
+        Expr::MethodCall(x) => x.paren_token.span.close(),
+        Expr::Paren(x) => x.paren_token.span.close(),
+        Expr::Path(x) if x.qself.is_none() => path_last(&x.path)?,
+        Expr::Reference(x) => last(&x.expr)?,
+        Expr::Return(x) => match &x.expr {
+            Some(value) => last(value)?,
+            None => x.return_token.span,
+        },
+        Expr::Struct(x) => x.brace_token.span.close(),
+        Expr::Try(x) => x.question_token.span,
+        Expr::Tuple(x) => x.paren_token.span.close(),
+        Expr::Unary(x) => last(&x.expr)?,
+        Expr::Unsafe(x) => x.block.brace_token.span.close(),
+        _ => return None,
+    })
+}
+
+/// The outer attributes of the shapes above (`None` for the others).
+fn attrs(e: &Expr) -> Option<&[syn::Attribute]> {
+    Some(match e {
+        Expr::Array(x) => &x.attrs,
+        Expr::Assign(x) => &x.attrs,
+        Expr::Await(x) => &x.attrs,
+        Expr::Binary(x) => &x.attrs,
+        Expr::Block(x) => &x.attrs,
+        Expr::Break(x) => &x.attrs,
+        Expr::Call(x) => &x.attrs,
+        Expr::Cast(x) => &x.attrs,
+        Expr::Field(x) => &x.attrs,
+        Expr::If(x) => &x.attrs,
+        Expr::Index(x) => &x.attrs,
+        Expr::Let(x) => &x.attrs,
+        Expr::Lit(x) => &x.attrs,
+        Expr::Macro(x) => &x.attrs,
+        Expr::Match(x) => &x.attrs,
+        Expr::MethodCall(x) => &x.attrs,
+        Expr::Paren(x) => &x.attrs,
+        Expr::Path(x) => &x.attrs,
+        Expr::Reference(x) => &x.attrs,
+        Expr::Return(x) => &x.attrs,
+        Expr::Struct(x) => &x.attrs,
+        Expr::Try(x) => &x.attrs,
+        Expr::Tuple(x) => &x.attrs,
+        Expr::Unary(x) => &x.attrs,
+        Expr::Unsafe(x) => &x.attrs,
+        _ => return None,
+    })
+}
+
+fn path_first(path: &syn::Path) -> Option<Span> {
+    match &path.leading_colon {
+        Some(colons) => Some(colons.spans[0]),
+        None => Some(path.segments.first()?.ident.span()),
+    }
+}
+
+fn path_last(path: &syn::Path) -> Option<Span> {
+    let segment = path.segments.last()?;
+    match &segment.arguments {
+        syn::PathArguments::None => Some(segment.ident.span()),
+        // `Vec::<u8>`: its last token is inside the arguments.
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::visit::Visit;
+
+    /// Every expression of the Rust fixtures and of our own sources: where the edges are known they give exactly
+    /// the span `Spanned` gives.
+    #[test]
+    fn edges_agree_with_spanned_on_every_fixture_expression() {
+        struct Check {
+            known: usize,
+            checked: usize,
+        }
+        impl<'ast> Visit<'ast> for Check {
+            fn visit_expr(&mut self, e: &'ast Expr) {
+                self.checked += 1;
+                if let Some((a, b)) = edges(e) {
+                    self.known += 1;
+                    let whole = e.span();
+                    let text = quote::ToTokens::to_token_stream(e).to_string();
+                    assert_eq!(a.start(), whole.start(), "start of {text}");
+                    assert_eq!(b.end(), whole.end(), "end of {text}");
+                }
+                syn::visit::visit_expr(self, e);
+            }
+        }
+        let mut check = Check {
+            known: 0,
+            checked: 0,
+        };
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("fixtures"), root.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("read");
+            if let Ok(file) = syn::parse_file(&text) {
+                check.visit_file(&file);
+            }
+        }
+        assert!(check.checked > 1000, "{} expressions", check.checked);
+        // Nearly every expression takes the linear path.
+        assert!(
+            check.known * 10 > check.checked * 9,
+            "{}/{}",
+            check.known,
+            check.checked
+        );
+    }
+}
