@@ -83,11 +83,18 @@ impl SourceFile {
     }
 }
 
-/// A file's size and modification time when it was read.
+/// A file's size and modification time when it was read, and the length of its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
+    text_len: usize,
+}
+
+impl Stamp {
+    fn same_file(&self, other: &Stamp) -> bool {
+        self.len == other.len && self.modified == other.modified
+    }
 }
 
 /// A file (or folder) that could not be read or fully parsed.
@@ -348,20 +355,39 @@ fn read_texts_again(
             kind: ErrorKind::Io,
         };
         match read_bounded(&source.path, config.max_file_size) {
-            Ok((bytes, now)) => {
+            Ok((bytes, now)) if now.same_file(&stamp) => {
                 let mut ignored = Vec::new();
                 source.text = decode(&bytes, &source.path, &mut ignored).into();
-                if now != stamp {
-                    errors.push(error(
-                        "changed while it was being linted: its findings may point at the wrong lines; lint again".into(),
-                    ));
-                }
             }
-            Err((_, message)) => errors.push(error(format!(
-                "{message} (it was read earlier in this run; its findings are shown without source lines)"
-            ))),
+            // Positions stay those of the text that was analysed; only its lines are not shown.
+            Ok(_) => {
+                source.text = blank_text(&source.lines, stamp.text_len).into();
+                errors.push(error(
+                    "changed while it was being linted: its findings are shown without source lines; lint again".into(),
+                ));
+            }
+            Err((_, message)) => {
+                source.text = blank_text(&source.lines, stamp.text_len).into();
+                errors.push(error(format!(
+                    "{message} (it was read earlier in this run; its findings are shown without source lines)"
+                )));
+            }
         }
     }
+}
+
+/// Spaces in place of a text of `len` bytes, with its line ends where `lines` has them: every
+/// position of the lost text is still valid in it.
+fn blank_text(lines: &LineIndex, len: usize) -> String {
+    let mut bytes = vec![b' '; len];
+    for line in 2..=lines.line_count() as u32 {
+        if let Some(start) = lines.line_start(line) {
+            if let Some(end) = bytes.get_mut((start as usize).wrapping_sub(1)) {
+                *end = b'\n';
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The inputs with their sizes, largest first: a big file started last would keep one
@@ -498,7 +524,14 @@ fn read_and_lower(
             text: if keep { text } else { Arc::from("") },
             lines,
             comments: facts.comments.clone(),
-            dropped: if keep { None } else { stamp },
+            dropped: if keep {
+                None
+            } else {
+                stamp.map(|s| Stamp {
+                    text_len: bytes_len as usize,
+                    ..s
+                })
+            },
         },
         bytes: bytes_len,
         facts,
@@ -534,6 +567,7 @@ fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, S
     let stamp = Stamp {
         len: bytes.len() as u64,
         modified: meta.modified().ok(),
+        text_len: 0,
     };
     Ok((bytes, stamp))
 }

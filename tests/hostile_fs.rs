@@ -349,7 +349,8 @@ fn file_changed_before_its_finding_is_shown_is_reported() {
     };
     let outcome =
         check_paths_with(&[dir.path().to_path_buf()], &settings, &touch).expect("path exists");
-    assert_eq!(located(&outcome, "SL001").len(), 1);
+    // Where the analysed text had it, not where the edit moved it.
+    assert_eq!(located(&outcome, "SL001"), owned(&[GOOD]));
     let errs = errors(&outcome);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].0, "good.swift");
@@ -359,4 +360,50 @@ fn file_changed_before_its_finding_is_shown_is_reported() {
         "{}",
         errs[0].2
     );
+    // Every report format can still show it: the lost text is blank, with its lines.
+    let good_file = outcome
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("good.swift"))
+        .expect("linted");
+    assert_eq!(good_file.text.len(), LEAK_SWIFT.len());
+    assert_eq!(good_file.text.lines().count(), LEAK_SWIFT.lines().count());
+    assert!(good_file.text.trim().is_empty());
+}
+
+#[test]
+fn file_deleted_before_its_finding_is_shown_is_reported_and_still_rendered() {
+    let dir = tree();
+    let good = dir.path().join("good.swift");
+    std::fs::write(dir.path().join("a.swift"), "// DELETE\n").expect("write");
+    let good2 = good.clone();
+    let delete = move |language, text: &str, path: &Path| {
+        if text.contains("DELETE") {
+            let _ = std::fs::remove_file(&good2);
+        }
+        toy_lower(language, text, path)
+    };
+    let settings = Settings {
+        jobs: Some(1),
+        prefilter: false,
+        ..Settings::default()
+    };
+    let outcome =
+        check_paths_with(&[dir.path().to_path_buf()], &settings, &delete).expect("path exists");
+    assert_eq!(located(&outcome, "SL001"), owned(&[GOOD]));
+    let errs = errors(&outcome);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "good.swift");
+    assert!(
+        errs[0]
+            .2
+            .contains("its findings are shown without source lines"),
+        "{}",
+        errs[0].2
+    );
+    let report = sessionlint::report::position::Report::new(&outcome, dir.path());
+    let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
+    sessionlint::report::human::write(&report, &mut out).expect("rendered");
+    let text = String::from_utf8(out.into_inner()).expect("utf-8");
+    assert!(text.contains("good.swift:2:13"), "{text}");
 }
