@@ -60,9 +60,8 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// The file's comments (suppressions are read from them).
     pub comments: Vec<crate::facts::Comment>,
-    /// Set while the text is dropped: what the file was when it was read, so that reading it
-    /// again for a finding can tell whether it changed in between.
-    pub(crate) dropped: Option<Stamp>,
+    /// Set while the text is dropped.
+    pub(crate) dropped: Option<Dropped>,
 }
 
 impl SourceFile {
@@ -83,18 +82,19 @@ impl SourceFile {
     }
 }
 
-/// A file's size and modification time when it was read, and the length of its text.
+/// A file's size and modification time when it was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
-    text_len: usize,
 }
 
-impl Stamp {
-    fn same_file(&self, other: &Stamp) -> bool {
-        self.len == other.len && self.modified == other.modified
-    }
+/// What is left of a dropped text: enough to tell whether the file changed before it is read
+/// again, and to stand in for it if it did.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Dropped {
+    stamp: Stamp,
+    text_len: usize,
 }
 
 /// A file (or folder) that could not be read or fully parsed.
@@ -107,6 +107,19 @@ pub struct FileError {
     pub column: Option<u32>,
     /// Parse problems are partial results (the file was still linted); other errors are not.
     pub kind: ErrorKind,
+}
+
+/// A folder or file the walk could not enter.
+impl From<crate::discover::WalkError> for FileError {
+    fn from(e: crate::discover::WalkError) -> FileError {
+        FileError {
+            path: e.path,
+            message: e.message,
+            line: None,
+            column: None,
+            kind: ErrorKind::Io,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,13 +191,7 @@ pub fn check_paths_with(
     outcome.timings.walk = walk;
     outcome
         .errors
-        .extend(found.errors.into_iter().map(|e| FileError {
-            path: e.path,
-            message: e.message,
-            line: None,
-            column: None,
-            kind: ErrorKind::Io,
-        }));
+        .extend(found.errors.into_iter().map(FileError::from));
     outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outcome)
 }
@@ -344,7 +351,7 @@ fn read_texts_again(
     wanted.dedup();
     for file in wanted {
         let source = &mut files[file];
-        let Some(stamp) = source.dropped.take() else {
+        let Some(dropped) = source.dropped.take() else {
             continue;
         };
         let error = |message: String| FileError {
@@ -355,19 +362,19 @@ fn read_texts_again(
             kind: ErrorKind::Io,
         };
         match read_bounded(&source.path, config.max_file_size) {
-            Ok((bytes, now)) if now.same_file(&stamp) => {
+            Ok((bytes, now)) if now == dropped.stamp => {
                 let mut ignored = Vec::new();
                 source.text = decode(&bytes, &source.path, &mut ignored).into();
             }
             // Positions stay those of the text that was analysed; only its lines are not shown.
             Ok(_) => {
-                source.text = blank_text(&source.lines, stamp.text_len).into();
+                source.text = blank_text(&source.lines, dropped.text_len).into();
                 errors.push(error(
                     "changed while it was being linted: its findings are shown without source lines; lint again".into(),
                 ));
             }
             Err((_, message)) => {
-                source.text = blank_text(&source.lines, stamp.text_len).into();
+                source.text = blank_text(&source.lines, dropped.text_len).into();
                 errors.push(error(format!(
                     "{message} (it was read earlier in this run; its findings are shown without source lines)"
                 )));
@@ -516,7 +523,7 @@ fn read_and_lower(
             .comments
             .iter()
             .any(|c| crate::suppress::parse::parse(&c.text).is_some());
-    let bytes_len = text.len() as u64;
+    let text_len = text.len();
     Ok(Processed::Lowered(Box::new(Lowered {
         file: SourceFile {
             path,
@@ -527,13 +534,10 @@ fn read_and_lower(
             dropped: if keep {
                 None
             } else {
-                stamp.map(|s| Stamp {
-                    text_len: bytes_len as usize,
-                    ..s
-                })
+                stamp.map(|stamp| Dropped { stamp, text_len })
             },
         },
-        bytes: bytes_len,
+        bytes: text_len as u64,
         facts,
         errors,
     })))
@@ -567,7 +571,6 @@ fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, S
     let stamp = Stamp {
         len: bytes.len() as u64,
         modified: meta.modified().ok(),
-        text_len: 0,
     };
     Ok((bytes, stamp))
 }

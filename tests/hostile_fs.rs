@@ -328,17 +328,16 @@ fn text_is_kept_only_for_files_with_findings_or_suppressions() {
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
 }
 
-#[test]
-fn file_changed_before_its_finding_is_shown_is_reported() {
+/// Lints `tree()` with the prefilter off on one worker, running `act` on `good.swift` while
+/// the last file is lowered: after `good.swift` was read, before its finding is shown. (The
+/// smallest file is lowered last: largest first.)
+fn lint_then_meddle(act: impl Fn(&Path) + Sync) -> Outcome {
     let dir = tree();
     let good = dir.path().join("good.swift");
-    // The smallest file is lowered last (one worker, largest first): after `good.swift` was
-    // read, and before its finding is shown.
-    std::fs::write(dir.path().join("a.swift"), "// TOUCH\n").expect("write");
-    let good2 = good.clone();
-    let touch = move |language, text: &str, path: &Path| {
-        if text.contains("TOUCH") {
-            let _ = std::fs::write(&good2, format!("// edited\n{LEAK_SWIFT}"));
+    std::fs::write(dir.path().join("a.swift"), "// LAST\n").expect("write");
+    let meddle = |language, text: &str, path: &Path| {
+        if text.contains("LAST") {
+            act(&good);
         }
         toy_lower(language, text, path)
     };
@@ -347,8 +346,14 @@ fn file_changed_before_its_finding_is_shown_is_reported() {
         prefilter: false,
         ..Settings::default()
     };
-    let outcome =
-        check_paths_with(&[dir.path().to_path_buf()], &settings, &touch).expect("path exists");
+    check_paths_with(&[dir.path().to_path_buf()], &settings, &meddle).expect("path exists")
+}
+
+#[test]
+fn file_changed_before_its_finding_is_shown_is_reported() {
+    let outcome = lint_then_meddle(|good| {
+        let _ = std::fs::write(good, format!("// edited\n{LEAK_SWIFT}"));
+    });
     // Where the analysed text had it, not where the edit moved it.
     assert_eq!(located(&outcome, "SL001"), owned(&[GOOD]));
     let errs = errors(&outcome);
@@ -373,23 +378,9 @@ fn file_changed_before_its_finding_is_shown_is_reported() {
 
 #[test]
 fn file_deleted_before_its_finding_is_shown_is_reported_and_still_rendered() {
-    let dir = tree();
-    let good = dir.path().join("good.swift");
-    std::fs::write(dir.path().join("a.swift"), "// DELETE\n").expect("write");
-    let good2 = good.clone();
-    let delete = move |language, text: &str, path: &Path| {
-        if text.contains("DELETE") {
-            let _ = std::fs::remove_file(&good2);
-        }
-        toy_lower(language, text, path)
-    };
-    let settings = Settings {
-        jobs: Some(1),
-        prefilter: false,
-        ..Settings::default()
-    };
-    let outcome =
-        check_paths_with(&[dir.path().to_path_buf()], &settings, &delete).expect("path exists");
+    let outcome = lint_then_meddle(|good| {
+        let _ = std::fs::remove_file(good);
+    });
     assert_eq!(located(&outcome, "SL001"), owned(&[GOOD]));
     let errs = errors(&outcome);
     assert_eq!(errs.len(), 1, "{errs:?}");
@@ -401,9 +392,10 @@ fn file_deleted_before_its_finding_is_shown_is_reported_and_still_rendered() {
         "{}",
         errs[0].2
     );
-    let report = sessionlint::report::position::Report::new(&outcome, dir.path());
+    let report = sessionlint::report::position::Report::new(&outcome, Path::new("/"));
     let mut out = codespan_reporting::term::termcolor::NoColor::new(Vec::new());
     sessionlint::report::human::write(&report, &mut out).expect("rendered");
     let text = String::from_utf8(out.into_inner()).expect("utf-8");
     assert!(text.contains("good.swift:2:13"), "{text}");
+    assert!(text.contains("SL001"), "{text}");
 }

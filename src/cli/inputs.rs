@@ -10,7 +10,7 @@ use super::args::CheckArgs;
 use super::UsageError;
 use crate::config::{Config, FileFilter};
 use crate::report::position::absolute_path;
-use crate::run::{ErrorKind, FileError, Input};
+use crate::run::{FileError, Input};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -142,13 +142,7 @@ fn discover(
     let found = crate::discover::discover(roots, args.follow_symlinks)
         .map_err(|missing| UsageError(format!("path does not exist: {}", missing.0.display())))?;
     plan.walk_errors
-        .extend(found.errors.into_iter().map(|e| FileError {
-            path: e.path,
-            message: e.message,
-            line: None,
-            column: None,
-            kind: ErrorKind::Io,
-        }));
+        .extend(found.errors.into_iter().map(FileError::from));
     Ok(found
         .files
         .into_iter()
