@@ -23,6 +23,8 @@ struct Options {
     reps: usize,
     jobs: usize,
     corpus: Option<PathBuf>,
+    /// Run one measurement once and print it, for a profiler (`--only parse|on|off`).
+    only: Option<String>,
 }
 
 impl Options {
@@ -35,6 +37,7 @@ impl Options {
             reps: 3,
             jobs: 2,
             corpus: None,
+            only: None,
         };
         let args: Vec<String> = std::env::args().skip(1).collect();
         let mut i = 0;
@@ -45,6 +48,7 @@ impl Options {
                 "--reps" => opts.reps = value.parse().unwrap_or(opts.reps).max(1),
                 "--jobs" => opts.jobs = value.parse().unwrap_or(opts.jobs).max(1),
                 "--corpus" => opts.corpus = Some(PathBuf::from(value)),
+                "--only" => opts.only = Some(value),
                 // `cargo bench` passes `--bench`; a filter word may follow.
                 _ => {
                     i += 1;
@@ -86,6 +90,16 @@ fn main() {
     let files = sessionlint::discover::discover(std::slice::from_ref(&corpus_dir), false)
         .expect("corpus exists")
         .files;
+    if let Some(which) = &opts.only {
+        let sample = match which.as_str() {
+            "parse" => parse_only(&files, opts.jobs),
+            "on" => lint(&corpus_dir, opts.jobs, true),
+            "off" => lint(&corpus_dir, opts.jobs, false),
+            other => panic!("--only takes parse, on or off, not {other}"),
+        };
+        println!("{which}, {} threads: {:?}", opts.jobs, sample);
+        return;
+    }
     let (lines, bytes) = measure_size(&files);
     println!("machine: {}", machine());
     println!(

@@ -501,6 +501,7 @@ fn read_and_lower(
         ..io_error(message)
     })?;
     facts.mentions = crate::analyze::mentions::index(&facts);
+    crate::analyze::mentions::pack_quiet_bodies(&mut facts);
     if let Some(first) = facts.problems.first() {
         let pos = lines.line_col(&text, first.span.start);
         let more = facts.problems.len() - 1;

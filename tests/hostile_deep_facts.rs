@@ -41,7 +41,7 @@ fn one_function(body: Block) -> FileFacts {
             params: Vec::new(),
             span: Span::new(0, 1),
             name_span: Span::new(0, 1),
-            body,
+            body: body.into(),
         }],
         ..FileFacts::default()
     }

@@ -60,7 +60,7 @@ fn func(n: &str, params: &[&str], body: Block) -> Function {
         params: params.iter().map(|p| p.to_string()).collect(),
         span: sp(0),
         name_span: sp(0),
-        body,
+        body: body.into(),
     }
 }
 

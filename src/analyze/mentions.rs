@@ -4,7 +4,7 @@
 //! tree those walks touch every fact long after it left the cache.
 
 use super::walk;
-use crate::facts::{api::Api, ExprKind, FileFacts, Function, Name, StmtKind};
+use crate::facts::{api::Api, ExprKind, FileFacts, Function, FunctionKind, Name, StmtKind};
 
 #[derive(Clone, Debug, Default)]
 pub struct Mentions {
@@ -60,4 +60,78 @@ impl Mentions {
 /// The mentions of every function of a file, in order.
 pub fn index(facts: &FileFacts) -> Vec<Mentions> {
     facts.functions.iter().map(Mentions::of).collect()
+}
+
+/// Bodies nested deeper than this stay live: packing and unpacking recurse once per level.
+const PACK_DEPTH: usize = 512;
+
+/// Packs the bodies that no project-wide pass reads unconditionally (see
+/// [`crate::facts::Body`]): a body is read only if it touches the session API, has static
+/// storage, is a global initializer, or names a function or member that the analysis finds
+/// interesting; the last is rare, and such a body is unpacked when it is read.
+pub fn pack_quiet_bodies(facts: &mut FileFacts) {
+    for (f, m) in facts.functions.iter_mut().zip(&facts.mentions) {
+        let always_read =
+            m.session_api || m.static_storage || f.kind == FunctionKind::GlobalInitializer;
+        if !always_read && walk::depth_within(&f.body, PACK_DEPTH).is_some() {
+            f.body.pack();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Language;
+    use std::path::Path;
+
+    #[test]
+    fn only_bodies_no_pass_reads_unconditionally_are_packed() {
+        let src = r#"
+let sharedClient = Client()
+
+final class Client {
+    func makeSession() -> URLSession {
+        URLSession(configuration: .default)
+    }
+    func refresh() {
+        let s = makeSession()
+        keep(s)
+    }
+    func render() {
+        label.text = "hello"
+    }
+}
+"#;
+        let mut facts = crate::frontend::lower(Language::Swift, src, Path::new("a.swift"));
+        facts.mentions = index(&facts);
+        let before: Vec<String> = facts
+            .functions
+            .iter()
+            .map(|f| format!("{:?}", *f.body))
+            .collect();
+        pack_quiet_bodies(&mut facts);
+        let packed: Vec<(&str, bool)> = facts
+            .functions
+            .iter()
+            .map(|f| (f.name.as_str(), f.body.is_packed()))
+            .collect();
+        assert!(packed.contains(&("makeSession", false)), "{packed:?}");
+        // `refresh` only names `makeSession`: whether that matters is known project-wide.
+        assert!(packed.contains(&("refresh", true)), "{packed:?}");
+        assert!(packed.contains(&("render", true)), "{packed:?}");
+        assert!(
+            facts
+                .functions
+                .iter()
+                .any(|f| f.kind == FunctionKind::GlobalInitializer && !f.body.is_packed()),
+            "{packed:?}"
+        );
+        let after: Vec<String> = facts
+            .functions
+            .iter()
+            .map(|f| format!("{:?}", *f.body))
+            .collect();
+        assert_eq!(before, after);
+    }
 }

@@ -16,7 +16,11 @@ pub struct KnownHolds {
 
 impl KnownHolds {
     pub fn compute(project: &Project) -> KnownHolds {
-        let ids: Vec<FnId> = project.function_ids().collect();
+        // Only a body that creates a session can store a new one.
+        let ids: Vec<FnId> = project
+            .function_ids()
+            .filter(|&id| project.mentions(id).session_api)
+            .collect();
         let found: Vec<((Name, Name), bool)> = ids
             .into_par_iter()
             .flat_map_iter(|id| known_holds_of(project.function(id)))

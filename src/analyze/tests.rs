@@ -94,7 +94,7 @@ fn func(
         params: params.iter().map(|p| p.to_string()).collect(),
         span: sp(0),
         name_span: sp(1),
-        body,
+        body: body.into(),
     }
 }
 fn free(body: Block) -> Function {

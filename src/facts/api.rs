@@ -4,10 +4,10 @@
 //! `dataTaskWithURL:completionHandler:`, objc2 `dataTaskWithURL_completionHandler`);
 //! they pass the base name here and record the answer in [`super::ExprKind::Call`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a method means when its receiver is a session.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Api {
     /// Not a session API we know.

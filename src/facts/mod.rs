@@ -10,11 +10,13 @@
 //! syntax, only these facts and the answers of the analysis layer.
 
 pub mod api;
+pub mod body;
 pub mod span;
 
+pub use body::Body;
 pub use span::{LineIndex, Span};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Identifier text as written (after a front-end's normalisation, e.g. ObjC `_session` → `session`).
 pub type Name = String;
@@ -141,7 +143,7 @@ pub struct Function {
     pub span: Span,
     /// The name token, for labels ("the deinit").
     pub name_span: Span,
-    pub body: Block,
+    pub body: Body,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -170,13 +172,13 @@ pub enum FunctionKind {
 
 pub type Block = Vec<Stmt>;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum StmtKind {
     /// `let x = e`, `var x: T = e`, `NSURLSession *x = e;`, Rust `let x = e;`.
     /// `is_static` marks function-level static storage (ObjC `static Foo *shared;`), which is process-lifetime.
@@ -229,13 +231,13 @@ pub enum StmtKind {
     Abort,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum ExprKind {
     /// A new session: `URLSession(configuration:)`, `[NSURLSession sessionWithConfiguration:]`,
     /// `NSURLSession::sessionWithConfiguration(..)`, `msg_send![class!(NSURLSession), ...]`.
@@ -284,14 +286,14 @@ pub enum ExprKind {
 }
 
 /// A call argument.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Arg {
     /// Swift argument label / ObjC selector part; `None` when unlabelled.
     pub label: Option<Name>,
     pub value: Expr,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Creation {
     pub config: ConfigKind,
     /// The span of the `delegate:` argument when the delegate is the enclosing object itself
@@ -301,7 +303,7 @@ pub struct Creation {
     pub has_other_delegate: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfigKind {
     Default,
@@ -313,7 +315,7 @@ pub enum ConfigKind {
     NoConfiguration,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Closure {
     pub params: Vec<Name>,
     pub body: Block,

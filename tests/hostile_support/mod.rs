@@ -39,7 +39,7 @@ pub fn leaking_function(at: usize) -> Function {
         params: Vec::new(),
         span: Span::new(at, at + 1),
         name_span: Span::new(at, at + 1),
-        body: vec![let_session(at)],
+        body: vec![let_session(at)].into(),
     }
 }
 

@@ -264,7 +264,7 @@ impl Lowerer<'_> {
             params,
             span: self.span(node),
             name_span: name_span.unwrap_or_else(|| self.span(node)),
-            body,
+            body: body.into(),
         })
     }
 
@@ -302,7 +302,7 @@ impl Lowerer<'_> {
             params,
             span: self.span(node),
             name_span: self.span(name_node),
-            body,
+            body: body.into(),
         })
     }
 

@@ -100,7 +100,7 @@ impl Lowerer<'_> {
             params,
             span: self.spans.join(sig.span(), block.brace_token.span.close()),
             name_span: self.spans.span(sig.ident.span()),
-            body,
+            body: body.into(),
         }
     }
 
@@ -222,7 +222,7 @@ impl Lowerer<'_> {
             params: Vec::new(),
             span,
             name_span,
-            body,
+            body: body.into(),
         });
     }
 

@@ -34,7 +34,7 @@ impl<'s> Lowerer<'s> {
                 params: Vec::new(),
                 span: whole,
                 name_span: span(*first),
-                body,
+                body: body.into(),
             });
         }
     }
@@ -137,7 +137,7 @@ impl<'s> Lowerer<'s> {
             params,
             span: span(node),
             name_span,
-            body,
+            body: body.into(),
         });
     }
 
@@ -330,7 +330,8 @@ impl<'s> Lowerer<'s> {
                 body: vec![Stmt {
                     span: assign.span,
                     kind: StmtKind::Eval(assign),
-                }],
+                }]
+                .into(),
             });
         }
         if let Some(computed) = binding.computed {
@@ -413,7 +414,7 @@ impl<'s> Lowerer<'s> {
             params,
             span: span(node),
             name_span,
-            body,
+            body: body.into(),
         });
     }
 
