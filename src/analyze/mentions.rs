@@ -12,7 +12,7 @@ pub struct Mentions {
     pub session_api: bool,
     /// Names the body calls or reads (calls, members, bare names), closures included;
     /// sorted, each once.
-    pub names: Box<[Name]>,
+    pub names: NameList,
     /// Has a `static` local or calls a once-initialiser (`dispatch_once`-style storage).
     pub static_storage: bool,
 }
@@ -45,7 +45,7 @@ impl Mentions {
         names.dedup();
         Mentions {
             session_api,
-            names: names.into_iter().cloned().collect(),
+            names: NameList::new(&names),
             static_storage,
         }
     }
@@ -53,7 +53,31 @@ impl Mentions {
     /// Can analysing the function find anything, given which names' calls matter? (A body
     /// that neither touches the session API nor names such a function has nothing to say.)
     pub fn relevant(&self, interesting: impl Fn(&str) -> bool) -> bool {
-        self.session_api || self.names.iter().any(|n| interesting(n))
+        self.session_api || self.names.iter().any(interesting)
+    }
+}
+
+/// Names in one allocation: every function keeps its list until the project-wide passes,
+/// and one allocation per name was most of the memory left once bodies are packed.
+#[derive(Clone, Debug, Default)]
+pub struct NameList(Box<str>);
+
+impl NameList {
+    /// No name contains it: names are identifiers and selectors, which no grammar lets a NUL into.
+    const SEPARATOR: char = '\0';
+
+    pub fn new(names: &[&Name]) -> NameList {
+        let mut joined = String::with_capacity(names.iter().map(|n| n.len() + 1).sum());
+        for n in names {
+            // Each name follows a separator, so an empty name still counts as one.
+            joined.push(Self::SEPARATOR);
+            joined.push_str(n);
+        }
+        NameList(joined.into_boxed_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split(Self::SEPARATOR).skip(1)
     }
 }
 
@@ -84,6 +108,17 @@ mod tests {
     use super::*;
     use crate::facts::Language;
     use std::path::Path;
+
+    #[test]
+    fn a_name_list_gives_back_its_names() {
+        let names: Vec<Name> = vec!["".into(), "a".into(), "initWithConfiguration:".into()];
+        for n in 0..=names.len() {
+            let refs: Vec<&Name> = names[..n].iter().collect();
+            let list = NameList::new(&refs);
+            assert_eq!(list.iter().collect::<Vec<_>>(), names[..n], "{n} names");
+        }
+        assert_eq!(NameList::default().iter().count(), 0);
+    }
 
     #[test]
     fn only_bodies_no_pass_reads_unconditionally_are_packed() {

@@ -184,7 +184,7 @@ fn callers_by_name(project: &Project) -> HashMap<&str, Vec<FnId>> {
     let mut index: HashMap<&str, Vec<FnId>> = HashMap::new();
     for id in project.function_ids() {
         for n in project.mentions(id).names.iter() {
-            index.entry(n.as_str()).or_default().push(id);
+            index.entry(n).or_default().push(id);
         }
     }
     index
