@@ -5,6 +5,7 @@
 
 use super::walk;
 use crate::facts::{api::Api, ExprKind, FileFacts, Function, FunctionKind, Name, StmtKind};
+use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default)]
 pub struct Mentions {
@@ -52,8 +53,9 @@ impl Mentions {
 
     /// Can analysing the function find anything, given which names' calls matter? (A body
     /// that neither touches the session API nor names such a function has nothing to say.)
-    pub fn relevant(&self, interesting: impl Fn(&str) -> bool) -> bool {
-        self.session_api || self.names.iter().any(interesting)
+    pub fn relevant(&self, interesting: &BTreeSet<Name>) -> bool {
+        self.session_api
+            || !interesting.is_empty() && self.names.iter().any(|n| interesting.contains(n))
     }
 }
 
@@ -77,7 +79,15 @@ impl NameList {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.split(Self::SEPARATOR).skip(1)
+        // A byte loop: names are short, and a searcher's setup per name showed in profiles.
+        let mut rest: &str = &self.0;
+        std::iter::from_fn(move || {
+            let tail = rest.strip_prefix(Self::SEPARATOR)?;
+            let end = tail.bytes().position(|b| b == 0).unwrap_or(tail.len());
+            let (name, after) = tail.split_at(end);
+            rest = after;
+            Some(name)
+        })
     }
 }
 

@@ -85,7 +85,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         .collect();
     let bodies: Vec<(FnId, BodyAnalysis)> = ids
         .into_par_iter()
-        .filter(|&id| project.mentions(id).relevant(|n| interesting.contains(n)))
+        .filter(|&id| project.mentions(id).relevant(&interesting))
         .map(|id| (id, run(&summaries, id)))
         .collect();
     let members = owners::collect(project, &bodies);

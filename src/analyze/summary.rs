@@ -148,46 +148,45 @@ pub fn compute(
         configured: configured(project),
         empty: Callee::default(),
     };
-    let callers_by_name = callers_by_name(project);
     let interesting = summaries.interesting_names(project);
     let ids: Vec<FnId> = project.function_ids().collect();
     let mut dirty: Vec<FnId> = ids
-        .into_par_iter()
-        .filter(|&id| project.mentions(id).relevant(|n| interesting.contains(n)))
+        .par_iter()
+        .copied()
+        .filter(|&id| project.mentions(id).relevant(&interesting))
         .collect();
     // Each round re-analyses only the callers of functions whose summary grew.
     let mut rounds = 0usize;
-    let limit = 64 + project.function_ids().count() * 4;
+    let limit = 64 + ids.len() * 4;
     while !dirty.is_empty() && rounds < limit {
         rounds += 1;
         let results: Vec<(FnId, Callee)> = dirty
             .par_iter()
             .map(|&id| (id, summary_of(&analyze_fn(&summaries, id))))
             .collect();
-        let mut next = BTreeSet::new();
+        let mut grown = BTreeSet::new();
         for (id, callee) in results {
             let slot = summaries.map.entry(id).or_default();
             if slot.merge(&callee) {
-                let name = &project.function(id).name;
-                if let Some(callers) = callers_by_name.get(name.as_str()) {
-                    next.extend(callers.iter().copied());
-                }
+                grown.insert(project.function(id).name.as_str());
             }
         }
-        dirty = next.into_iter().collect();
+        dirty = callers_of(project, &ids, &grown);
     }
     summaries
 }
 
-/// Functions by the names they call or read (a call of `f`, a member `f`).
-fn callers_by_name(project: &Project) -> HashMap<&str, Vec<FnId>> {
-    let mut index: HashMap<&str, Vec<FnId>> = HashMap::new();
-    for id in project.function_ids() {
-        for n in project.mentions(id).names.iter() {
-            index.entry(n).or_default().push(id);
-        }
+/// The functions that call or read any of `names` (a call of `f`, a member `f`), in order.
+/// Few names grow per round, so scanning what every function mentions is cheaper than
+/// indexing every name of the project up front.
+fn callers_of(project: &Project, ids: &[FnId], names: &BTreeSet<&str>) -> Vec<FnId> {
+    if names.is_empty() {
+        return Vec::new();
     }
-    index
+    ids.par_iter()
+        .copied()
+        .filter(|&id| project.mentions(id).names.iter().any(|n| names.contains(n)))
+        .collect()
 }
 
 /// Runs the flow analysis of one whole function.
