@@ -4,6 +4,7 @@
 //! extensions, ObjC categories and headers, Rust `impl` blocks, in any file), functions by
 //! name for call resolution, and which types live for the whole process.
 
+mod index;
 pub(crate) mod lifetime;
 pub mod resolve;
 
@@ -11,7 +12,7 @@ use crate::config::Config;
 use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeKind};
 use crate::run::SourceFile;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a function: (file, position in that file's `functions`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,9 +38,9 @@ pub struct Project {
     pub config: Config,
     pub types: BTreeMap<Name, TypeInfo>,
     /// Functions by (owner, name), for call resolution.
-    pub by_owner_name: HashMap<(Option<Name>, Name), Vec<FnId>>,
-    /// Methods by name alone, for receivers of unknown type.
-    pub methods_by_name: HashMap<Name, Vec<FnId>>,
+    by_owner_name: index::NameIndex,
+    /// Callable methods by name alone, for receivers of unknown type.
+    methods_by_name: index::NameIndex,
     /// Types whose instances live for the whole process (singletons, configured types).
     pub process_lifetime: BTreeSet<Name>,
 }
@@ -52,9 +53,7 @@ impl Project {
             .filter(|ff| ff.mentions.len() != ff.functions.len())
             .for_each(|ff| ff.mentions = crate::analyze::mentions::index(ff));
         let mut types: BTreeMap<Name, TypeInfo> = BTreeMap::new();
-        let mut by_owner_name: HashMap<(Option<Name>, Name), Vec<FnId>> = HashMap::new();
-        let mut methods_by_name: HashMap<Name, Vec<FnId>> = HashMap::new();
-        for (file, ff) in facts.iter().enumerate() {
+        for ff in &facts {
             for decl in &ff.types {
                 let info = types.entry(decl.name.clone()).or_default();
                 if matches!(decl.kind, TypeKind::Class | TypeKind::Struct) {
@@ -66,17 +65,26 @@ impl Project {
                         .or_insert_with(|| m.clone());
                 }
             }
-            for (index, f) in ff.functions.iter().enumerate() {
-                let id = FnId { file, index };
-                by_owner_name
-                    .entry((f.owner.clone(), f.name.clone()))
-                    .or_default()
-                    .push(id);
-                if f.owner.is_some() && is_callable(f) {
-                    methods_by_name.entry(f.name.clone()).or_default().push(id);
-                }
-            }
         }
+        let keyed: Vec<(index::Keyed, index::Keyed)> = facts
+            .par_iter()
+            .enumerate()
+            .map(|(file, ff)| {
+                let mut by_owner = Vec::with_capacity(ff.functions.len());
+                let mut methods = Vec::new();
+                for (index, f) in ff.functions.iter().enumerate() {
+                    let id = FnId { file, index };
+                    by_owner.push((index::key(f.owner.as_deref(), &f.name), id));
+                    if f.owner.is_some() && is_callable(f) {
+                        methods.push((index::key(None, &f.name), id));
+                    }
+                }
+                (by_owner, methods)
+            })
+            .collect();
+        let (by_owner, methods): (Vec<_>, Vec<_>) = keyed.into_iter().unzip();
+        let by_owner_name = index::NameIndex::new(by_owner.concat());
+        let methods_by_name = index::NameIndex::new(methods.concat());
         let mut project = Project {
             facts,
             lines: files.iter().map(|f| f.lines.clone()).collect(),
@@ -92,6 +100,27 @@ impl Project {
 
     pub fn function(&self, id: FnId) -> &Function {
         &self.facts[id.file].functions[id.index]
+    }
+
+    /// The functions named `name` with this owner (`None`: free functions), in file order.
+    pub fn functions_named<'a>(
+        &'a self,
+        owner: Option<&'a str>,
+        name: &'a str,
+    ) -> impl Iterator<Item = FnId> + 'a {
+        self.by_owner_name
+            .candidates(index::key(owner, name))
+            .filter(move |&id| {
+                let f = self.function(id);
+                f.name == name && f.owner.as_deref() == owner
+            })
+    }
+
+    /// The callable methods named `name`, whatever their owner, in file order.
+    pub fn methods_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = FnId> + 'a {
+        self.methods_by_name
+            .candidates(index::key(None, name))
+            .filter(move |&id| self.function(id).name == name)
     }
 
     /// Frees the facts on every worker thread: on a large tree, dropping millions of small

@@ -36,31 +36,20 @@ pub fn resolve_call(
 /// A computed property (getter) of `owner` named `name`.
 pub fn getter(project: &Project, owner: &str, name: &str) -> Option<FnId> {
     project
-        .by_owner_name
-        .get(&(Some(owner.to_string()), name.to_string()))?
-        .iter()
-        .copied()
+        .functions_named(Some(owner), name)
         .find(|&id| project.function(id).kind == FunctionKind::Getter)
 }
 
 fn lookup(project: &Project, owner: Option<&str>, method: &str, arity: usize) -> Option<FnId> {
-    project
-        .by_owner_name
-        .get(&(owner.map(str::to_string), method.to_string()))?
-        .iter()
-        .copied()
-        .find(|&id| {
-            let f = project.function(id);
-            super::is_callable(f) && arity_of(f) == arity
-        })
+    project.functions_named(owner, method).find(|&id| {
+        let f = project.function(id);
+        super::is_callable(f) && arity_of(f) == arity
+    })
 }
 
 fn unique_method(project: &Project, method: &str, arity: usize) -> Option<FnId> {
     let mut found = project
-        .methods_by_name
-        .get(method)?
-        .iter()
-        .copied()
+        .methods_named(method)
         .filter(|&id| arity_of(project.function(id)) == arity);
     let first = found.next()?;
     let owner = &project.function(first).owner;
