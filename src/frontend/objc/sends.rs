@@ -1,7 +1,7 @@
 //! Message sends `[receiver part:arg part:arg]`: selectors, session creations, constructions.
 
-use super::lowerer::{all_children, Lowerer};
-use super::syntax::Syntax;
+use super::lowerer::Lowerer;
+use super::syntax::{field_id, Syntax};
 use crate::facts::api::classify_method;
 use crate::facts::{Arg, ConfigKind, Creation, Expr, ExprKind};
 use tree_sitter::Node;
@@ -17,32 +17,38 @@ pub struct Send<'t> {
 }
 
 pub fn take_apart<'t>(lowerer: &Lowerer, node: Node<'t>) -> Send<'t> {
+    let receiver_field = field_id("receiver");
+    let method_field = field_id("method");
     let mut send = Send {
-        receiver: node.field("receiver"),
+        receiver: None,
         selector: String::new(),
         first_part: None,
         args: Vec::new(),
     };
     let mut current_part: Option<String> = None;
     let mut after_colon = false;
-    let parts: Vec<Node> = {
-        let mut cursor = node.walk();
-        node.children_by_field_name("method", &mut cursor).collect()
-    };
-    for child in all_children(node).iter() {
-        if Some(*child) == send.receiver {
+    // One pass over the children, their fields read from the cursor: looking the receiver
+    // and the selector parts up by field name walked the children three times per send.
+    let mut cursor = node.walk();
+    let mut more = cursor.goto_first_child();
+    while more {
+        let child = cursor.node();
+        let field = cursor.field_id();
+        more = cursor.goto_next_sibling();
+        if field.is_some() && field == receiver_field && send.receiver.is_none() {
+            send.receiver = Some(child);
             continue;
         }
         match child.kind_name() {
-            "[" | "]" | "," => {}
+            "comment" | "[" | "]" | "," => {}
             ":" => {
                 send.selector.push(':');
                 after_colon = true;
             }
-            _ if parts.contains(child) => {
-                let part = lowerer.text(*child).to_owned();
+            _ if field.is_some() && field == method_field => {
+                let part = lowerer.text(child).to_owned();
                 send.selector.push_str(&part);
-                send.first_part.get_or_insert(*child);
+                send.first_part.get_or_insert(child);
                 current_part = Some(part);
                 after_colon = false;
             }
@@ -53,7 +59,7 @@ pub fn take_apart<'t>(lowerer: &Lowerer, node: Node<'t>) -> Send<'t> {
                     None
                 };
                 after_colon = false;
-                send.args.push((label, *child));
+                send.args.push((label, child));
             }
             _ => {}
         }

@@ -9,6 +9,11 @@ fn grammar() -> &'static Grammar {
     GRAMMAR.get_or_init(|| Grammar::new(tree_sitter_objc::LANGUAGE.into()))
 }
 
+/// The grammar's id for a field name (`None` if the grammar has no such field).
+pub fn field_id(name: &str) -> Option<std::num::NonZeroU16> {
+    grammar().field_id(name)
+}
+
 pub trait Syntax<'t> {
     /// [`Node::kind`], from a table.
     fn kind_name(&self) -> &'static str;
