@@ -53,27 +53,29 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     // and every other function is still analysed.
     let run = |summaries: &summary::Summaries, id: FnId| {
         let f = project.function(id);
-        if walk::depth_within(&f.body, MAX_FACT_DEPTH).is_none() {
-            // Deeper than any front-end emits: analysing it could exhaust the stack.
-            // Skipped, and said so: silence is not claimed to be a verdict.
-            let mut failed = failures.lock().unwrap_or_else(|e| e.into_inner());
-            failed.entry(id.file).or_insert(format!(
-                "`{}` nests deeper than {MAX_FACT_DEPTH} levels and was not analysed",
-                f.name
-            ));
-            return BodyAnalysis::default();
-        }
-        let entry = |m: &str| known.entry(project, f, m);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            summary::analyze_function(project, summaries, id, &entry)
+        let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // Reading the body may unpack it: inside the guard, like the analysis itself.
+            if walk::depth_within(&f.body, MAX_FACT_DEPTH).is_none() {
+                // Deeper than any front-end emits: analysing it could exhaust the stack.
+                // Skipped, and said so: silence is not claimed to be a verdict.
+                return Err(format!(
+                    "`{}` nests deeper than {MAX_FACT_DEPTH} levels and was not analysed",
+                    f.name
+                ));
+            }
+            let entry = |m: &str| known.entry(project, f, m);
+            Ok(summary::analyze_function(project, summaries, id, &entry))
         }))
         .unwrap_or_else(|panic| {
             let what = crate::run::panic_message(&*panic);
-            let mut failed = failures.lock().unwrap_or_else(|e| e.into_inner());
-            failed.entry(id.file).or_insert(format!(
+            Err(format!(
                 "internal error while analysing `{}` (please report it): {what}",
                 f.name
-            ));
+            ))
+        });
+        analysed.unwrap_or_else(|message| {
+            let mut failed = failures.lock().unwrap_or_else(|e| e.into_inner());
+            failed.entry(id.file).or_insert(message);
             BodyAnalysis::default()
         })
     };
