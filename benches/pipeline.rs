@@ -122,22 +122,39 @@ fn main() {
 
     // Repetitions are interleaved (each round runs every measurement once), so a burst of
     // load from elsewhere on the machine slows one round of all of them rather than every
-    // repetition of one; each measurement keeps its fastest round.
+    // repetition of one; each measurement keeps its fastest round. Each prefilter-off run
+    // follows its parse baseline at once, and their ratio is also taken per round: the
+    // machine's speed drifts less within a pair than across the whole run.
     let mut measured = [Sample::WORST; 6];
+    let mut round_ratios: Vec<[f64; 3]> = Vec::new();
     for _ in 0..reps {
+        let parse_n = parse_only(&files, jobs);
+        let off_n = lint(&corpus_dir, jobs, false);
+        let parse_1 = parse_only(&files, 1);
+        let off_1 = lint(&corpus_dir, 1, false);
         let round = [
-            parse_only(&files, jobs),
-            parse_only(&files, 1),
+            parse_n,
+            parse_1,
             lint(&corpus_dir, jobs, true),
-            lint(&corpus_dir, jobs, false),
-            lint(&corpus_dir, 1, false),
+            off_n,
+            off_1,
             lint(&corpus_dir, 1, true),
         ];
+        round_ratios.push([
+            secs(off_n.wall) / secs(parse_n.wall),
+            secs(off_n.cpu) / secs(parse_n.cpu),
+            secs(off_1.cpu) / secs(parse_1.cpu),
+        ]);
         for (kept, now) in measured.iter_mut().zip(round) {
             *kept = kept.min(now);
         }
     }
     let [parse_n, parse_1, on, off_n, off_1, on_1] = measured;
+    let median_ratio = |which: usize| {
+        let mut all: Vec<f64> = round_ratios.iter().map(|r| r[which]).collect();
+        all.sort_by(f64::total_cmp);
+        all[all.len() / 2]
+    };
 
     println!();
     println!(
@@ -172,6 +189,12 @@ fn main() {
     println!("  whole run / parse baseline:            {ratio_on:.3}  [<= 0.15 on 1M lines]");
     println!("  prefilter off / parse baseline:        {ratio_off:.3}  [<= 1.25]");
     println!("  same, in CPU time:                     {ratio_off_cpu:.3}");
+    println!(
+        "  same, median of per-round ratios:      {:.3} wall, {:.3} CPU ({jobs} threads), {:.3} CPU (1 thread)",
+        median_ratio(0),
+        median_ratio(1),
+        median_ratio(2)
+    );
     println!("  {jobs}-thread speed-up, prefilter off:      {speedup:.2}x [>= 1.8]");
     println!("  {jobs}-thread speed-up, prefilter on:       {speedup_on:.2}x");
     println!("  {jobs}-thread speed-up, parse baseline:     {speedup_parse:.2}x");
