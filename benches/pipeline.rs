@@ -87,9 +87,12 @@ fn main() {
         Some(dir) => dir.clone(),
         None => ensure_corpus(&root, opts.lines),
     };
-    let files = sessionlint::discover::discover(std::slice::from_ref(&corpus_dir), false)
+    let mut files = sessionlint::discover::discover(std::slice::from_ref(&corpus_dir), false)
         .expect("corpus exists")
         .files;
+    // Largest first, as a whole run orders them (sized here, outside every measurement).
+    let size = |p: &PathBuf| std::fs::metadata(p).map_or(0, |m| m.len());
+    files.sort_by_cached_key(|p| (std::cmp::Reverse(size(p)), p.clone()));
     if let Some(which) = &opts.only {
         let sample = match which.as_str() {
             "parse" => parse_only(&files, opts.jobs),
@@ -364,9 +367,12 @@ fn parse_only(files: &[PathBuf], threads: usize) -> Sample {
             .stack_size(64 * 1024 * 1024)
             .build()
             .expect("thread pool");
+        // Scheduled as a whole run schedules its files (largest first, one file per job), so
+        // the ratios compare the work and not the scheduling.
         let nodes: usize = pool.install(|| {
             files
                 .par_iter()
+                .with_max_len(1)
                 .map_init(Parsers::new, |parsers, path| parsers.parse(path))
                 .sum()
         });

@@ -245,8 +245,12 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
             (Some(w), None) => Scan::Words(w),
             (Some(_), Some(f)) => Scan::Added(f),
         };
+        // One file per job: rayon otherwise hands out runs of files that cannot be split
+        // once started, and the last run kept one thread busy for a second after the other
+        // ran dry on a million-line tree.
         let results: Vec<Processed> = std::mem::take(&mut pending)
             .into_par_iter()
+            .with_max_len(1)
             .map(|(input, _)| process(input, scan, settings, lower))
             .collect();
         for result in results {
