@@ -1,8 +1,8 @@
 //! A function's statements, live or packed.
 //!
 //! Lowering builds every body as a tree of statements. Most bodies are never read again:
-//! on a whole tree with the prefilter off, about 97% of functions touch no session API and
-//! name nothing that makes them matter. Kept live until the project-wide analysis, their
+//! on a whole tree with the prefilter off, nearly every function touches no session API and
+//! names nothing that makes it matter. Kept live until the project-wide analysis, their
 //! statement trees were most of the run's memory (about 14 bytes per source byte) and a
 //! good part of its time went to the kernel handing out fresh pages for them. A packed body
 //! is the same tree serialised into one byte buffer, a few times smaller; it is unpacked

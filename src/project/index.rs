@@ -20,7 +20,7 @@ pub struct NameIndex {
 }
 
 impl NameIndex {
-    /// `keys` in file order: every id with the hash of its key.
+    /// `entries` in file order: every id with the hash of its key.
     pub fn new(mut entries: Keyed) -> NameIndex {
         // Stable: candidates for one key keep their file order.
         entries.par_sort_by_key(|&(hash, _)| hash);
