@@ -13,7 +13,6 @@ use serde::{Serialize, Serializer};
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
 
-#[derive(Default)]
 pub struct Body {
     /// The statements, once built or unpacked.
     live: OnceLock<Block>,
@@ -52,6 +51,13 @@ impl Body {
             // Only `pack` writes these bytes, from a tree of the same types.
             postcard::from_bytes(bytes).expect("a packed body unpacks")
         })
+    }
+}
+
+/// An empty body, live (a derived default would be neither live nor packed).
+impl Default for Body {
+    fn default() -> Body {
+        Body::new(Block::new())
     }
 }
 
@@ -158,6 +164,13 @@ mod tests {
         let packed = body.packed.as_ref().map_or(0, |b| b.len());
         let tree = 2 * std::mem::size_of::<Stmt>() + 2 * std::mem::size_of::<Expr>();
         assert!(packed > 0 && packed < tree / 4, "{packed} bytes packed");
+    }
+
+    #[test]
+    fn a_default_body_is_empty_and_live() {
+        let body = Body::default();
+        assert!(!body.is_packed());
+        assert!(body.is_empty());
     }
 
     #[test]
