@@ -73,6 +73,9 @@ fn parse_count(text: &str) -> Option<usize> {
 }
 
 fn main() {
+    // As the binary does, so that the parse baseline's trees are allocated as the runs' are.
+    // SAFETY: first thing in the process, before any parser exists.
+    unsafe { sessionlint::frontend::allocator::use_mimalloc() };
     // `--show-errors FILE...`: where the parsers fail in these files (to keep the generator realistic).
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--show-errors") {

@@ -4,5 +4,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // SAFETY: first thing in the process, before any parser exists.
+    unsafe { sessionlint::frontend::allocator::use_mimalloc() };
     sessionlint::cli::main()
 }

@@ -4,6 +4,7 @@
 //! does not understand becomes [`crate::facts::ExprKind::Opaque`] and parse trouble
 //! is recorded in [`FileFacts::problems`].
 
+pub mod allocator;
 pub mod grammar;
 pub mod nesting;
 pub mod objc;
