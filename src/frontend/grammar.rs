@@ -36,9 +36,4 @@ impl Grammar {
     pub fn field_id(&self, name: &str) -> Option<NonZeroU16> {
         self.fields.get(name).copied()
     }
-
-    /// The node's first child in the named field, as [`Node::child_by_field_name`] gives it.
-    pub fn field<'t>(&self, node: Node<'t>, name: &str) -> Option<Node<'t>> {
-        node.child_by_field_id(self.field_id(name)?.get())
-    }
 }

@@ -5,7 +5,7 @@ use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, ivar_member_name,
     FunctionState, Lowerer,
 };
-use super::syntax::Syntax;
+use super::syntax::{Field, Syntax};
 use crate::facts::api::mentions_session_type;
 use crate::facts::{Function, FunctionKind, MemberDecl, TypeDecl, TypeKind};
 use std::collections::HashSet;
@@ -270,26 +270,28 @@ impl Lowerer<'_> {
 
     /// `static NSURLSession *MakeSession(NSURLSessionConfiguration *c) { ... }`.
     fn c_function(&mut self, node: Node) -> Option<Function> {
-        let mut declarator = node.field("declarator")?;
+        let mut declarator = node.field(Field::Declarator)?;
         for _ in 0..16 {
             if declarator.kind_name() == "function_declarator" {
                 break;
             }
-            declarator = declarator.field("declarator")?;
+            declarator = declarator.field(Field::Declarator)?;
         }
         if declarator.kind_name() != "function_declarator" {
             return None;
         }
-        let name_node = declarator.field("declarator").and_then(declared_name)?;
+        let name_node = declarator
+            .field(Field::Declarator)
+            .and_then(declared_name)?;
         let params: Vec<String> = declarator
-            .field("parameters")
+            .field(Field::Parameters)
             .map(code_children)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|p| p.field("declarator").and_then(declared_name))
+            .filter_map(|p| p.field(Field::Declarator).and_then(declared_name))
             .map(|n| self.text(n).to_owned())
             .collect();
-        let body = node.field("body")?;
+        let body = node.field(Field::Body)?;
         self.function = FunctionState::default();
         for p in &params {
             self.declare_local(p, false);
@@ -309,7 +311,7 @@ impl Lowerer<'_> {
     /// Header bodies are only lowered for inline functions.
     fn is_inline(&self, node: Node) -> bool {
         let end = node
-            .field("declarator")
+            .field(Field::Declarator)
             .map_or(node.start_byte(), |d| d.start_byte());
         self.src()
             .get(node.start_byte()..end)

@@ -2,7 +2,7 @@
 
 use super::lowerer::{code_children, ivar_member_name, Lowerer};
 use super::sends::unwrap_parens;
-use super::syntax::Syntax;
+use super::syntax::{Field, Syntax};
 use crate::facts::api::Api;
 use crate::facts::{Arg, Closure, Expr, ExprKind};
 use tree_sitter::Node;
@@ -45,7 +45,7 @@ impl Lowerer<'_> {
                 [inner] => self.expr(*inner).kind,
                 children => ExprKind::Opaque(self.exprs(children)),
             },
-            "cast_expression" => match node.field("value") {
+            "cast_expression" => match node.field(Field::Value) {
                 Some(value) => self.expr(value).kind,
                 None => ExprKind::Opaque(Vec::new()),
             },
@@ -90,12 +90,13 @@ impl Lowerer<'_> {
 
     /// `a.b` (property) and `a->_b` (ivar, normalised); `NSURLSession.sharedSession`.
     fn member(&mut self, node: Node) -> ExprKind {
-        let (Some(base), Some(field)) = (node.field("argument"), node.field("field")) else {
+        let (Some(base), Some(field)) = (node.field(Field::Argument), node.field(Field::Member))
+        else {
             return ExprKind::Opaque(self.exprs(&code_children(node)));
         };
         let field_name = self.text(field);
         let is_arrow = node
-            .field("operator")
+            .field(Field::Operator)
             .is_some_and(|op| self.text(op) == "->");
         let base_class = self.class_name(base);
         if base_class.as_deref() == Some("NSURLSession") && field_name == "sharedSession" {
@@ -115,10 +116,10 @@ impl Lowerer<'_> {
     /// A C call `f(x)`; calls through anything but a plain name are opaque.
     fn c_call(&mut self, node: Node) -> ExprKind {
         let args: Vec<Node> = node
-            .field("arguments")
+            .field(Field::Arguments)
             .map(code_children)
             .unwrap_or_default();
-        let Some(function) = node.field("function") else {
+        let Some(function) = node.field(Field::Function) else {
             return ExprKind::Opaque(self.exprs(&args));
         };
         if function.kind_name() != "identifier" || self.is_local(self.text(function)) {
@@ -142,7 +143,7 @@ impl Lowerer<'_> {
     }
 
     fn assignment(&mut self, node: Node) -> ExprKind {
-        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return ExprKind::Opaque(self.exprs(&code_children(node)));
         };
         ExprKind::Assign {
@@ -153,13 +154,13 @@ impl Lowerer<'_> {
 
     /// `c ? a : b` is one of its arms (`a ?: b` too).
     fn conditional(&mut self, node: Node) -> ExprKind {
-        let condition = node.field("condition");
-        let arms: Vec<Node> = match node.field("consequence") {
+        let condition = node.field(Field::Condition);
+        let arms: Vec<Node> = match node.field(Field::Consequence) {
             Some(consequence) => vec![consequence],
             None => condition.into_iter().collect(),
         }
         .into_iter()
-        .chain(node.field("alternative"))
+        .chain(node.field(Field::Alternative))
         .collect();
         ExprKind::Choice(self.exprs(&arms))
     }
@@ -187,7 +188,7 @@ impl Lowerer<'_> {
                 "parameter_list" => {
                     for p in code_children(child) {
                         if let Some(name) = p
-                            .field("declarator")
+                            .field(Field::Declarator)
                             .and_then(super::lowerer::declared_name)
                         {
                             params.push(self.text(name).to_owned());

@@ -1,6 +1,6 @@
 //! The lowering context: the parsed text, where it sits in the file, and per-function state.
 
-use super::syntax::Syntax;
+use super::syntax::{Field, Syntax};
 use crate::facts::{ParseProblem, Span};
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -159,7 +159,7 @@ pub fn declared_name(node: Node) -> Option<Node> {
             "identifier" | "field_identifier" | "type_identifier" => return Some(current),
             _ => {}
         }
-        let next = current.field("declarator").or_else(|| {
+        let next = current.field(Field::Declarator).or_else(|| {
             code_children(current)
                 .into_iter()
                 .find(|c| c.kind_name() == "identifier" || c.kind_name().ends_with("declarator"))

@@ -1,7 +1,7 @@
 //! Message sends `[receiver part:arg part:arg]`: selectors, session creations, constructions.
 
 use super::lowerer::Lowerer;
-use super::syntax::{field_id, Syntax};
+use super::syntax::{field_id, Field, Syntax};
 use crate::facts::api::classify_method;
 use crate::facts::{Arg, ConfigKind, Creation, Expr, ExprKind};
 use tree_sitter::Node;
@@ -17,8 +17,8 @@ pub struct Send<'t> {
 }
 
 pub fn take_apart<'t>(lowerer: &Lowerer, node: Node<'t>) -> Send<'t> {
-    let receiver_field = field_id("receiver");
-    let method_field = field_id("method");
+    let receiver_field = field_id(Field::Receiver);
+    let method_field = field_id(Field::Method);
     let mut send = Send {
         receiver: None,
         selector: String::new(),
@@ -172,8 +172,8 @@ impl Lowerer<'_> {
                 (send.receiver.map(|r| self.text(r)), send.selector)
             }
             "field_expression" => (
-                node.field("argument").map(|a| self.text(a)),
-                node.field("field")
+                node.field(Field::Argument).map(|a| self.text(a)),
+                node.field(Field::Member)
                     .map(|f| self.text(f).to_owned())
                     .unwrap_or_default(),
             ),
@@ -260,7 +260,7 @@ pub fn unwrap_parens(mut node: Node) -> Node {
     for _ in 0..64 {
         let inner = match node.kind_name() {
             "parenthesized_expression" => node.named_child(0),
-            "cast_expression" => node.field("value"),
+            "cast_expression" => node.field(Field::Value),
             _ => None,
         };
         match inner {

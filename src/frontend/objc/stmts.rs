@@ -3,7 +3,7 @@
 use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, BreakTarget, Lowerer,
 };
-use super::syntax::Syntax;
+use super::syntax::{Field, Syntax};
 use crate::facts::{Block, Closure, Expr, ExprKind, Stmt, StmtKind};
 use tree_sitter::Node;
 
@@ -92,19 +92,19 @@ impl Lowerer<'_> {
             "continue_statement" => self.push(out, node, StmtKind::Continue(None)),
             "goto_statement" => {
                 let label = node
-                    .field("label")
+                    .field(Field::Label)
                     .map(|l| self.text(l).to_owned())
                     .unwrap_or_default();
                 self.push(out, node, StmtKind::Goto(label));
             }
             "labeled_statement" => {
                 let label = node
-                    .field("label")
+                    .field(Field::Label)
                     .map(|l| self.text(l).to_owned())
                     .unwrap_or_default();
                 self.push(out, node, StmtKind::Label(label));
                 for child in code_children(node) {
-                    if Some(child) != node.field("label") {
+                    if Some(child) != node.field(Field::Label) {
                         self.stmt_into(child, out);
                     }
                 }
@@ -124,7 +124,7 @@ impl Lowerer<'_> {
             "attributed_statement" | "case_statement" => {
                 for child in code_children(node) {
                     if child.kind_name() != "attribute_declaration"
-                        && Some(child) != node.field("value")
+                        && Some(child) != node.field(Field::Value)
                     {
                         self.stmt_into(child, out);
                     }
@@ -133,7 +133,7 @@ impl Lowerer<'_> {
             // Not valid ObjC inside a body: a C++ lambda read as a nested function. Its body
             // runs later, if at all, like a block's.
             "function_definition" => {
-                if let Some(body) = node.field("body") {
+                if let Some(body) = node.field(Field::Body) {
                     self.function.captures.push(Vec::new());
                     let saved = std::mem::take(&mut self.function.break_targets);
                     let body = self.block(body);
@@ -170,7 +170,7 @@ impl Lowerer<'_> {
             return;
         };
         if inner.kind_name() == "call_expression" {
-            let callee = inner.field("function").map(|f| self.text(f));
+            let callee = inner.field(Field::Function).map(|f| self.text(f));
             if callee.is_some_and(|c| NO_RETURN.contains(&c)) {
                 self.push(out, node, StmtKind::Abort);
                 return;
@@ -199,7 +199,10 @@ impl Lowerer<'_> {
         let weak_declaration = has_weak_qualifier(&specifiers);
         for declarator in declarators {
             let (target, value) = if declarator.kind_name() == "init_declarator" {
-                (declarator.field("declarator"), declarator.field("value"))
+                (
+                    declarator.field(Field::Declarator),
+                    declarator.field(Field::Value),
+                )
             } else {
                 (Some(declarator), None)
             };
@@ -241,12 +244,12 @@ impl Lowerer<'_> {
     }
 
     fn if_statement(&mut self, node: Node, out: &mut Block) {
-        self.condition_into(node.field("condition"), out);
+        self.condition_into(node.field(Field::Condition), out);
         let mut arms = Vec::new();
-        if let Some(then) = node.field("consequence") {
+        if let Some(then) = node.field(Field::Consequence) {
             arms.push(self.block(then));
         }
-        let alternative = node.field("alternative");
+        let alternative = node.field(Field::Alternative);
         if let Some(otherwise) = alternative {
             let mut arm = Vec::new();
             for child in code_children(otherwise) {
@@ -266,14 +269,17 @@ impl Lowerer<'_> {
 
     /// `switch`: one arm per `case`; `break` jumps to a label placed after the branch.
     fn switch_statement(&mut self, node: Node, out: &mut Block) {
-        self.condition_into(node.field("condition"), out);
+        self.condition_into(node.field(Field::Condition), out);
         let label = self.fresh_label("switch");
         self.function
             .break_targets
             .push(BreakTarget::Switch(label.clone()));
         let mut arms = Vec::new();
         let mut exhaustive = false;
-        let cases = node.field("body").map(code_children).unwrap_or_default();
+        let cases = node
+            .field(Field::Body)
+            .map(code_children)
+            .unwrap_or_default();
         for case in cases {
             if case.kind_name() != "case_statement" {
                 if let Some(last) = arms.last_mut() {
@@ -308,18 +314,18 @@ impl Lowerer<'_> {
         if let Some(in_index) = children.iter().position(|c| c.kind_name() == "in") {
             return self.for_in(node, &children, in_index, out);
         }
-        if let Some(init) = node.field("initializer") {
+        if let Some(init) = node.field(Field::Initializer) {
             if init.kind_name() == "declaration" {
                 self.declaration(init, out);
             } else if let Some(e) = self.effects(init) {
                 self.push(out, init, StmtKind::Eval(e));
             }
         }
-        let condition = node.field("condition");
+        let condition = node.field(Field::Condition);
         let mut header = Vec::new();
         self.condition_into(condition, &mut header);
-        let mut body = self.loop_body(node.field("body"));
-        if let Some(update) = node.field("update") {
+        let mut body = self.loop_body(node.field(Field::Body));
+        if let Some(update) = node.field(Field::Update) {
             if let Some(e) = self.effects(update) {
                 body.push(Stmt {
                     kind: StmtKind::Eval(e),
@@ -385,10 +391,10 @@ impl Lowerer<'_> {
 
     /// `while (c) body` and `do body while (c)` (`at_least_once`).
     fn conditional_loop(&mut self, node: Node, at_least_once: bool, out: &mut Block) {
-        let condition = node.field("condition");
+        let condition = node.field(Field::Condition);
         let mut header = Vec::new();
         self.condition_into(condition, &mut header);
-        let body = self.loop_body(node.field("body"));
+        let body = self.loop_body(node.field(Field::Body));
         self.push(
             out,
             node,
@@ -477,10 +483,10 @@ impl Lowerer<'_> {
             if guard > 256 {
                 break;
             }
-            let alternative = current.field("alternative");
+            let alternative = current.field(Field::Alternative);
             let skip = [
-                current.field("condition"),
-                current.field("name"),
+                current.field(Field::Condition),
+                current.field(Field::Name),
                 alternative,
             ];
             let mut arm = Vec::new();
@@ -530,10 +536,12 @@ fn is_function_declarator(node: Node) -> bool {
     for _ in 0..16 {
         match current.kind_name() {
             "function_declarator" => return true,
-            "pointer_declarator" | "attributed_declarator" => match current.field("declarator") {
-                Some(next) => current = next,
-                None => return false,
-            },
+            "pointer_declarator" | "attributed_declarator" => {
+                match current.field(Field::Declarator) {
+                    Some(next) => current = next,
+                    None => return false,
+                }
+            }
             _ => return false,
         }
     }

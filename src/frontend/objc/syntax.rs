@@ -1,6 +1,7 @@
 //! Kind names and fields of tree-sitter-objc nodes, through the grammar's tables.
 
 use crate::frontend::grammar::Grammar;
+use std::num::NonZeroU16;
 use std::sync::OnceLock;
 use tree_sitter::Node;
 
@@ -9,16 +10,67 @@ fn grammar() -> &'static Grammar {
     GRAMMAR.get_or_init(|| Grammar::new(tree_sitter_objc::LANGUAGE.into()))
 }
 
-/// The grammar's id for a field name (`None` if the grammar has no such field).
-pub fn field_id(name: &str) -> Option<std::num::NonZeroU16> {
-    grammar().field_id(name)
+/// The grammar fields the lowering reads, resolved to ids once (looking a field up by
+/// name hashes the name on every call).
+#[derive(Clone, Copy)]
+pub enum Field {
+    Alternative,
+    Argument,
+    Arguments,
+    Body,
+    Condition,
+    Consequence,
+    Declarator,
+    /// `field`: the member of a field expression (`a.b`).
+    Member,
+    Function,
+    Initializer,
+    Label,
+    Left,
+    Method,
+    Name,
+    Operator,
+    Parameters,
+    Receiver,
+    Right,
+    Update,
+    Value,
+}
+
+const FIELD_NAMES: [&str; 20] = [
+    "alternative",
+    "argument",
+    "arguments",
+    "body",
+    "condition",
+    "consequence",
+    "declarator",
+    "field",
+    "function",
+    "initializer",
+    "label",
+    "left",
+    "method",
+    "name",
+    "operator",
+    "parameters",
+    "receiver",
+    "right",
+    "update",
+    "value",
+];
+
+/// The grammar's id for a field (`None` if the grammar has no such field).
+pub fn field_id(field: Field) -> Option<NonZeroU16> {
+    static IDS: OnceLock<[Option<NonZeroU16>; 20]> = OnceLock::new();
+    IDS.get_or_init(|| FIELD_NAMES.map(|name| grammar().field_id(name)))[field as usize]
 }
 
 pub trait Syntax<'t> {
     /// [`Node::kind`], from a table.
     fn kind_name(&self) -> &'static str;
     /// [`Node::child_by_field_name`], with the field's id from a table.
-    fn field(&self, name: &str) -> Option<Node<'t>>;
+    fn field(&self, field: Field) -> Option<Node<'t>>;
 }
 
 impl<'t> Syntax<'t> for Node<'t> {
@@ -26,7 +78,19 @@ impl<'t> Syntax<'t> for Node<'t> {
         grammar().kind(*self)
     }
 
-    fn field(&self, name: &str) -> Option<Node<'t>> {
-        grammar().field(*self, name)
+    fn field(&self, field: Field) -> Option<Node<'t>> {
+        self.child_by_field_id(field_id(field)?.get())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{grammar, FIELD_NAMES};
+
+    #[test]
+    fn every_field_the_lowering_reads_is_in_the_grammar() {
+        for name in FIELD_NAMES {
+            assert!(grammar().field_id(name).is_some(), "no field `{name}`");
+        }
     }
 }

@@ -189,3 +189,15 @@ pub(super) fn visit<'t>(root: Node<'t>, f: &mut dyn FnMut(Node<'t>) -> bool) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{grammar, FIELD_NAMES};
+
+    #[test]
+    fn every_field_the_lowering_reads_is_in_the_grammar() {
+        for name in FIELD_NAMES {
+            assert!(grammar().field_id(name).is_some(), "no field `{name}`");
+        }
+    }
+}
