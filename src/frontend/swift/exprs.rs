@@ -4,8 +4,8 @@
 use super::lowerer::Lowerer;
 use super::session;
 use super::syntax::{
-    child_of_kind, field, fielded_children, is_comment, is_type_like, named_children, span, Field,
-    KindName,
+    child_of_kind, field, fielded_children, fields, is_comment, is_type_like, named_children, span,
+    Field, KindName,
 };
 use crate::facts::{api, Arg, Closure, Expr, ExprKind, Name};
 use tree_sitter::Node;
@@ -93,6 +93,11 @@ impl<'s> Lowerer<'s> {
     }
 
     fn string_literal(&mut self, node: Node) -> ExprKind {
+        // An interpolation starts with a backslash (`\(`, or `\#(` in raw strings): a
+        // literal without one has nothing to lower, and its pieces need not be walked.
+        if !self.text(node).contains('\\') {
+            return ExprKind::Literal;
+        }
         let mut parts = Vec::new();
         for (field_name, child) in fielded_children(node) {
             if field_name != Some("interpolation") {
@@ -117,25 +122,47 @@ impl<'s> Lowerer<'s> {
 
     /// `a.b.c()` chains. Swift's `try`/`await` cover the whole chain to their right, but the
     /// grammar binds them to the leftmost operand; wrap the chain instead.
+    ///
+    /// Finding the chain's left end walks down the whole chain, so it is done once per
+    /// chain: the links below are lowered knowing the answer (see [`Lowerer::lower_link`]).
     fn postfix_chain(&mut self, node: Node) -> Expr {
-        if let Some(prefix) = leading_prefix(node) {
-            if self.hoisted_prefix != Some(prefix.id()) {
-                let saved = self.hoisted_prefix.replace(prefix.id());
-                let inner = match node.kind_name() {
-                    "call_expression" => self.call(node),
-                    _ => self.navigation(node),
-                };
-                self.hoisted_prefix = saved;
-                return wrap_prefixes(prefix, inner);
+        let settled = self.settled_link == Some(node.id());
+        if !settled {
+            match leading_prefix(node) {
+                ChainStart::Prefix(prefix) if self.hoisted_prefix != Some(prefix.id()) => {
+                    let saved = self.hoisted_prefix.replace(prefix.id());
+                    let inner = self.chain_link(node, true);
+                    self.hoisted_prefix = saved;
+                    return wrap_prefixes(prefix, inner);
+                }
+                // Too long to look at whole: the links below look for themselves.
+                ChainStart::Unknown => return self.chain_link(node, false),
+                // No prefix, or the one a link above has already wrapped the chain in.
+                ChainStart::Prefix(_) | ChainStart::Plain => {}
             }
         }
+        self.chain_link(node, true)
+    }
+
+    /// One link of a postfix chain; `settled`: the chain's leading prefix is dealt with.
+    fn chain_link(&mut self, node: Node, settled: bool) -> Expr {
         match node.kind_name() {
-            "call_expression" => self.call(node),
-            _ => self.navigation(node),
+            "call_expression" => self.call(node, settled),
+            _ => self.navigation(node, settled),
         }
     }
 
-    fn navigation(&mut self, node: Node) -> Expr {
+    /// The next link down a chain (a receiver), telling it whether the chain's leading
+    /// prefix is already dealt with.
+    fn lower_link(&mut self, link: Node, settled: bool) -> Expr {
+        let saved = self.settled_link;
+        self.settled_link = settled.then(|| link.id());
+        let lowered = self.receiver(link);
+        self.settled_link = saved;
+        lowered
+    }
+
+    fn navigation(&mut self, node: Node, settled: bool) -> Expr {
         let here = span(node);
         let Some(target) = field(node, Field::Target) else {
             return Expr {
@@ -150,7 +177,7 @@ impl<'s> Lowerer<'s> {
                 span: here,
             };
         }
-        let base = self.receiver(target);
+        let base = self.lower_link(target, settled);
         Expr {
             kind: ExprKind::Member {
                 base: Box::new(base),
@@ -174,7 +201,7 @@ impl<'s> Lowerer<'s> {
         self.lower_expr(target)
     }
 
-    fn call(&mut self, node: Node) -> Expr {
+    fn call(&mut self, node: Node, settled: bool) -> Expr {
         let here = span(node);
         let children = named_children(node);
         let (Some(callee), Some(suffix)) = (children.first().copied(), children.last().copied())
@@ -190,7 +217,11 @@ impl<'s> Lowerer<'s> {
                 span: here,
             };
         }
-        let arguments = child_of_kind(suffix, "value_arguments");
+        let parts = named_children(suffix);
+        let arguments = parts
+            .iter()
+            .find(|p| p.kind_name() == "value_arguments")
+            .copied();
         let is_subscript = arguments
             .and_then(|a| a.child(0))
             .is_some_and(|open| open.kind_name() == "[");
@@ -207,7 +238,7 @@ impl<'s> Lowerer<'s> {
             };
         }
 
-        let args = self.call_args(suffix);
+        let args = self.args_of(&parts);
         let (receiver, method, method_span) = match callee.kind_name() {
             _ if is_subscript => {
                 let mut children = vec![self.lower_expr(callee)];
@@ -222,7 +253,7 @@ impl<'s> Lowerer<'s> {
                 let name_node = field(callee, Field::Suffix).and_then(|s| field(s, Field::Suffix));
                 match (field(callee, Field::Target), name_node) {
                     (Some(target), Some(name_node)) => (
-                        Some(Box::new(self.receiver(target))),
+                        Some(Box::new(self.lower_link(target, settled))),
                         self.text(name_node),
                         span(name_node),
                     ),
@@ -258,18 +289,24 @@ impl<'s> Lowerer<'s> {
 
     /// Arguments in order; trailing closures come last, unlabelled.
     pub fn call_args(&mut self, suffix: Node) -> Vec<Arg> {
+        self.args_of(&named_children(suffix))
+    }
+
+    /// Arguments from the named children of a call's suffix.
+    fn args_of(&mut self, parts: &[Node]) -> Vec<Arg> {
         let mut args = Vec::new();
-        for part in named_children(suffix) {
+        for &part in parts {
             match part.kind_name() {
                 "value_arguments" => {
                     for arg in named_children(part) {
                         if arg.kind_name() != "value_argument" {
                             continue;
                         }
-                        let label = field(arg, Field::Name)
+                        let [label, value] = fields(arg, [Field::Name, Field::Value]);
+                        let label = label
                             .and_then(|l| child_of_kind(l, "simple_identifier"))
                             .map(|l| self.text(l).to_string());
-                        if let Some(value) = field(arg, Field::Value) {
+                        if let Some(value) = value {
                             let value = self.lower_expr(value);
                             args.push(Arg { label, value });
                         }
@@ -424,19 +461,32 @@ pub(super) fn param_name(lowerer: &Lowerer, param: Node) -> Option<Name> {
         .map(|n| lowerer.text(n).to_string())
 }
 
+/// What a postfix chain starts with.
+enum ChainStart<'t> {
+    /// A `try`/`await` at its left end.
+    Prefix(Node<'t>),
+    /// Anything else.
+    Plain,
+    /// The chain is longer than [`CHAIN_LOOKUP`] links.
+    Unknown,
+}
+
 /// The `try`/`await` at the left end of a postfix chain, if there is one.
-fn leading_prefix(node: Node) -> Option<Node> {
+fn leading_prefix(node: Node) -> ChainStart {
     let mut current = node;
     for _ in 0..CHAIN_LOOKUP {
         let next = match current.kind_name() {
             "navigation_expression" | "postfix_expression" => field(current, Field::Target),
             "call_expression" => current.named_child(0),
-            "try_expression" | "await_expression" => return Some(current),
+            "try_expression" | "await_expression" => return ChainStart::Prefix(current),
             _ => None,
         };
-        current = next?;
+        match next {
+            Some(next) => current = next,
+            None => return ChainStart::Plain,
+        }
     }
-    None
+    ChainStart::Unknown
 }
 
 /// Skips nested `try`/`await` prefixes: the covered expression and whether a `try` was seen.

@@ -28,6 +28,8 @@ pub(super) struct Lowerer<'s> {
     reported_too_deep: bool,
     /// A `try`/`await` node that a postfix chain already accounted for (see `exprs`).
     pub hoisted_prefix: Option<usize>,
+    /// A chain link whose chain's leading `try`/`await` a link above has dealt with.
+    pub settled_link: Option<usize>,
 }
 
 impl<'s> Lowerer<'s> {
@@ -41,6 +43,7 @@ impl<'s> Lowerer<'s> {
             depth: 0,
             reported_too_deep: false,
             hoisted_prefix: None,
+            settled_link: None,
         }
     }
 

@@ -170,6 +170,29 @@ pub(super) fn field<'t>(node: Node<'t>, field: Field) -> Option<Node<'t>> {
     node.child_by_field_id(id.get())
 }
 
+/// The first child in each of `wanted`, in one pass over the children (each
+/// [`field`] lookup is a pass of its own).
+pub(super) fn fields<'t, const N: usize>(
+    node: Node<'t>,
+    wanted: [Field; N],
+) -> [Option<Node<'t>>; N] {
+    let ids = wanted.map(|f| field_ids()[f as usize]);
+    let mut found = [None; N];
+    let mut cursor = node.walk();
+    let mut more = cursor.goto_first_child();
+    while more {
+        if let Some(id) = cursor.field_id() {
+            for (slot, want) in found.iter_mut().zip(ids) {
+                if slot.is_none() && want == Some(id) {
+                    *slot = Some(cursor.node());
+                }
+            }
+        }
+        more = cursor.goto_next_sibling();
+    }
+    found
+}
+
 /// Visits `root` and its descendants in document order without recursion; `f` returns
 /// whether to descend into the node it is given.
 pub(super) fn visit<'t>(root: Node<'t>, f: &mut dyn FnMut(Node<'t>) -> bool) {

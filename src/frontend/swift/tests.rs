@@ -417,3 +417,27 @@ fn a_block_comment_in_front_of_a_statement_does_not_break_it() {
     assert!(facts.comments[0].text.contains("sessionlint:disable-line"));
     assert_eq!(&src[facts.comments[0].span.range()], facts.comments[0].text);
 }
+
+#[test]
+fn interpolations_are_lowered_and_plain_literals_are_not_walked() {
+    let out = snapshot(
+        r##"
+func log(_ session: URLSession) {
+    print("plain \n text, no interpolation")
+    print("state: \(session.invalidateAndCancel())")
+    print(#"raw \#(session.finishTasksAndInvalidate())"#)
+}
+"##,
+    );
+    assert!(out.contains("invalidateAndCancel"), "{out}");
+    assert!(out.contains("finishTasksAndInvalidate"), "{out}");
+    let facts = lower("func f() {\n    print(\"no interpolation\")\n    g()\n}");
+    let StmtKind::Eval(Expr {
+        kind: ExprKind::Call { args, .. },
+        ..
+    }) = first_stmt(&facts, "f")
+    else {
+        panic!("{:#?}", facts.functions)
+    };
+    assert!(matches!(args[0].value.kind, ExprKind::Literal), "{args:#?}");
+}
