@@ -16,33 +16,42 @@ pub const MAX_NESTING: usize = 2_048;
 pub fn flatten_deep(text: &str, limit: usize) -> (Cow<'_, str>, Vec<ParseProblem>) {
     let bytes = text.as_bytes();
     // Fast path (a vectorised count): too few openings to ever get that deep.
-    let openings = bytes
-        .iter()
-        .filter(|&&b| b == b'(' || b == b'[' || b == b'{')
-        .count();
+    let openings = bytes.iter().filter(|&&b| is_opening(b)).count();
     if openings <= limit {
         return (Cow::Borrowed(text), Vec::new());
     }
     let mut stretches: Vec<(usize, usize)> = Vec::new();
     let mut depth = 0usize;
     let mut start = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > limit && start.is_none() {
-                    start = Some(i);
-                }
+    for (at, chunk) in bytes.chunks(CHUNK).enumerate() {
+        // A chunk that cannot pass the limit and cannot close more than is open moves the
+        // depth by its count of openings less closings: counted, not stepped through.
+        if start.is_none() {
+            let (opens, closes) = brackets(chunk);
+            if depth + opens <= limit && closes <= depth {
+                depth = depth + opens - closes;
+                continue;
             }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                if depth <= limit {
-                    if let Some(s) = start.take() {
-                        stretches.push((s, i + 1));
+        }
+        for (offset, &b) in chunk.iter().enumerate() {
+            let i = at * CHUNK + offset;
+            match b {
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit && start.is_none() {
+                        start = Some(i);
                     }
                 }
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth <= limit {
+                        if let Some(s) = start.take() {
+                            stretches.push((s, i + 1));
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     if let Some(s) = start {
@@ -71,6 +80,25 @@ pub fn flatten_deep(text: &str, limit: usize) -> (Cow<'_, str>, Vec<ParseProblem
     (Cow::Owned(blanked), problems)
 }
 
+// Without short-circuiting (`|`, not `||`), so that the counts vectorise.
+fn is_opening(b: u8) -> bool {
+    (b == b'(') | (b == b'[') | (b == b'{')
+}
+
+fn is_closing(b: u8) -> bool {
+    (b == b')') | (b == b']') | (b == b'}')
+}
+
+/// Bytes per step of the depth count (small enough that a count fits in a byte).
+const CHUNK: usize = 64;
+
+/// Openings and closings in a chunk (a loop the compiler vectorises).
+fn brackets(chunk: &[u8]) -> (usize, usize) {
+    let opens: u8 = chunk.iter().map(|&b| u8::from(is_opening(b))).sum();
+    let closes: u8 = chunk.iter().map(|&b| u8::from(is_closing(b))).sum();
+    (opens.into(), closes.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +112,45 @@ mod tests {
         assert_eq!(problems.len(), 2);
         assert_eq!(&text[problems[0].span.range()], "(b)");
         assert_eq!(&text[problems[1].span.range()], "(\n");
+    }
+
+    #[test]
+    fn counted_chunks_find_the_same_stretches_as_a_byte_walk() {
+        // Depth rises and falls across chunk edges, and closings outnumber openings early.
+        let text = format!(
+            "{}{}{}{}",
+            ")".repeat(70),
+            "(".repeat(100),
+            "x".repeat(50),
+            ")".repeat(100),
+        );
+        for limit in [1, 30, 63, 64, 65, 99, 100] {
+            let (flat, problems) = flatten_deep(&text, limit);
+            let first_deep = 70 + limit;
+            let last_deep = 70 + 100 + 50 + (100 - limit);
+            let expected: String = text
+                .char_indices()
+                .map(|(i, c)| {
+                    let deep = limit < 100 && (first_deep..last_deep).contains(&i);
+                    if deep {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            assert_eq!(flat, expected, "limit {limit}");
+            let spans: Vec<(usize, usize)> = problems
+                .iter()
+                .map(|p| (p.span.start as usize, p.span.end as usize))
+                .collect();
+            let want = if limit < 100 {
+                vec![(first_deep, last_deep)]
+            } else {
+                vec![]
+            };
+            assert_eq!(spans, want, "limit {limit}");
+        }
     }
 
     #[test]
