@@ -32,6 +32,16 @@ impl Grammar {
         }
     }
 
+    /// The names the grammar has no field for (a typo in a front-end's field table).
+    #[cfg(test)]
+    pub fn missing_fields<'n>(&self, names: &[&'n str]) -> Vec<&'n str> {
+        names
+            .iter()
+            .copied()
+            .filter(|name| self.field_id(name).is_none())
+            .collect()
+    }
+
     /// The field's id, if the grammar has that field.
     pub fn field_id(&self, name: &str) -> Option<NonZeroU16> {
         self.fields.get(name).copied()

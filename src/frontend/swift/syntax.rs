@@ -219,8 +219,6 @@ mod tests {
 
     #[test]
     fn every_field_the_lowering_reads_is_in_the_grammar() {
-        for name in FIELD_NAMES {
-            assert!(grammar().field_id(name).is_some(), "no field `{name}`");
-        }
+        assert_eq!(grammar().missing_fields(&FIELD_NAMES), Vec::<&str>::new());
     }
 }
