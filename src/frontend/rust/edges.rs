@@ -13,6 +13,35 @@ pub fn edges(e: &Expr) -> Option<(Span, Span)> {
     Some((first(e)?, last(e)?))
 }
 
+/// The first and last token of a `let` statement (what `Spanned` would print it to find).
+pub fn local_edges(l: &syn::Local) -> (Span, Span) {
+    let first = l
+        .attrs
+        .first()
+        .map_or(l.let_token.span, |a| a.pound_token.span);
+    (first, l.semi_token.span)
+}
+
+/// The first and last token of a macro call (its path and its closing delimiter).
+pub fn macro_edges(mac: &syn::Macro) -> Option<(Span, Span)> {
+    let last = match &mac.delimiter {
+        syn::MacroDelimiter::Paren(p) => p.span.close(),
+        syn::MacroDelimiter::Brace(b) => b.span.close(),
+        syn::MacroDelimiter::Bracket(b) => b.span.close(),
+    };
+    Some((path_first(&mac.path)?, last))
+}
+
+/// The first token of a function signature (`const`, `async`, `unsafe`, `extern` or `fn`).
+pub fn signature_start(sig: &syn::Signature) -> Span {
+    sig.constness
+        .map(|t| t.span)
+        .or(sig.asyncness.map(|t| t.span))
+        .or(sig.unsafety.map(|t| t.span))
+        .or(sig.abi.as_ref().map(|a| a.extern_token.span))
+        .unwrap_or(sig.fn_token.span)
+}
+
 fn first(e: &Expr) -> Option<Span> {
     if let Some(attr) = attrs(e)?.first() {
         return Some(attr.pound_token.span);
@@ -80,11 +109,7 @@ fn last(e: &Expr) -> Option<Span> {
         Expr::Index(x) => x.bracket_token.span.close(),
         Expr::Let(x) => last(&x.expr)?,
         Expr::Lit(x) => x.lit.span(),
-        Expr::Macro(x) => match &x.mac.delimiter {
-            syn::MacroDelimiter::Paren(p) => p.span.close(),
-            syn::MacroDelimiter::Brace(b) => b.span.close(),
-            syn::MacroDelimiter::Bracket(b) => b.span.close(),
-        },
+        Expr::Macro(x) => macro_edges(&x.mac)?.1,
         Expr::Match(x) => x.brace_token.span.close(),
         Expr::MethodCall(x) => x.paren_token.span.close(),
         Expr::Paren(x) => x.paren_token.span.close(),
@@ -156,13 +181,16 @@ mod tests {
     use super::*;
     use syn::visit::Visit;
 
-    /// Every expression of the Rust fixtures and of our own sources: where the edges are known they give exactly
-    /// the span `Spanned` gives.
+    /// Every expression, `let` and signature of the Rust fixtures and of our own sources:
+    /// where the edges are known they give exactly the span `Spanned` gives.
     #[test]
     fn edges_agree_with_spanned_on_every_fixture_expression() {
         struct Check {
             known: usize,
             checked: usize,
+            lets: usize,
+            signatures: usize,
+            macros: usize,
         }
         impl<'ast> Visit<'ast> for Check {
             fn visit_expr(&mut self, e: &'ast Expr) {
@@ -176,10 +204,42 @@ mod tests {
                 }
                 syn::visit::visit_expr(self, e);
             }
+            fn visit_local(&mut self, l: &'ast syn::Local) {
+                let (a, b) = local_edges(l);
+                let whole = l.span();
+                assert_eq!((a.start(), b.end()), (whole.start(), whole.end()), "a let");
+                self.lets += 1;
+                syn::visit::visit_local(self, l);
+            }
+            fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+                if let Some((a, b)) = macro_edges(mac) {
+                    let whole = mac.span();
+                    assert_eq!(
+                        (a.start(), b.end()),
+                        (whole.start(), whole.end()),
+                        "a macro"
+                    );
+                    self.macros += 1;
+                }
+                syn::visit::visit_macro(self, mac);
+            }
+            fn visit_signature(&mut self, sig: &'ast syn::Signature) {
+                assert_eq!(
+                    signature_start(sig).start(),
+                    sig.span().start(),
+                    "{}",
+                    sig.ident
+                );
+                self.signatures += 1;
+                syn::visit::visit_signature(self, sig);
+            }
         }
         let mut check = Check {
             known: 0,
             checked: 0,
+            lets: 0,
+            signatures: 0,
+            macros: 0,
         };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
@@ -202,6 +262,11 @@ mod tests {
             }
         }
         assert!(check.checked > 1000, "{} expressions", check.checked);
+        assert!(
+            check.lets > 100 && check.signatures > 100,
+            "{} lets",
+            check.lets
+        );
         // Nearly every expression takes the linear path.
         assert!(
             check.known * 10 > check.checked * 9,

@@ -98,7 +98,10 @@ impl Lowerer<'_> {
             kind,
             owner,
             params,
-            span: self.spans.join(sig.span(), block.brace_token.span.close()),
+            span: self.spans.join(
+                super::edges::signature_start(sig),
+                block.brace_token.span.close(),
+            ),
             name_span: self.spans.span(sig.ident.span()),
             body: body.into(),
         }

@@ -106,7 +106,10 @@ pub fn message_selector(mac: &syn::Macro) -> Option<String> {
 
 impl Lowerer<'_> {
     pub fn lower_macro(&mut self, mac: &syn::Macro, out: &mut Block) -> Expr {
-        let span = self.span_of(mac);
+        let span = match super::edges::macro_edges(mac) {
+            Some((first, last)) => self.spans.join(first, last),
+            None => self.span_of(mac),
+        };
         let name = macro_name(mac);
         if MESSAGE_SENDS.contains(&name.as_str()) {
             return match parse_message_send.parse2(mac.tokens.clone()) {
@@ -191,7 +194,7 @@ impl Lowerer<'_> {
 
     /// `class!(NSURLSession)` and `NSURLSession::class()` name the class itself.
     fn message_receiver(&mut self, receiver: &syn::Expr, out: &mut Block) -> Expr {
-        let span = self.span_of(receiver);
+        let span = self.span_of_expr(receiver);
         if let syn::Expr::Call(c) = receiver {
             if let syn::Expr::Path(p) = &*c.func {
                 let segments = &p.path.segments;

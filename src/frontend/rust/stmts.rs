@@ -3,7 +3,7 @@
 
 use super::context::{expr, opaque, Lowerer};
 use super::patterns;
-use crate::facts::{Block, Expr, ExprKind, Stmt, StmtKind};
+use crate::facts::{Block, Expr, ExprKind, Span, Stmt, StmtKind};
 
 /// What happens to the value of a block's tail expression.
 #[derive(Clone, Debug)]
@@ -97,8 +97,8 @@ impl Lowerer<'_> {
     pub fn lower_control(&mut self, e: &syn::Expr, tail: &Tail, out: &mut Block) -> bool {
         let span = self.span_of_expr(e);
         match e {
-            syn::Expr::If(e) => self.lower_if(e, tail, out),
-            syn::Expr::Match(e) => self.lower_match(e, tail, out),
+            syn::Expr::If(e) => self.lower_if(e, span, tail, out),
+            syn::Expr::Match(e) => self.lower_match(e, span, tail, out),
             syn::Expr::Block(b) if b.label.is_none() => {
                 let body = self.lower_block(&b.block, tail);
                 out.push(Stmt {
@@ -173,7 +173,7 @@ impl Lowerer<'_> {
         true
     }
 
-    fn lower_if(&mut self, e: &syn::ExprIf, tail: &Tail, out: &mut Block) {
+    fn lower_if(&mut self, e: &syn::ExprIf, span: Span, tail: &Tail, out: &mut Block) {
         let mut then_arm = Vec::new();
         self.lower_condition(&e.cond, out, &mut then_arm);
         then_arm.extend(self.lower_block(&e.then_branch, tail));
@@ -191,7 +191,7 @@ impl Lowerer<'_> {
         let exhaustive = arms.len() == 2;
         out.push(Stmt {
             kind: StmtKind::Branch { arms, exhaustive },
-            span: self.span_of(e),
+            span,
         });
     }
 
@@ -201,7 +201,7 @@ impl Lowerer<'_> {
         match cond {
             syn::Expr::Let(l) => {
                 let value = self.lower_expr(&l.expr, before);
-                self.bind_pattern(&l.pat, value, self.span_of(l), arm);
+                self.bind_pattern(&l.pat, value, self.span_of_expr(cond), arm);
             }
             syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) && has_let(cond) => {
                 // `if let A = x && let B = y && cond`: later parts run only when earlier ones held.
@@ -223,13 +223,7 @@ impl Lowerer<'_> {
 
     /// Binds what `pat` names to `value` at the start of an arm: a pattern that passes
     /// the value on (`x`, `Some(x)`, `Ok(x)`) makes an alias, others bind unknown values.
-    pub fn bind_pattern(
-        &mut self,
-        pat: &syn::Pat,
-        value: Expr,
-        span: crate::facts::Span,
-        arm: &mut Block,
-    ) {
+    pub fn bind_pattern(&mut self, pat: &syn::Pat, value: Expr, span: Span, arm: &mut Block) {
         if let Some(name) = patterns::alias_binding(pat) {
             arm.push(Stmt {
                 kind: StmtKind::Let {
@@ -256,7 +250,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lower_match(&mut self, e: &syn::ExprMatch, tail: &Tail, out: &mut Block) {
+    fn lower_match(&mut self, e: &syn::ExprMatch, span: Span, tail: &Tail, out: &mut Block) {
         let scrutinee = self.lower_expr(&e.expr, out);
         let arms = e
             .arms
@@ -291,11 +285,11 @@ impl Lowerer<'_> {
                 arms,
                 exhaustive: true,
             },
-            span: self.span_of(e),
+            span,
         });
     }
 
-    fn lower_while(&mut self, e: &syn::ExprWhile, span: crate::facts::Span, out: &mut Block) {
+    fn lower_while(&mut self, e: &syn::ExprWhile, span: Span, out: &mut Block) {
         let mut header = Vec::new();
         let mut body = Vec::new();
         self.lower_condition(&e.cond, &mut header, &mut body);
@@ -314,7 +308,7 @@ impl Lowerer<'_> {
         });
     }
 
-    fn lower_for(&mut self, e: &syn::ExprForLoop, span: crate::facts::Span, out: &mut Block) {
+    fn lower_for(&mut self, e: &syn::ExprForLoop, span: Span, out: &mut Block) {
         let mut header = Vec::new();
         let iterated = self.lower_expr(&e.expr, &mut header);
         // Each element is bound from the iterated value (an alias of the collection).
@@ -333,7 +327,8 @@ impl Lowerer<'_> {
     }
 
     fn lower_local(&mut self, local: &syn::Local, out: &mut Block) {
-        let span = self.span_of(local);
+        let (first, last) = super::edges::local_edges(local);
+        let span = self.spans.join(first, last);
         let Some(init) = &local.init else {
             for name in patterns::bindings(&local.pat) {
                 out.push(Stmt {
@@ -449,11 +444,7 @@ pub fn label_name(lifetime: &syn::Lifetime) -> String {
 }
 
 /// A labelled block falls out of its end: it is a loop body that breaks after one pass.
-fn with_final_break(
-    mut body: Block,
-    label: Option<&syn::Label>,
-    span: crate::facts::Span,
-) -> Block {
+fn with_final_break(mut body: Block, label: Option<&syn::Label>, span: Span) -> Block {
     body.push(Stmt {
         kind: StmtKind::Break(label.map(|l| label_name(&l.name))),
         span,
