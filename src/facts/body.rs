@@ -34,9 +34,9 @@ impl Body {
         let Some(block) = self.live.take() else {
             return;
         };
-        match postcard::to_allocvec(&block) {
-            Ok(bytes) => self.packed = Some(bytes.into_boxed_slice()),
-            Err(_) => self.live = OnceLock::from(block),
+        match serialise(&block) {
+            Some(bytes) => self.packed = Some(bytes),
+            None => self.live = OnceLock::from(block),
         }
     }
 
@@ -52,6 +52,29 @@ impl Body {
             postcard::from_bytes(bytes).expect("a packed body unpacks")
         })
     }
+}
+
+/// Room for this many bytes of a serialised body at first; it doubles when a body needs more.
+const SCRATCH_BYTES: usize = 16 * 1024;
+
+thread_local! {
+    /// Each thread serialises into one buffer it keeps, and copies the result out at its
+    /// exact size: growing a fresh vector per body copied it several times, into memory
+    /// that was not in the cache yet.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; SCRATCH_BYTES]);
+}
+
+fn serialise(block: &Block) -> Option<Box<[u8]>> {
+    SCRATCH.with_borrow_mut(|scratch| loop {
+        match postcard::to_slice(block, scratch) {
+            Ok(written) => return Some(Box::from(&*written)),
+            Err(postcard::Error::SerializeBufferFull) => {
+                let bigger = scratch.len() * 2;
+                scratch.resize(bigger, 0);
+            }
+            Err(_) => return None,
+        }
+    })
 }
 
 /// An empty body, live (a derived default would be neither live nor packed).
@@ -164,6 +187,17 @@ mod tests {
         let packed = body.packed.as_ref().map_or(0, |b| b.len());
         let tree = 2 * std::mem::size_of::<Stmt>() + 2 * std::mem::size_of::<Expr>();
         assert!(packed > 0 && packed < tree / 4, "{packed} bytes packed");
+    }
+
+    #[test]
+    fn a_body_larger_than_the_scratch_buffer_packs_whole() {
+        let block: Block = (0..SCRATCH_BYTES).flat_map(|_| sample()).collect();
+        let mut body = Body::new(block);
+        let before = format!("{body:?}");
+        body.pack();
+        let packed = body.packed.as_ref().map_or(0, |b| b.len());
+        assert!(packed > SCRATCH_BYTES, "{packed} bytes packed");
+        assert_eq!(format!("{body:?}"), before);
     }
 
     #[test]
