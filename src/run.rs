@@ -368,7 +368,7 @@ fn read_texts_again(
         match read_bounded(&source.path, config.max_file_size) {
             Ok((bytes, now)) if now == dropped.stamp => {
                 let mut ignored = Vec::new();
-                source.text = decode(&bytes, &source.path, &mut ignored).into();
+                source.text = decode(&bytes, &source.path, &mut ignored);
             }
             // Positions stay those of the text that was analysed; only its lines are not shown.
             Ok(_) => {
@@ -498,7 +498,7 @@ fn read_and_lower(
         return Ok(Processed::Skipped(Input { path, ..input }, len));
     }
     let mut errors = Vec::new();
-    let text: Arc<str> = decode(&bytes, &path, &mut errors).into();
+    let text = decode(&bytes, &path, &mut errors);
     let lines = LineIndex::new(&text);
     let mut facts = lower_isolated(lower, language, &text, &path).map_err(|message| FileError {
         kind: ErrorKind::Internal,
@@ -581,7 +581,8 @@ fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, S
 }
 
 /// Decodes as UTF-8, replacing invalid bytes, and says where the first invalid byte was.
-fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
+/// Valid text is copied once, straight into the shared string (not through a `String`).
+fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> Arc<str> {
     let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -589,7 +590,7 @@ fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
     };
     let bytes = &bytes[bom..];
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
+        Ok(text) => Arc::from(text),
         Err(e) => {
             let valid = e.valid_up_to();
             let text = String::from_utf8_lossy(bytes).into_owned();
@@ -605,7 +606,7 @@ fn decode(bytes: &[u8], path: &Path, errors: &mut Vec<FileError>) -> String {
                 column: Some(pos.column),
                 kind: ErrorKind::Parse,
             });
-            text
+            text.into()
         }
     }
 }
