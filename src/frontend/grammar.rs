@@ -47,3 +47,28 @@ impl Grammar {
         self.fields.get(name).copied()
     }
 }
+
+/// Declares a front-end's `Field` enum and its `field_id` lookup from one list of
+/// `Variant => "grammar_name"` pairs, so that a variant and its name cannot drift apart;
+/// the ids are resolved from the grammar once.
+macro_rules! field_table {
+    ($vis:vis, $grammar:expr; $($(#[$doc:meta])* $variant:ident => $name:literal,)+) => {
+        /// The grammar fields the lowering reads (looking one up by name would hash or
+        /// compare the name on every call).
+        #[derive(Clone, Copy, Debug)]
+        $vis enum Field {
+            $($(#[$doc])* $variant,)+
+        }
+
+        const FIELD_NAMES: &[&str] = &[$($name,)+];
+
+        /// The grammar's id for a field (`None` if the grammar has no such field).
+        $vis fn field_id(field: Field) -> Option<std::num::NonZeroU16> {
+            static IDS: std::sync::OnceLock<Vec<Option<std::num::NonZeroU16>>> =
+                std::sync::OnceLock::new();
+            IDS.get_or_init(|| FIELD_NAMES.iter().map(|name| $grammar.field_id(name)).collect())
+                [field as usize]
+        }
+    };
+}
+pub(crate) use field_table;

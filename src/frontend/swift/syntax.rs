@@ -107,67 +107,34 @@ pub(super) fn is_type_like(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
-/// The grammar fields the lowering reads. Looking a field up by name compares strings
-/// against every field of the grammar, so the ids are resolved once.
-#[derive(Clone, Copy)]
-pub(super) enum Field {
-    BoundIdentifier,
-    Body,
-    Captures,
-    Collection,
-    ConstructedType,
-    DeclarationKind,
-    Error,
-    Expr,
-    IfFalse,
-    IfNil,
-    IfTrue,
-    Interpolation,
-    Item,
-    Name,
-    Operation,
-    Result,
-    Suffix,
-    Target,
-    Type,
-    Value,
-    Wrapped,
-}
-
-const FIELD_NAMES: [&str; 21] = [
-    "bound_identifier",
-    "body",
-    "captures",
-    "collection",
-    "constructed_type",
-    "declaration_kind",
-    "error",
-    "expr",
-    "if_false",
-    "if_nil",
-    "if_true",
-    "interpolation",
-    "item",
-    "name",
-    "operation",
-    "result",
-    "suffix",
-    "target",
-    "type",
-    "value",
-    "wrapped",
-];
-
-fn field_ids() -> &'static [Option<std::num::NonZeroU16>; 21] {
-    static IDS: std::sync::OnceLock<[Option<std::num::NonZeroU16>; 21]> =
-        std::sync::OnceLock::new();
-    IDS.get_or_init(|| FIELD_NAMES.map(|name| grammar().field_id(name)))
+crate::frontend::grammar::field_table! {
+    pub(super), grammar();
+    BoundIdentifier => "bound_identifier",
+    Body => "body",
+    Captures => "captures",
+    Collection => "collection",
+    ConstructedType => "constructed_type",
+    DeclarationKind => "declaration_kind",
+    Error => "error",
+    Expr => "expr",
+    IfFalse => "if_false",
+    IfNil => "if_nil",
+    IfTrue => "if_true",
+    Interpolation => "interpolation",
+    Item => "item",
+    Name => "name",
+    Operation => "operation",
+    Result => "result",
+    Suffix => "suffix",
+    Target => "target",
+    Type => "type",
+    Value => "value",
+    Wrapped => "wrapped",
 }
 
 /// The first child in `field`.
 pub(super) fn field<'t>(node: Node<'t>, field: Field) -> Option<Node<'t>> {
-    let id = field_ids()[field as usize]?;
-    node.child_by_field_id(id.get())
+    node.child_by_field_id(field_id(field)?.get())
 }
 
 /// The first child in each of `wanted`, in one pass over the children (each
@@ -176,7 +143,7 @@ pub(super) fn fields<'t, const N: usize>(
     node: Node<'t>,
     wanted: [Field; N],
 ) -> [Option<Node<'t>>; N] {
-    let ids = wanted.map(|f| field_ids()[f as usize]);
+    let ids = wanted.map(field_id);
     let mut found = [None; N];
     let mut cursor = node.walk();
     let mut more = cursor.goto_first_child();
@@ -219,6 +186,6 @@ mod tests {
 
     #[test]
     fn every_field_the_lowering_reads_is_in_the_grammar() {
-        assert_eq!(grammar().missing_fields(&FIELD_NAMES), Vec::<&str>::new());
+        assert_eq!(grammar().missing_fields(FIELD_NAMES), Vec::<&str>::new());
     }
 }
