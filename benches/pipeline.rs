@@ -5,7 +5,12 @@
 //! cargo bench --bench pipeline                 # 100k-line corpus
 //! cargo bench --bench pipeline -- --lines 1m   # 1M-line corpus (or SESSIONLINT_BENCH_LINES)
 //! Other options: --reps N (default 3), --jobs N (the parallel thread count, default 2),
-//! --corpus DIR (lint an existing tree instead of generating one).
+//! --corpus DIR (lint an existing tree instead of generating one), --only parse|on|off|interleaved
+//! (one measurement, once: for callgrind, perf, or a quick comparison of two builds).
+//!
+//! Two whole runs timed apart on shared cores differ by 10-30%, so their ratio moves by
+//! ±0.15 from run to run. The file-by-file ratio (`interleaved`) times the per-file work and
+//! the bare parse of each file next to each other; it moves by about ±0.015.
 
 mod corpus;
 
@@ -101,7 +106,13 @@ fn main() {
             "parse" => parse_only(&files, opts.jobs),
             "on" => lint(&corpus_dir, opts.jobs, true),
             "off" => lint(&corpus_dir, opts.jobs, false),
-            other => panic!("--only takes parse, on or off, not {other}"),
+            "interleaved" => {
+                let (parse, lower) = interleaved(&files);
+                println!("interleaved: parse {parse:?}, per-file work {lower:?}");
+                println!("ratio {:.3}", secs(lower) / secs(parse));
+                return;
+            }
+            other => panic!("--only takes parse, on, off or interleaved, not {other}"),
         };
         println!("{which}, {} threads: {:?}", opts.jobs, sample);
         return;
@@ -133,7 +144,10 @@ fn main() {
     // machine's speed drifts less within a pair than across the whole run.
     let mut measured = [Sample::WORST; 6];
     let mut round_ratios: Vec<[f64; 3]> = Vec::new();
+    let mut file_ratios: Vec<f64> = Vec::new();
     for _ in 0..reps {
+        let (parse, lower) = interleaved(&files);
+        file_ratios.push(secs(lower) / secs(parse));
         let parse_n = parse_only(&files, jobs);
         let off_n = lint(&corpus_dir, jobs, false);
         let parse_1 = parse_only(&files, 1);
@@ -200,6 +214,14 @@ fn main() {
         median_ratio(0),
         median_ratio(1),
         median_ratio(2)
+    );
+    file_ratios.sort_by(f64::total_cmp);
+    println!(
+        "  per-file work / parse, file by file:   {:.3} median of {} passes ({:.3} to {:.3})",
+        file_ratios[file_ratios.len() / 2],
+        file_ratios.len(),
+        file_ratios[0],
+        file_ratios[file_ratios.len() - 1]
     );
     println!("  {jobs}-thread speed-up, prefilter off:      {speedup:.2}x [>= 1.8]");
     println!("  {jobs}-thread speed-up, prefilter on:       {speedup_on:.2}x");
@@ -381,6 +403,49 @@ fn parse_only(files: &[PathBuf], threads: usize) -> Sample {
         });
         std::hint::black_box(nodes)
     })
+}
+
+/// The per-file work of a prefilter-off run against a bare parse, timed file by file on one
+/// thread and summed. The two alternate which goes first from file to file, so neither is
+/// always the one that finds the file and the grammar warm. The machine's speed drifts over
+/// seconds, not over one file, so this ratio holds still where two whole runs timed apart
+/// do not; what it leaves out is the project-wide part of a run (the `phases` line).
+fn interleaved(files: &[PathBuf]) -> (Duration, Duration) {
+    let files = files.to_vec();
+    std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || {
+            let settings = settings(1, false);
+            let mut parsers = Parsers::new();
+            let (mut parse, mut lower) = (Duration::ZERO, Duration::ZERO);
+            // Kept until the end, as a run keeps every file's facts until the merge.
+            let mut kept = Vec::with_capacity(files.len());
+            for (i, path) in files.iter().enumerate() {
+                let mut time_parse = || {
+                    let start = Instant::now();
+                    std::hint::black_box(parsers.parse(path));
+                    parse += start.elapsed();
+                };
+                let mut time_lower = || {
+                    let start = Instant::now();
+                    let facts = sessionlint::run::lower_one(path, &settings);
+                    lower += start.elapsed();
+                    facts
+                };
+                if i % 2 == 0 {
+                    time_parse();
+                    kept.push(time_lower());
+                } else {
+                    kept.push(time_lower());
+                    time_parse();
+                }
+            }
+            drop(kept);
+            (parse, lower)
+        })
+        .expect("spawn")
+        .join()
+        .expect("interleaved measurement")
 }
 
 struct Parsers {
