@@ -20,6 +20,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use rayon::prelude::*;
 use sessionlint::run::{check_paths, Settings};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -107,8 +108,16 @@ fn main() {
             "on" => lint(&corpus_dir, opts.jobs, true),
             "off" => lint(&corpus_dir, opts.jobs, false),
             "interleaved" => {
-                let (parse, lower) = interleaved(&files);
-                println!("interleaved: parse {parse:?}, per-file work {lower:?}");
+                let by_ext = interleaved(&files);
+                for (ext, (parse, lower)) in &by_ext {
+                    println!(
+                        ".{ext:<6} parse {:>8.3} s, per-file work {:>8.3} s, ratio {:.3}",
+                        secs(*parse),
+                        secs(*lower),
+                        secs(*lower) / secs(*parse)
+                    );
+                }
+                let (parse, lower) = total(&by_ext);
                 println!("ratio {:.3}", secs(lower) / secs(parse));
                 return;
             }
@@ -146,7 +155,7 @@ fn main() {
     let mut round_ratios: Vec<[f64; 3]> = Vec::new();
     let mut file_ratios: Vec<f64> = Vec::new();
     for _ in 0..reps {
-        let (parse, lower) = interleaved(&files);
+        let (parse, lower) = total(&interleaved(&files));
         file_ratios.push(secs(lower) / secs(parse));
         let parse_n = parse_only(&files, jobs);
         let off_n = lint(&corpus_dir, jobs, false);
@@ -410,26 +419,30 @@ fn parse_only(files: &[PathBuf], threads: usize) -> Sample {
 /// always the one that finds the file and the grammar warm. The machine's speed drifts over
 /// seconds, not over one file, so this ratio holds still where two whole runs timed apart
 /// do not; what it leaves out is the project-wide part of a run (the `phases` line).
-fn interleaved(files: &[PathBuf]) -> (Duration, Duration) {
+fn interleaved(files: &[PathBuf]) -> BTreeMap<String, (Duration, Duration)> {
     let files = files.to_vec();
     std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)
         .spawn(move || {
             let settings = settings(1, false);
             let mut parsers = Parsers::new();
-            let (mut parse, mut lower) = (Duration::ZERO, Duration::ZERO);
+            let mut by_ext: BTreeMap<String, (Duration, Duration)> = BTreeMap::new();
             // Kept until the end, as a run keeps every file's facts until the merge.
             let mut kept = Vec::with_capacity(files.len());
             for (i, path) in files.iter().enumerate() {
+                let ext = path
+                    .extension()
+                    .map_or(String::new(), |e| e.to_string_lossy().into());
+                let (parse, lower) = by_ext.entry(ext).or_default();
                 let mut time_parse = || {
                     let start = Instant::now();
                     std::hint::black_box(parsers.parse(path));
-                    parse += start.elapsed();
+                    *parse += start.elapsed();
                 };
                 let mut time_lower = || {
                     let start = Instant::now();
                     let facts = sessionlint::run::lower_one(path, &settings);
-                    lower += start.elapsed();
+                    *lower += start.elapsed();
                     facts
                 };
                 if i % 2 == 0 {
@@ -441,11 +454,20 @@ fn interleaved(files: &[PathBuf]) -> (Duration, Duration) {
                 }
             }
             drop(kept);
-            (parse, lower)
+            by_ext
         })
         .expect("spawn")
         .join()
         .expect("interleaved measurement")
+}
+
+/// The sums over every extension of `interleaved`'s (parse, per-file work).
+fn total(by_ext: &BTreeMap<String, (Duration, Duration)>) -> (Duration, Duration) {
+    by_ext
+        .values()
+        .fold((Duration::ZERO, Duration::ZERO), |(p, l), (dp, dl)| {
+            (p + *dp, l + *dl)
+        })
 }
 
 struct Parsers {

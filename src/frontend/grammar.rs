@@ -72,3 +72,66 @@ macro_rules! field_table {
     };
 }
 pub(crate) use field_table;
+
+/// The named children of `node` that `keep` accepts, in source order, from one pass of a
+/// cursor. (`Node::named_children` counts the named children first and reads the cursor's
+/// node twice per child; front-ends list children for most nodes they lower.)
+pub fn named_children_where<'t>(node: Node<'t>, keep: impl Fn(Node<'t>) -> bool) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    if cursor.goto_first_child() {
+        loop {
+            let child = cursor.node();
+            if child.is_named() && keep(child) {
+                out.push(child);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_children_where;
+    use tree_sitter::{Node, Parser};
+
+    /// Every node's named children, as `Node::named_children` lists them.
+    fn each_node<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
+        visit(node);
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor).collect::<Vec<_>>() {
+            each_node(child, visit);
+        }
+    }
+
+    #[test]
+    fn named_children_where_lists_what_named_children_lists() {
+        let source = "@implementation A\n- (void)f { /* c */ [s invalidateAndCancel]; int x = (1 + ; }\n@end\n";
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_objc::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(source, None).unwrap();
+        let mut compared = 0;
+        each_node(tree.root_node(), &mut |node| {
+            let mut cursor = node.walk();
+            let expected: Vec<Node> = node
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .collect();
+            assert_eq!(
+                named_children_where(node, |c| c.kind() != "comment"),
+                expected
+            );
+            compared += 1;
+        });
+        assert!(
+            tree.root_node().has_error(),
+            "the sample keeps an ERROR node"
+        );
+        assert!(compared > 20, "compared {compared} nodes");
+    }
+}

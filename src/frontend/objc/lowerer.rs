@@ -129,18 +129,19 @@ impl<'a> Lowerer<'a> {
 
 /// Named children that carry code (comments are extras that may appear anywhere).
 pub fn code_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| c.kind_name() != "comment")
-        .collect()
+    crate::frontend::grammar::named_children_where(node, |c| !is_comment(c))
 }
 
 /// All children (named or not) without comments.
 pub fn all_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.children(&mut cursor)
-        .filter(|c| c.kind_name() != "comment")
+        .filter(|c| !is_comment(*c))
         .collect()
+}
+
+fn is_comment(node: Node) -> bool {
+    node.kind_name() == "comment"
 }
 
 /// `_session` → `session` (one leading underscore), for ivars.

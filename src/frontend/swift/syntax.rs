@@ -30,10 +30,7 @@ pub(super) fn fielded_children(node: Node) -> Vec<(Option<&'static str>, Node)> 
 
 /// Named children in source order, comments left out.
 pub(super) fn named_children(node: Node) -> Vec<Node> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| !is_comment(*c))
-        .collect()
+    crate::frontend::grammar::named_children_where(node, |c| !is_comment(c))
 }
 
 /// The first named child of the given kind.
