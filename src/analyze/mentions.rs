@@ -4,7 +4,9 @@
 //! tree those walks touch every fact long after it left the cache.
 
 use super::walk;
-use crate::facts::{api::Api, ExprKind, FileFacts, Function, FunctionKind, Name, StmtKind};
+use crate::facts::{
+    api::Api, Block, Expr, ExprKind, FileFacts, Function, FunctionKind, Name, StmtKind,
+};
 use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, Default)]
@@ -16,38 +18,76 @@ pub struct Mentions {
     pub names: NameList,
     /// Has a `static` local or calls a once-initialiser (`dispatch_once`-style storage).
     pub static_storage: bool,
+    /// How deep the body nests, in blocks and expressions (as [`walk::depth_within`] counts).
+    pub depth: usize,
 }
 
 impl Mentions {
     pub fn of(f: &Function) -> Mentions {
+        enum Item<'a> {
+            Block(&'a Block),
+            Expr(&'a Expr),
+        }
         let mut session_api = false;
         let mut static_storage = false;
         let mut names: Vec<&Name> = Vec::new();
-        walk::each_expr(&f.body, true, &mut |e| match &e.kind {
-            ExprKind::NewSession(_) | ExprKind::SharedSession => session_api = true,
-            ExprKind::Call { api, method, .. } => {
-                session_api |= *api != Api::Other;
-                static_storage |= crate::project::lifetime::is_once_init(method);
-                names.push(method);
-            }
-            ExprKind::Member { name, .. } | ExprKind::Name(name) => names.push(name),
-            _ => {}
-        });
-        walk::each_stmt(&f.body, &mut |stmt| {
-            static_storage |= matches!(
-                stmt.kind,
-                StmtKind::Let {
-                    is_static: true,
-                    ..
+        let mut deepest = 0;
+        // One pass over the body, closures included: each item with its depth (counted as
+        // `walk::depth_within` counts it) and whether it sits inside a closure.
+        let mut stack = vec![(Item::Block(&f.body), 0usize, false)];
+        let (mut blocks, mut exprs) = (Vec::new(), Vec::new());
+        while let Some((item, depth, in_closure)) = stack.pop() {
+            deepest = deepest.max(depth);
+            let mut closure_body = None;
+            match item {
+                Item::Block(block) => {
+                    for stmt in block {
+                        // A closure's `static` is its own business, not the function's storage.
+                        static_storage |= !in_closure
+                            && matches!(
+                                stmt.kind,
+                                StmtKind::Let {
+                                    is_static: true,
+                                    ..
+                                }
+                            );
+                        walk::stmt_parts(&stmt.kind, &mut blocks, &mut exprs);
+                    }
                 }
+                Item::Expr(e) => {
+                    match &e.kind {
+                        ExprKind::NewSession(_) | ExprKind::SharedSession => session_api = true,
+                        ExprKind::Call { api, method, .. } => {
+                            session_api |= *api != Api::Other;
+                            static_storage |= crate::project::lifetime::is_once_init(method);
+                            names.push(method);
+                        }
+                        ExprKind::Member { name, .. } | ExprKind::Name(name) => names.push(name),
+                        ExprKind::Closure(c) => closure_body = Some(&c.body),
+                        _ => {}
+                    }
+                    walk::push_children(e, &mut exprs);
+                }
+            }
+            stack.extend(
+                blocks
+                    .drain(..)
+                    .map(|b| (Item::Block(b), depth + 1, in_closure)),
             );
-        });
+            stack.extend(closure_body.map(|b| (Item::Block(b), depth + 1, true)));
+            stack.extend(
+                exprs
+                    .drain(..)
+                    .map(|e| (Item::Expr(e), depth + 1, in_closure)),
+            );
+        }
         names.sort_unstable();
         names.dedup();
         Mentions {
             session_api,
             names: NameList::new(&names),
             static_storage,
+            depth: deepest,
         }
     }
 
@@ -107,7 +147,7 @@ pub fn pack_quiet_bodies(facts: &mut FileFacts) {
     for (f, m) in facts.functions.iter_mut().zip(&facts.mentions) {
         let always_read =
             m.session_api || m.static_storage || f.kind == FunctionKind::GlobalInitializer;
-        if !always_read && walk::depth_within(&f.body, PACK_DEPTH).is_some() {
+        if !always_read && m.depth <= PACK_DEPTH {
             f.body.pack();
         }
     }
@@ -178,5 +218,89 @@ final class Client {
             .map(|f| format!("{:?}", *f.body))
             .collect();
         assert_eq!(before, after);
+    }
+
+    /// The one-pass walk against the walks it replaced: the same names, flags and depth
+    /// for every function of every fixture.
+    #[test]
+    fn one_walk_finds_what_the_separate_walks_found() {
+        let mut checked = 0;
+        let mut saw_static = false;
+        for entry in walkdir_fixtures() {
+            let Some(language) = Language::from_path(&entry) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&entry).unwrap();
+            let facts = crate::frontend::lower(language, &text, &entry);
+            for f in &facts.functions {
+                let m = Mentions::of(f);
+                let mut names: Vec<&Name> = Vec::new();
+                let (mut api, mut once) = (false, false);
+                walk::each_expr(&f.body, true, &mut |e| match &e.kind {
+                    ExprKind::NewSession(_) | ExprKind::SharedSession => api = true,
+                    ExprKind::Call { api: a, method, .. } => {
+                        api |= *a != Api::Other;
+                        once |= crate::project::lifetime::is_once_init(method);
+                        names.push(method);
+                    }
+                    ExprKind::Member { name, .. } | ExprKind::Name(name) => names.push(name),
+                    _ => {}
+                });
+                let mut is_static = false;
+                walk::each_stmt(&f.body, &mut |stmt| {
+                    is_static |= matches!(
+                        stmt.kind,
+                        StmtKind::Let {
+                            is_static: true,
+                            ..
+                        }
+                    );
+                });
+                names.sort_unstable();
+                names.dedup();
+                let at = format!("{} in {}", f.name, entry.display());
+                assert_eq!(m.names.iter().collect::<Vec<_>>(), names, "{at}");
+                assert_eq!(m.session_api, api, "{at}");
+                assert_eq!(m.static_storage, once || is_static, "{at}");
+                assert_eq!(
+                    Some(m.depth),
+                    walk::depth_within(&f.body, usize::MAX),
+                    "{at}"
+                );
+                saw_static |= is_static;
+                checked += 1;
+            }
+        }
+        assert!(checked > 200, "checked {checked} functions");
+        assert!(saw_static, "no fixture has a static local");
+    }
+
+    #[test]
+    fn a_static_inside_a_block_is_not_the_functions_storage() {
+        let src = "void f(void) { dispatch_async(q, ^{ static int n; n++; }); }\nvoid g(void) { static int n; }\n";
+        let facts = crate::frontend::lower(Language::ObjC, src, Path::new("a.m"));
+        let storage: Vec<(&str, bool)> = facts
+            .functions
+            .iter()
+            .map(|f| (f.name.as_str(), Mentions::of(f).static_storage))
+            .collect();
+        assert_eq!(storage, [("f", false), ("g", true)]);
+    }
+
+    fn walkdir_fixtures() -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        out
     }
 }

@@ -32,7 +32,7 @@ pub fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
 }
 
 /// Splits a statement into its nested blocks and its own expressions.
-fn stmt_parts<'a>(kind: &'a StmtKind, blocks: &mut Vec<&'a Block>, exprs: &mut Vec<&'a Expr>) {
+pub fn stmt_parts<'a>(kind: &'a StmtKind, blocks: &mut Vec<&'a Block>, exprs: &mut Vec<&'a Expr>) {
     match kind {
         StmtKind::Let { value, .. } => exprs.extend(value.as_ref()),
         StmtKind::Eval(e) => exprs.push(e),
