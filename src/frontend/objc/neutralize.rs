@@ -201,21 +201,14 @@ impl Pass<'_> {
 
     fn line_comment(&mut self) {
         let start = self.pos;
-        while self.pos < self.src.len() && self.src[self.pos] != b'\n' {
-            self.pos += 1;
-        }
+        self.pos = memchr::memchr(b'\n', &self.src[start..]).map_or(self.src.len(), |n| start + n);
         self.push_comment(start, self.pos);
     }
 
     fn block_comment(&mut self) {
         let start = self.pos;
-        self.pos += 2;
-        while self.pos < self.src.len()
-            && !(self.src[self.pos] == b'*' && self.peek(1) == Some(b'/'))
-        {
-            self.pos += 1;
-        }
-        self.pos = (self.pos + 2).min(self.src.len());
+        self.pos = memchr::memmem::find(&self.src[start + 2..], b"*/")
+            .map_or(self.src.len(), |n| start + 2 + n + 2);
         self.push_comment(start, self.pos);
     }
 
@@ -317,10 +310,18 @@ impl Pass<'_> {
 
     fn identifier(&mut self) {
         let start = self.pos;
-        while self.pos < self.src.len()
-            && (self.src[self.pos] == b'_' || self.src[self.pos].is_ascii_alphanumeric())
-        {
+        let mut underscore = false;
+        while let Some(&b) = self.src.get(self.pos) {
+            if b == b'_' {
+                underscore = true;
+            } else if !b.is_ascii_alphanumeric() {
+                break;
+            }
             self.pos += 1;
+        }
+        // Every enum and attribute macro has an underscore; most identifiers stop here.
+        if !underscore {
+            return;
         }
         let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
         if ENUM_MACROS.contains(&word) {
