@@ -5,7 +5,8 @@
 //! cargo bench --bench pipeline                 # 100k-line corpus
 //! cargo bench --bench pipeline -- --lines 1m   # 1M-line corpus (or SESSIONLINT_BENCH_LINES)
 //! Other options: --reps N (default 3), --jobs N (the parallel thread count, default 2),
-//! --corpus DIR (lint an existing tree instead of generating one), --only parse|on|off|interleaved
+//! --corpus DIR (lint an existing tree instead of generating one), --only
+//! parse|on|off|interleaved|pathological
 //! (one measurement, once: for callgrind, perf, or a quick comparison of two builds).
 //!
 //! Two whole runs timed apart on shared cores differ by 10-30%, so their ratio moves by
@@ -121,7 +122,13 @@ fn main() {
                 println!("ratio {:.3}", secs(lower) / secs(parse));
                 return;
             }
-            other => panic!("--only takes parse, on, off or interleaved, not {other}"),
+            "pathological" => {
+                pathological(&root, opts.reps, opts.jobs);
+                return;
+            }
+            other => {
+                panic!("--only takes parse, on, off, interleaved or pathological, not {other}")
+            }
         };
         println!("{which}, {} threads: {:?}", opts.jobs, sample);
         return;
@@ -657,15 +664,19 @@ fn pathological(root: &Path, reps: usize, jobs: usize) {
         let parse = best(reps, || parse_only(&files, 1).wall);
         let on = best(reps, || lint(&path, jobs, true).wall);
         let off = best(reps, || lint(&path, jobs, false).wall);
+        // The same file parsed and put through a run's per-file work, alternately, `reps`
+        // times each: steadier than the ratio of the two best times above.
+        let (file_parse, file_work) = total(&interleaved(&vec![path.clone(); 2 * reps]));
         println!(
-            "  {} ({:.0} KB): parse {:.3}s, whole run prefilter off {:.3}s ({:.2}x parse), prefilter on {:.3}s ({:.2}x parse)",
+            "  {} ({:.0} KB): parse {:.3}s, whole run prefilter off {:.3}s ({:.2}x parse), prefilter on {:.3}s ({:.2}x parse); per-file work / parse, file by file: {:.2}x",
             path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             size as f64 / 1000.0,
             secs(parse),
             secs(off),
             secs(off) / secs(parse),
             secs(on),
-            secs(on) / secs(parse)
+            secs(on) / secs(parse),
+            secs(file_work) / secs(file_parse)
         );
     }
 }
