@@ -109,7 +109,11 @@ fn main() {
             "on" => lint(&corpus_dir, opts.jobs, true),
             "off" => lint(&corpus_dir, opts.jobs, false),
             "interleaved" => {
-                let by_ext = interleaved(&files);
+                let block = std::env::var("SESSIONLINT_BENCH_BLOCK")
+                    .ok()
+                    .and_then(|b| b.parse().ok())
+                    .unwrap_or(BLOCK_FILES);
+                let by_ext = interleaved_in_blocks(&files, block);
                 for (ext, (parse, lower)) in &by_ext {
                     println!(
                         ".{ext:<6} parse {:>8.3} s, per-file work {:>8.3} s, ratio {:.3}",
@@ -421,12 +425,26 @@ fn parse_only(files: &[PathBuf], threads: usize) -> Sample {
     })
 }
 
-/// The per-file work of a prefilter-off run against a bare parse, timed file by file on one
-/// thread and summed. The two alternate which goes first from file to file, so neither is
-/// always the one that finds the file and the grammar warm. The machine's speed drifts over
-/// seconds, not over one file, so this ratio holds still where two whole runs timed apart
-/// do not; what it leaves out is the project-wide part of a run (the `phases` line).
+/// Files per block in [`interleaved`].
+const BLOCK_FILES: usize = 32;
+
+/// The per-file work of a prefilter-off run against a bare parse, on one thread, in blocks
+/// of [`BLOCK_FILES`] files: each block is parsed bare and put through the per-file work, in
+/// turn, and which goes first alternates from block to block. The machine's speed drifts
+/// over seconds, and a block takes tens of milliseconds, so this ratio holds still where
+/// two whole runs timed apart do not. Within a block each side runs as it does in its own
+/// run (a parse follows a parse, a lowering follows a lowering), so the parser's tables
+/// and memory are as warm or as cold as there; alternating file by file would let each
+/// side pay for the other's evictions and understate the difference. Left out: the
+/// project-wide part of a run (the `phases` line).
 fn interleaved(files: &[PathBuf]) -> BTreeMap<String, (Duration, Duration)> {
+    interleaved_in_blocks(files, BLOCK_FILES)
+}
+
+fn interleaved_in_blocks(
+    files: &[PathBuf],
+    block: usize,
+) -> BTreeMap<String, (Duration, Duration)> {
     let files = files.to_vec();
     std::thread::Builder::new()
         .stack_size(64 * 1024 * 1024)
@@ -434,30 +452,34 @@ fn interleaved(files: &[PathBuf]) -> BTreeMap<String, (Duration, Duration)> {
             let settings = settings(1, false);
             let mut parsers = Parsers::new();
             let mut by_ext: BTreeMap<String, (Duration, Duration)> = BTreeMap::new();
+            let ext = |path: &PathBuf| {
+                path.extension()
+                    .map_or(String::new(), |e| e.to_string_lossy().into_owned())
+            };
             // Kept until the end, as a run keeps every file's facts until the merge.
             let mut kept = Vec::with_capacity(files.len());
-            for (i, path) in files.iter().enumerate() {
-                let ext = path
-                    .extension()
-                    .map_or(String::new(), |e| e.to_string_lossy().into());
-                let (parse, lower) = by_ext.entry(ext).or_default();
-                let mut time_parse = || {
-                    let start = Instant::now();
-                    std::hint::black_box(parsers.parse(path));
-                    *parse += start.elapsed();
+            for (i, chunk) in files.chunks(block.max(1)).enumerate() {
+                let mut parse_block = |by_ext: &mut BTreeMap<String, (Duration, Duration)>| {
+                    for path in chunk {
+                        let start = Instant::now();
+                        std::hint::black_box(parsers.parse(path));
+                        by_ext.entry(ext(path)).or_default().0 += start.elapsed();
+                    }
                 };
-                let mut time_lower = || {
-                    let start = Instant::now();
-                    let facts = sessionlint::run::lower_one(path, &settings);
-                    *lower += start.elapsed();
-                    facts
+                let mut lower_block = |by_ext: &mut BTreeMap<String, (Duration, Duration)>| {
+                    for path in chunk {
+                        let start = Instant::now();
+                        let facts = sessionlint::run::lower_one(path, &settings);
+                        by_ext.entry(ext(path)).or_default().1 += start.elapsed();
+                        kept.push(facts);
+                    }
                 };
                 if i % 2 == 0 {
-                    time_parse();
-                    kept.push(time_lower());
+                    parse_block(&mut by_ext);
+                    lower_block(&mut by_ext);
                 } else {
-                    kept.push(time_lower());
-                    time_parse();
+                    lower_block(&mut by_ext);
+                    parse_block(&mut by_ext);
                 }
             }
             drop(kept);
@@ -665,8 +687,10 @@ fn pathological(root: &Path, reps: usize, jobs: usize) {
         let on = best(reps, || lint(&path, jobs, true).wall);
         let off = best(reps, || lint(&path, jobs, false).wall);
         // The same file parsed and put through a run's per-file work, alternately, `reps`
-        // times each: steadier than the ratio of the two best times above.
-        let (file_parse, file_work) = total(&interleaved(&vec![path.clone(); 2 * reps]));
+        // times each: steadier than the ratio of the two best times above. (One file is
+        // long enough for each side to warm its own tables.)
+        let (file_parse, file_work) =
+            total(&interleaved_in_blocks(&vec![path.clone(); 2 * reps], 1));
         println!(
             "  {} ({:.0} KB): parse {:.3}s, whole run prefilter off {:.3}s ({:.2}x parse), prefilter on {:.3}s ({:.2}x parse); per-file work / parse, file by file: {:.2}x",
             path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
