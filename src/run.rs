@@ -549,8 +549,8 @@ fn read_and_lower(
 }
 
 /// One file's share of a run with the prefilter off: read, decode, parse, lower, index what
-/// its functions mention, pack its quiet bodies. The benchmark times it file by file against
-/// a bare parse of the same file; what it returns is kept alive as a run keeps it.
+/// its functions mention, pack its quiet bodies. The benchmark times it against a bare
+/// parse of the same files; what it returns is kept alive as a run keeps it.
 #[doc(hidden)]
 pub fn lower_one(path: &Path, settings: &Settings) -> Option<Box<dyn std::any::Any + Send>> {
     let input = Input::file(path);

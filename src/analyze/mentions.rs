@@ -226,7 +226,9 @@ final class Client {
     fn one_walk_finds_what_the_separate_walks_found() {
         let mut checked = 0;
         let mut saw_static = false;
-        for entry in walkdir_fixtures() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let found = crate::discover::discover(&[fixtures], false).expect("fixtures");
+        for entry in found.files {
             let Some(language) = Language::from_path(&entry) else {
                 continue;
             };
@@ -285,22 +287,5 @@ final class Client {
             .map(|f| (f.name.as_str(), Mentions::of(f).static_storage))
             .collect();
         assert_eq!(storage, [("f", false), ("g", true)]);
-    }
-
-    fn walkdir_fixtures() -> Vec<std::path::PathBuf> {
-        let mut out = Vec::new();
-        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else {
-                    out.push(path);
-                }
-            }
-        }
-        out.sort();
-        out
     }
 }
