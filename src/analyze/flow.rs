@@ -203,14 +203,12 @@ pub fn analyze(
             .insert(o.clone(), Value::from([Src::Outer(o.clone())]));
     }
     if let Some(owner) = &body.function.owner {
-        if let Some(info) = project.types.get(owner) {
-            for (name, m) in &info.members {
-                if m.is_static {
-                    continue;
-                }
-                if let Some(flags) = member_entry(name) {
-                    entry.members.insert(name.clone(), flags);
-                }
+        for (name, m) in project.members_of(owner) {
+            if m.is_static {
+                continue;
+            }
+            if let Some(flags) = member_entry(name) {
+                entry.members.insert(name.to_owned(), flags);
             }
         }
     }

@@ -9,7 +9,7 @@ pub(crate) mod lifetime;
 pub mod resolve;
 
 use crate::config::Config;
-use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeKind};
+use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeDecl};
 use crate::run::SourceFile;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,13 +21,14 @@ pub struct FnId {
     pub index: usize,
 }
 
-/// A type merged from all its fragments.
-#[derive(Debug, Default)]
-pub struct TypeInfo {
-    /// `Class` or `Struct` when a primary declaration was seen; `None` for types only extended.
-    pub kind: Option<TypeKind>,
-    /// Stored members from every fragment; the first declaration of a name wins.
-    pub members: BTreeMap<Name, MemberDecl>,
+/// A type merged from all its fragments: Swift extensions, ObjC categories and headers, Rust
+/// `impl` blocks, in any file.
+#[derive(Debug)]
+struct TypeInfo {
+    /// Where its fragments are, in file order: (file, index in that file's `types`). Never
+    /// empty. Members are read from the fragments, not copied out of them: a whole tree
+    /// declares tens of thousands, and copying each into a map per type was most of the merge.
+    fragments: Vec<(usize, usize)>,
 }
 
 /// All files' facts, merged.
@@ -36,7 +37,8 @@ pub struct Project {
     /// Each file's line index, for messages that name a line.
     pub lines: Vec<LineIndex>,
     pub config: Config,
-    pub types: BTreeMap<Name, TypeInfo>,
+    /// Every type declared or extended anywhere, by the hash of its name (see [`TypeInfo`]).
+    types: Vec<(u64, TypeInfo)>,
     /// Functions by (owner, name), for call resolution.
     by_owner_name: index::NameIndex,
     /// Callable methods by name alone, for receivers of unknown type.
@@ -52,20 +54,7 @@ impl Project {
             .par_iter_mut()
             .filter(|ff| ff.mentions.len() != ff.functions.len())
             .for_each(|ff| ff.mentions = crate::analyze::mentions::index(ff));
-        let mut types: BTreeMap<Name, TypeInfo> = BTreeMap::new();
-        for ff in &facts {
-            for decl in &ff.types {
-                let info = types.entry(decl.name.clone()).or_default();
-                if matches!(decl.kind, TypeKind::Class | TypeKind::Struct) {
-                    info.kind.get_or_insert(decl.kind);
-                }
-                for m in &decl.members {
-                    info.members
-                        .entry(m.name.clone())
-                        .or_insert_with(|| m.clone());
-                }
-            }
-        }
+        let types = merge_types(&facts);
         let keyed: Vec<(index::Keyed, index::Keyed)> = facts
             .par_iter()
             .enumerate()
@@ -142,8 +131,25 @@ impl Project {
             .flat_map(|(file, ff)| (0..ff.functions.len()).map(move |index| FnId { file, index }))
     }
 
+    /// The stored member `name` of `owner`: its first declaration, across fragments in file
+    /// order.
     pub fn member(&self, owner: &str, name: &str) -> Option<&MemberDecl> {
-        self.types.get(owner)?.members.get(name)
+        self.fragment_members(owner).find(|m| m.name == name)
+    }
+
+    /// Every stored member of `owner`, each name once (its first declaration), by name.
+    pub fn members_of(&self, owner: &str) -> BTreeMap<&str, &MemberDecl> {
+        let mut members = BTreeMap::new();
+        for m in self.fragment_members(owner) {
+            members.entry(m.name.as_str()).or_insert(m);
+        }
+        members
+    }
+
+    /// The members of each fragment of `owner`, fragment by fragment in file order.
+    fn fragment_members(&self, owner: &str) -> impl Iterator<Item = &MemberDecl> + '_ {
+        let fragments = self.type_info(owner).map_or(&[][..], |t| &t.fragments);
+        fragments.iter().flat_map(|&at| &self.fragment(at).members)
     }
 
     /// 1-based line of a byte offset in a file.
@@ -152,8 +158,60 @@ impl Project {
     }
 
     pub fn is_type(&self, name: &str) -> bool {
-        self.types.contains_key(name)
+        self.type_info(name).is_some()
     }
+
+    fn type_info(&self, name: &str) -> Option<&TypeInfo> {
+        let hash = index::key(None, name);
+        let from = self.types.partition_point(|&(h, _)| h < hash);
+        self.types[from..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .map(|(_, info)| info)
+            .find(|info| self.fragment(info.fragments[0]).name == name)
+    }
+
+    fn fragment(&self, (file, index): (usize, usize)) -> &TypeDecl {
+        &self.facts[file].types[index]
+    }
+}
+
+/// Every type's fragments, grouped by name, in order of the name's hash. Hashing each name
+/// once, in parallel, and sorting the hashes was far cheaper than sorting or mapping the
+/// names themselves, whose bytes sit in memory written long before.
+fn merge_types(facts: &[FileFacts]) -> Vec<(u64, TypeInfo)> {
+    let mut fragments: Vec<(u64, &Name, (usize, usize))> = facts
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(file, ff)| {
+            ff.types
+                .iter()
+                .enumerate()
+                .map(move |(index, decl)| (index::key(None, &decl.name), &decl.name, (file, index)))
+        })
+        .collect();
+    // Stable: the fragments of one type keep their file order.
+    fragments.par_sort_by_key(|&(hash, _, _)| hash);
+    fragments
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .flat_map_iter(|same_hash| {
+            // Two names with one hash (rare) are two types, in order of first appearance.
+            let mut types: Vec<(u64, &Name, TypeInfo)> = Vec::with_capacity(1);
+            for &(hash, name, at) in same_hash {
+                match types.iter_mut().find(|(_, n, _)| *n == name) {
+                    Some((_, _, info)) => info.fragments.push(at),
+                    None => types.push((
+                        hash,
+                        name,
+                        TypeInfo {
+                            fragments: vec![at],
+                        },
+                    )),
+                }
+            }
+            types.into_iter().map(|(hash, _, info)| (hash, info))
+        })
+        .collect()
 }
 
 /// Functions a call can reach (not initializers of properties, not deinit).
@@ -165,4 +223,70 @@ pub(crate) fn is_callable(f: &Function) -> bool {
             | FunctionKind::StaticMethod
             | FunctionKind::Getter
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Language, Span, TypeKind};
+
+    fn member(name: &str, is_weak: bool) -> MemberDecl {
+        MemberDecl {
+            name: name.into(),
+            span: Span::new(0, 1),
+            is_static: false,
+            is_lazy: false,
+            is_optional: false,
+            is_weak,
+            is_computed: false,
+            declared_session: false,
+            declared_type: None,
+        }
+    }
+
+    fn fragment(name: &str, kind: TypeKind, members: Vec<MemberDecl>) -> TypeDecl {
+        TypeDecl {
+            name: name.into(),
+            kind,
+            span: Span::new(0, 1),
+            members,
+        }
+    }
+
+    fn project(types: Vec<Vec<TypeDecl>>) -> Project {
+        let files: Vec<SourceFile> = (0..types.len())
+            .map(|i| SourceFile::new(format!("{i}.swift").into(), Language::Swift, "", vec![]))
+            .collect();
+        let facts = types
+            .into_iter()
+            .map(|types| FileFacts {
+                types,
+                ..FileFacts::default()
+            })
+            .collect();
+        Project::build(&files, facts, &Config::default())
+    }
+
+    #[test]
+    fn a_type_is_merged_from_its_fragments_in_every_file_the_first_declaration_winning() {
+        let p = project(vec![
+            vec![
+                fragment("B", TypeKind::Class, vec![member("b", false)]),
+                fragment("A", TypeKind::Extension, vec![member("s", true)]),
+            ],
+            vec![fragment(
+                "A",
+                TypeKind::Class,
+                vec![member("t", false), member("s", false)],
+            )],
+        ]);
+        assert!(p.member("A", "s").is_some_and(|m| m.is_weak));
+        assert!(p.member("A", "t").is_some());
+        let names: Vec<&str> = p.members_of("A").into_keys().collect();
+        assert_eq!(names, ["s", "t"]);
+        assert!(p.members_of("A")["s"].is_weak);
+        assert!(p.is_type("A") && p.is_type("B"));
+        assert!(!p.is_type("C") && p.member("C", "s").is_none());
+        assert!(p.member("B", "s").is_none() && p.member("B", "b").is_some());
+    }
 }
