@@ -81,6 +81,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     };
     let summaries = summary::compute(project, &run);
     let interesting = summaries.interesting_names(project);
+    let interesting = mentions::NameSearch::new(interesting.iter().map(String::as_str));
     let ids: Vec<FnId> = project
         .function_ids()
         .filter(|id| !project.facts[id.file].declarations_only)

@@ -5,6 +5,7 @@
 //! Summaries only grow, so the worklist terminates, recursion included.
 
 use super::flow::{self, Body, BodyAnalysis};
+use super::mentions::NameSearch;
 use crate::facts::{Expr, ExprKind, Function, Name};
 use crate::project::{FnId, Project};
 use rayon::prelude::*;
@@ -149,6 +150,7 @@ pub fn compute(
         empty: Callee::default(),
     };
     let interesting = summaries.interesting_names(project);
+    let interesting = NameSearch::new(interesting.iter().map(String::as_str));
     let ids: Vec<FnId> = project.function_ids().collect();
     let mut dirty: Vec<FnId> = ids
         .par_iter()
@@ -183,9 +185,10 @@ fn callers_of(project: &Project, ids: &[FnId], names: &BTreeSet<&str>) -> Vec<Fn
     if names.is_empty() {
         return Vec::new();
     }
+    let search = NameSearch::new(names.iter().copied());
     ids.par_iter()
         .copied()
-        .filter(|&id| project.mentions(id).names.iter().any(|n| names.contains(n)))
+        .filter(|&id| search.any_in(&project.mentions(id).names))
         .collect()
 }
 
