@@ -93,9 +93,27 @@ pub fn named_children_where<'t>(node: Node<'t>, keep: impl Fn(Node<'t>) -> bool)
     out
 }
 
+/// The first named child of `node` that `keep` accepts, from one pass of a cursor that stops
+/// there.
+pub fn first_named_child_where<'t>(
+    node: Node<'t>,
+    keep: impl Fn(Node<'t>) -> bool,
+) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let mut more = cursor.goto_first_child();
+    while more {
+        let child = cursor.node();
+        if child.is_named() && keep(child) {
+            return Some(child);
+        }
+        more = cursor.goto_next_sibling();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::named_children_where;
+    use super::{first_named_child_where, named_children_where};
     use tree_sitter::{Node, Parser};
 
     /// Every node's named children, as `Node::named_children` lists them.
@@ -108,7 +126,7 @@ mod tests {
     }
 
     #[test]
-    fn named_children_where_lists_what_named_children_lists() {
+    fn one_pass_child_listings_agree_with_named_children() {
         let source = "@implementation A\n- (void)f { /* c */ [s invalidateAndCancel]; int x = (1 + ; }\n@end\n";
         let mut parser = Parser::new();
         parser
@@ -126,6 +144,11 @@ mod tests {
                 named_children_where(node, |c| c.kind() != "comment"),
                 expected
             );
+            for kind in ["identifier", "comment", "message_expression", "ERROR"] {
+                let mut cursor = node.walk();
+                let first = node.named_children(&mut cursor).find(|c| c.kind() == kind);
+                assert_eq!(first_named_child_where(node, |c| c.kind() == kind), first);
+            }
             compared += 1;
         });
         assert!(

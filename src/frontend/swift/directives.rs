@@ -4,7 +4,7 @@
 //! condition is plainly false (`#if false`, `#if DEBUG && false`, `#if 0`) is skipped;
 //! every other branch is lowered, since we cannot know the build settings.
 
-use super::syntax::{is_comment, text, KindName};
+use super::syntax::{named_children, text, KindName};
 use tree_sitter::Node;
 
 /// The items of a list (a body, a block, the file) that are not comments, directives
@@ -13,11 +13,7 @@ pub(super) fn active_items<'t>(src: &str, list: Node<'t>) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     // One entry per open `#if`: is the current branch of it skipped?
     let mut skipping: Vec<bool> = Vec::new();
-    let mut cursor = list.walk();
-    for child in list.named_children(&mut cursor) {
-        if is_comment(child) {
-            continue;
-        }
+    for child in named_children(list) {
         if child.kind_name() == "directive" {
             apply_directive(text(src, child), &mut skipping);
             continue;

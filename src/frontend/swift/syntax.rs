@@ -1,7 +1,7 @@
 //! Small helpers over tree-sitter nodes: text, spans and child iteration without recursion.
 
 use crate::facts::Span;
-use crate::frontend::grammar::Grammar;
+use crate::frontend::grammar::{named_children_where, Grammar};
 use tree_sitter::Node;
 
 /// The source text a node covers ("" if the range is not valid UTF-8 boundaries).
@@ -30,16 +30,12 @@ pub(super) fn fielded_children(node: Node) -> Vec<(Option<&'static str>, Node)> 
 
 /// Named children in source order, comments left out.
 pub(super) fn named_children(node: Node) -> Vec<Node> {
-    crate::frontend::grammar::named_children_where(node, |c| !is_comment(c))
+    named_children_where(node, |c| !is_comment(c))
 }
 
 /// The first named child of the given kind.
 pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .find(|c| c.kind_name() == kind);
-    found
+    crate::frontend::grammar::first_named_child_where(node, |c| c.kind_name() == kind)
 }
 
 /// Does the node have an anonymous child token with this text (e.g. `class` in `class func`)?
@@ -81,12 +77,8 @@ pub(super) fn modifier_words<'s>(src: &'s str, decl: Node) -> Vec<&'s str> {
     for child in decl.children(&mut cursor) {
         match child.kind_name() {
             "modifiers" => {
-                let mut inner = child.walk();
-                for m in child.named_children(&mut inner) {
-                    if m.kind_name() != "attribute" {
-                        words.push(text(src, m));
-                    }
-                }
+                let modifiers = named_children_where(child, |m| m.kind_name() != "attribute");
+                words.extend(modifiers.into_iter().map(|m| text(src, m)));
             }
             "ownership_modifier" | "property_behavior_modifier" | "inheritance_modifier" => {
                 words.push(text(src, child))
