@@ -56,19 +56,29 @@ fn first(e: &Expr) -> Option<Span> {
             None => x.block.brace_token.span.open(),
         },
         Expr::Break(x) => x.break_token.span,
+        Expr::Async(x) => x.async_token.span,
         Expr::Call(x) => first(&x.func)?,
         Expr::Cast(x) => first(&x.expr)?,
+        Expr::Closure(x) => closure_first(x),
+        Expr::Continue(x) => x.continue_token.span,
         Expr::Field(x) => first(&x.base)?,
+        Expr::ForLoop(x) => label_or(&x.label, x.for_token.span),
         Expr::If(x) => x.if_token.span,
         Expr::Index(x) => first(&x.expr)?,
         Expr::Let(x) => x.let_token.span,
         Expr::Lit(x) => x.lit.span(),
+        Expr::Loop(x) => label_or(&x.label, x.loop_token.span),
         Expr::Macro(x) => path_first(&x.mac.path)?,
         Expr::Match(x) => x.match_token.span,
         Expr::MethodCall(x) => first(&x.receiver)?,
         Expr::Paren(x) => x.paren_token.span.open(),
         Expr::Path(x) if x.qself.is_none() => path_first(&x.path)?,
+        Expr::Range(x) => match &x.start {
+            Some(start) => first(start)?,
+            None => range_limits(&x.limits).0,
+        },
         Expr::Reference(x) => x.and_token.span,
+        Expr::Repeat(x) => x.bracket_token.span.open(),
         Expr::Return(x) => x.return_token.span,
         Expr::Struct(x) if x.qself.is_none() => path_first(&x.path)?,
         Expr::Try(x) => first(&x.expr)?,
@@ -80,6 +90,7 @@ fn first(e: &Expr) -> Option<Span> {
             _ => return None,
         },
         Expr::Unsafe(x) => x.unsafe_token.span,
+        Expr::While(x) => label_or(&x.label, x.while_token.span),
         _ => return None,
     })
 }
@@ -88,6 +99,7 @@ fn last(e: &Expr) -> Option<Span> {
     Some(match e {
         Expr::Array(x) => x.bracket_token.span.close(),
         Expr::Assign(x) => last(&x.right)?,
+        Expr::Async(x) => x.block.brace_token.span.close(),
         Expr::Await(x) => x.await_token.span,
         Expr::Binary(x) => last(&x.right)?,
         Expr::Block(x) => x.block.brace_token.span.close(),
@@ -98,10 +110,16 @@ fn last(e: &Expr) -> Option<Span> {
         },
         Expr::Call(x) => x.paren_token.span.close(),
         Expr::Cast(x) => x.ty.span(),
+        Expr::Closure(x) => last(&x.body)?,
+        Expr::Continue(x) => match &x.label {
+            Some(label) => label.ident.span(),
+            None => x.continue_token.span,
+        },
         Expr::Field(x) => match &x.member {
             syn::Member::Named(ident) => ident.span(),
             syn::Member::Unnamed(index) => index.span,
         },
+        Expr::ForLoop(x) => x.body.brace_token.span.close(),
         Expr::If(x) => match &x.else_branch {
             Some((_, otherwise)) => last(otherwise)?,
             None => x.then_branch.brace_token.span.close(),
@@ -109,12 +127,18 @@ fn last(e: &Expr) -> Option<Span> {
         Expr::Index(x) => x.bracket_token.span.close(),
         Expr::Let(x) => last(&x.expr)?,
         Expr::Lit(x) => x.lit.span(),
+        Expr::Loop(x) => x.body.brace_token.span.close(),
         Expr::Macro(x) => macro_edges(&x.mac)?.1,
         Expr::Match(x) => x.brace_token.span.close(),
         Expr::MethodCall(x) => x.paren_token.span.close(),
         Expr::Paren(x) => x.paren_token.span.close(),
         Expr::Path(x) if x.qself.is_none() => path_last(&x.path)?,
+        Expr::Range(x) => match &x.end {
+            Some(end) => last(end)?,
+            None => range_limits(&x.limits).1,
+        },
         Expr::Reference(x) => last(&x.expr)?,
+        Expr::Repeat(x) => x.bracket_token.span.close(),
         Expr::Return(x) => match &x.expr {
             Some(value) => last(value)?,
             None => x.return_token.span,
@@ -124,6 +148,7 @@ fn last(e: &Expr) -> Option<Span> {
         Expr::Tuple(x) => x.paren_token.span.close(),
         Expr::Unary(x) => last(&x.expr)?,
         Expr::Unsafe(x) => x.block.brace_token.span.close(),
+        Expr::While(x) => x.body.brace_token.span.close(),
         _ => return None,
     })
 }
@@ -133,31 +158,64 @@ fn attrs(e: &Expr) -> Option<&[syn::Attribute]> {
     Some(match e {
         Expr::Array(x) => &x.attrs,
         Expr::Assign(x) => &x.attrs,
+        Expr::Async(x) => &x.attrs,
         Expr::Await(x) => &x.attrs,
         Expr::Binary(x) => &x.attrs,
         Expr::Block(x) => &x.attrs,
         Expr::Break(x) => &x.attrs,
         Expr::Call(x) => &x.attrs,
         Expr::Cast(x) => &x.attrs,
+        Expr::Closure(x) => &x.attrs,
+        Expr::Continue(x) => &x.attrs,
         Expr::Field(x) => &x.attrs,
+        Expr::ForLoop(x) => &x.attrs,
         Expr::If(x) => &x.attrs,
         Expr::Index(x) => &x.attrs,
         Expr::Let(x) => &x.attrs,
         Expr::Lit(x) => &x.attrs,
+        Expr::Loop(x) => &x.attrs,
         Expr::Macro(x) => &x.attrs,
         Expr::Match(x) => &x.attrs,
         Expr::MethodCall(x) => &x.attrs,
         Expr::Paren(x) => &x.attrs,
         Expr::Path(x) => &x.attrs,
+        Expr::Range(x) => &x.attrs,
         Expr::Reference(x) => &x.attrs,
+        Expr::Repeat(x) => &x.attrs,
         Expr::Return(x) => &x.attrs,
         Expr::Struct(x) => &x.attrs,
         Expr::Try(x) => &x.attrs,
         Expr::Tuple(x) => &x.attrs,
         Expr::Unary(x) => &x.attrs,
         Expr::Unsafe(x) => &x.attrs,
+        Expr::While(x) => &x.attrs,
         _ => return None,
     })
+}
+
+/// A closure's first token: `for<'a>`, `const`, `static`, `async`, `move` or `|`.
+fn closure_first(c: &syn::ExprClosure) -> Span {
+    c.lifetimes
+        .as_ref()
+        .map(|l| l.for_token.span)
+        .or(c.constness.map(|t| t.span))
+        .or(c.movability.map(|t| t.span))
+        .or(c.asyncness.map(|t| t.span))
+        .or(c.capture.map(|t| t.span))
+        .unwrap_or(c.or1_token.span)
+}
+
+/// A loop's label (`'outer:`) if it has one, else its keyword.
+fn label_or(label: &Option<syn::Label>, keyword: Span) -> Span {
+    label.as_ref().map_or(keyword, |l| l.name.apostrophe)
+}
+
+/// The first and last token of `..` or `..=`.
+fn range_limits(limits: &syn::RangeLimits) -> (Span, Span) {
+    match limits {
+        syn::RangeLimits::HalfOpen(t) => (t.spans[0], t.spans[1]),
+        syn::RangeLimits::Closed(t) => (t.spans[0], t.spans[2]),
+    }
 }
 
 fn path_first(path: &syn::Path) -> Option<Span> {
@@ -191,12 +249,17 @@ mod tests {
             lets: usize,
             signatures: usize,
             macros: usize,
+            /// The kinds of expression whose edges were checked.
+            kinds: std::collections::BTreeSet<String>,
         }
         impl<'ast> Visit<'ast> for Check {
             fn visit_expr(&mut self, e: &'ast Expr) {
                 self.checked += 1;
                 if let Some((a, b)) = edges(e) {
                     self.known += 1;
+                    let kind = format!("{e:?}");
+                    self.kinds
+                        .insert(kind[..kind.find([' ', '(']).unwrap_or(kind.len())].to_owned());
                     let whole = e.span();
                     let text = quote::ToTokens::to_token_stream(e).to_string();
                     assert_eq!(a.start(), whole.start(), "start of {text}");
@@ -240,6 +303,7 @@ mod tests {
             lets: 0,
             signatures: 0,
             macros: 0,
+            kinds: Default::default(),
         };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
@@ -261,10 +325,23 @@ mod tests {
                 check.visit_file(&file);
             }
         }
+        // Shapes our sources may lack: labels, async blocks, closure prefixes, open ranges.
+        let extra = "fn f() { let a = async move { 1 }; let b = #[inline] static move |x| x;
+            'outer: for x in ..=3 { 'inner: while true { continue 'outer; } loop { break 'inner; } }
+            let c = for<'a> |y: &'a u8| -> u8 { *y }; let d = (1..); let e = [0; 4]; }";
+        check.visit_file(&syn::parse_file(extra).expect("the extra shapes parse"));
         assert!(check.checked > 1000, "{} expressions", check.checked);
         assert!(check.lets > 100, "{} lets", check.lets);
         assert!(check.signatures > 100, "{} signatures", check.signatures);
         assert!(check.macros > 100, "{} macros", check.macros);
+        for kind in [
+            "Closure", "ForLoop", "While", "Loop", "Range", "Continue", "Repeat", "Async",
+        ] {
+            assert!(
+                check.kinds.contains(&format!("Expr::{kind}")),
+                "no {kind} checked"
+            );
+        }
         // Nearly every expression takes the linear path.
         assert!(
             check.known * 10 > check.checked * 9,
