@@ -3,7 +3,7 @@
 use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, BreakTarget, Lowerer,
 };
-use super::syntax::{Field, Syntax};
+use super::syntax::{field_id, Field, Syntax};
 use crate::facts::{Block, Closure, Expr, ExprKind, Stmt, StmtKind};
 use tree_sitter::Node;
 
@@ -183,10 +183,12 @@ impl Lowerer<'_> {
 
     /// `NSURLSession *s = ..., *t;` → one `Let` per declarator.
     pub fn declaration(&mut self, node: Node, out: &mut Block) {
-        let mut cursor = node.walk();
-        let declarators: Vec<Node> = node
-            .children_by_field_name("declarator", &mut cursor)
-            .collect();
+        let declarators: Vec<Node> = match field_id(Field::Declarator) {
+            Some(id) => node.children_by_field_id(id, &mut node.walk()).collect(),
+            None => Vec::new(),
+        };
+        // A lone declarator's statement is the whole declaration.
+        let single = declarators.len() <= 1;
         let specifiers_end = declarators
             .first()
             .map_or(node.end_byte(), |d| d.start_byte());
@@ -218,7 +220,7 @@ impl Lowerer<'_> {
             // The name is in scope in its own initialiser (blocks may refer to themselves).
             self.declare_local(&name, weak);
             let value = value.map(|v| self.expr(v));
-            let span = if self_is_single(node) {
+            let span = if single {
                 self.span(node)
             } else {
                 self.span(declarator)
@@ -521,14 +523,6 @@ fn is_structured(kind: &str) -> bool {
             | "preproc_ifdef"
             | "case_statement"
     )
-}
-
-fn self_is_single(declaration: Node) -> bool {
-    let mut cursor = declaration.walk();
-    declaration
-        .children_by_field_name("declarator", &mut cursor)
-        .count()
-        <= 1
 }
 
 fn is_function_declarator(node: Node) -> bool {
