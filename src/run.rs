@@ -58,7 +58,7 @@ pub struct SourceFile {
     /// dropped after lowering (memory does not grow with the tree) and left empty.
     pub text: Arc<str>,
     pub lines: LineIndex,
-    /// The file's comments (suppressions are read from them).
+    /// The comments suppressions are read from (a run keeps only those with a directive).
     pub comments: Vec<crate::facts::Comment>,
     /// Set while the text is dropped.
     pub(crate) dropped: Option<Dropped>,
@@ -521,13 +521,15 @@ fn read_and_lower(
             kind: ErrorKind::Parse,
         });
     }
-    // Suppression comments are read against the text later; a file from disk without them
-    // gives its text back now and reads it again only if a finding needs it.
-    let keep = stamp.is_none()
-        || facts
-            .comments
-            .iter()
-            .any(|c| crate::suppress::parse::parse(&c.text).is_some());
+    // Only comments with a directive are read again, by suppressions: the others (often a
+    // good share of a file's bytes) are freed now. They are read against the text later; a
+    // file from disk without them gives its text back now and reads it again only if a
+    // finding needs it.
+    let comments: Vec<crate::facts::Comment> = std::mem::take(&mut facts.comments)
+        .into_iter()
+        .filter(|c| crate::suppress::parse::parse(&c.text).is_some())
+        .collect();
+    let keep = stamp.is_none() || !comments.is_empty();
     let text_len = text.len();
     Ok(Processed::Lowered(Box::new(Lowered {
         file: SourceFile {
@@ -535,7 +537,7 @@ fn read_and_lower(
             language,
             text: if keep { text } else { Arc::from("") },
             lines,
-            comments: facts.comments.clone(),
+            comments,
             dropped: if keep {
                 None
             } else {

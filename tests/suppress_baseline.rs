@@ -1,4 +1,4 @@
-//! Suppression comments and baselines, over hand-made outcomes.
+//! Suppression comments and baselines, over hand-made outcomes and one real run.
 
 mod common;
 
@@ -217,4 +217,36 @@ fn a_bad_baseline_file_is_an_error() {
         .err()
         .unwrap()
         .contains("not a sessionlint baseline"));
+}
+
+/// A run keeps the comments that carry a directive, for suppressions, and frees the rest;
+/// suppressions read from a real run still apply.
+#[test]
+fn a_run_keeps_only_the_comments_with_a_directive() {
+    let source = "/// Makes a session.\nfunc a() {\n    /* setup */\n    // sessionlint:disable-next-line SL001 -- owned elsewhere\n    let s1 = URLSession(configuration: .default)\n    let s2 = URLSession(configuration: .default) // keeps the connections\n}\n";
+    let input = sessionlint::run::Input {
+        path: "A.swift".into(),
+        content: Some(source.as_bytes().to_vec()),
+    };
+    let mut outcome = sessionlint::run::check_inputs(vec![input], &Default::default());
+    let kept: Vec<&str> = outcome.files[0]
+        .comments
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
+    assert_eq!(
+        kept,
+        ["// sessionlint:disable-next-line SL001 -- owned elsewhere"]
+    );
+    sessionlint::suppress::apply(&mut outcome, true, &|_| true);
+    let lines: Vec<(u32, &str)> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let file = &outcome.files[f.diagnostic.file];
+            let at = file.lines.line_col(&file.text, f.diagnostic.span.start);
+            (at.line, f.diagnostic.rule)
+        })
+        .collect();
+    assert_eq!(lines, [(6, "SL001")], "s1 suppressed, s2 reported");
 }

@@ -59,7 +59,8 @@ pub struct FileFacts {
     pub types: Vec<TypeDecl>,
     /// Regions the parser could not structure. Nothing is reported from inside them.
     pub problems: Vec<ParseProblem>,
-    /// Comments as (span, text) so suppressions can be read without re-parsing.
+    /// Comments as (span, text) so suppressions can be read without re-parsing (a run moves
+    /// the ones with a directive into its [`crate::run::SourceFile`] and frees the rest).
     pub comments: Vec<Comment>,
     /// True for declaration-only files (ObjC headers): they contribute types, never findings.
     pub declarations_only: bool,
