@@ -157,6 +157,36 @@ pub fn is_attribute_macro(word: &str) -> bool {
             || ATTRIBUTE_INFIXES.iter().any(|s| word.contains(s)))
 }
 
+/// Byte classes of the main loop, from one table lookup per byte (a chain of comparisons
+/// per byte was most of the pass).
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const NEWLINE: u8 = 2;
+/// Letters, digits and `_`. A number is read as a word too: no macro starts with a digit.
+const WORD: u8 = 3;
+const SLASH: u8 = 4;
+const HASH: u8 = 5;
+const QUOTE: u8 = 6;
+
+static CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        class[b] = match c {
+            b'\n' => NEWLINE,
+            b' ' | b'\t' | b'\r' | b'\x0c' => SPACE,
+            b'/' => SLASH,
+            b'#' => HASH,
+            b'"' | b'\'' => QUOTE,
+            _ if c == b'_' || c.is_ascii_alphanumeric() => WORD,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    class
+};
+
 struct Pass<'a> {
     src: &'a [u8],
     out: Vec<u8>,
@@ -168,24 +198,23 @@ struct Pass<'a> {
 
 impl Pass<'_> {
     fn run(&mut self) {
-        while self.pos < self.src.len() {
-            let b = self.src[self.pos];
-            match b {
-                b'\n' => {
+        while let Some(&b) = self.src.get(self.pos) {
+            match CLASS[b as usize] {
+                NEWLINE => {
                     self.line_start = true;
                     self.pos += 1;
                 }
-                b' ' | b'\t' | b'\r' | b'\x0c' => self.pos += 1,
-                b'/' if self.peek(1) == Some(b'/') => self.line_comment(),
-                b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
-                b'#' if self.line_start => self.directive(),
-                b'"' | b'\'' => {
-                    self.line_start = false;
-                    self.quoted(b);
-                }
-                _ if b == b'_' || b.is_ascii_alphabetic() => {
+                SPACE => self.pos += 1,
+                WORD => {
                     self.line_start = false;
                     self.identifier();
+                }
+                SLASH if self.peek(1) == Some(b'/') => self.line_comment(),
+                SLASH if self.peek(1) == Some(b'*') => self.block_comment(),
+                HASH if self.line_start => self.directive(),
+                QUOTE => {
+                    self.line_start = false;
+                    self.quoted(b);
                 }
                 _ => {
                     self.line_start = false;
@@ -312,11 +341,10 @@ impl Pass<'_> {
         let start = self.pos;
         let mut underscore = false;
         while let Some(&b) = self.src.get(self.pos) {
-            if b == b'_' {
-                underscore = true;
-            } else if !b.is_ascii_alphanumeric() {
+            if CLASS[b as usize] != WORD {
                 break;
             }
+            underscore |= b == b'_';
             self.pos += 1;
         }
         // Every enum and attribute macro has an underscore; most identifiers stop here.
