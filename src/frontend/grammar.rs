@@ -32,6 +32,30 @@ impl Grammar {
         }
     }
 
+    /// For each kind id, the value `names` pairs with its kind name (`other` for the rest).
+    pub fn kind_table<K: Copy>(&self, names: &[(&str, K)], other: K) -> Vec<K> {
+        self.kinds
+            .iter()
+            .map(|kind| {
+                names
+                    .iter()
+                    .find(|(name, _)| name == kind)
+                    .map_or(other, |&(_, k)| k)
+            })
+            .collect()
+    }
+
+    /// The names the grammar has no node kind for (a typo in a front-end's kind table).
+    /// `ERROR` is every grammar's, outside its table of kinds.
+    #[cfg(test)]
+    pub fn missing_kinds<'n>(&self, names: &[&'n str]) -> Vec<&'n str> {
+        names
+            .iter()
+            .copied()
+            .filter(|name| *name != "ERROR" && !self.kinds.contains(name))
+            .collect()
+    }
+
     /// The names the grammar has no field for (a typo in a front-end's field table).
     #[cfg(test)]
     pub fn missing_fields<'n>(&self, names: &[&'n str]) -> Vec<&'n str> {
@@ -72,6 +96,39 @@ macro_rules! field_table {
     };
 }
 pub(crate) use field_table;
+
+/// Declares a front-end's `Kind` enum from one list of `Variant => "grammar_name"` pairs:
+/// the node kinds its dispatches tell apart. `kind_of` reads a node's kind from a table
+/// indexed by kind id, resolved from the grammar once, so a dispatch is a jump on an enum
+/// instead of a chain of string comparisons (the hottest matches of a lowering).
+macro_rules! kind_table {
+    ($vis:vis, $grammar:expr; $($variant:ident => $name:literal,)+) => {
+        /// The node kinds the lowering's dispatches tell apart.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum Kind {
+            $($variant,)+
+            /// Any other kind.
+            Other,
+        }
+
+        const KINDS: &[(&str, Kind)] = &[$(($name, Kind::$variant),)+];
+
+        /// The node's kind, as [`Kind`] tells it apart.
+        $vis fn kind_of(node: tree_sitter::Node) -> Kind {
+            static TABLE: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
+            let table = TABLE.get_or_init(|| $grammar.kind_table(KINDS, Kind::Other));
+            match table.get(node.kind_id() as usize) {
+                Some(kind) => *kind,
+                // `ERROR` has an id outside the table: found by name.
+                None => KINDS
+                    .iter()
+                    .find(|(name, _)| *name == node.kind())
+                    .map_or(Kind::Other, |&(_, kind)| kind),
+            }
+        }
+    };
+}
+pub(crate) use kind_table;
 
 /// The named children of `node` that `keep` accepts, in source order, from one pass of a
 /// cursor. (`Node::named_children` counts the named children first and reads the cursor's

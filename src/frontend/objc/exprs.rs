@@ -2,7 +2,7 @@
 
 use super::lowerer::{code_children, ivar_member_name, Lowerer};
 use super::sends::unwrap_parens;
-use super::syntax::{Field, Syntax};
+use super::syntax::{kind_of, Field, Kind, Syntax};
 use crate::facts::api::Api;
 use crate::facts::{Arg, Closure, Expr, ExprKind};
 use tree_sitter::Node;
@@ -25,40 +25,40 @@ impl Lowerer<'_> {
     }
 
     fn expr_kind(&mut self, node: Node) -> ExprKind {
-        match node.kind_name() {
-            "identifier" => self.identifier(node),
-            "null" => ExprKind::Nil,
-            "true"
-            | "false"
-            | "number_literal"
-            | "string_literal"
-            | "concatenated_string"
-            | "char_literal"
-            | "selector_expression"
-            | "encode_expression"
-            | "sizeof_expression"
-            | "alignof_expression"
-            | "offsetof_expression"
-            | "available_expression"
-            | "at_expression" => ExprKind::Literal,
-            "parenthesized_expression" => match code_children(node).as_slice() {
+        match kind_of(node) {
+            Kind::Identifier => self.identifier(node),
+            Kind::Null => ExprKind::Nil,
+            Kind::True
+            | Kind::False
+            | Kind::NumberLiteral
+            | Kind::StringLiteral
+            | Kind::ConcatenatedString
+            | Kind::CharLiteral
+            | Kind::SelectorExpression
+            | Kind::EncodeExpression
+            | Kind::SizeofExpression
+            | Kind::AlignofExpression
+            | Kind::OffsetofExpression
+            | Kind::AvailableExpression
+            | Kind::AtExpression => ExprKind::Literal,
+            Kind::ParenthesizedExpression => match code_children(node).as_slice() {
                 [inner] => self.expr(*inner).kind,
                 children => ExprKind::Opaque(self.exprs(children)),
             },
-            "cast_expression" => match node.field(Field::Value) {
+            Kind::CastExpression => match node.field(Field::Value) {
                 Some(value) => self.expr(value).kind,
                 None => ExprKind::Opaque(Vec::new()),
             },
-            "message_expression" => self.message(node),
-            "call_expression" => self.c_call(node),
-            "field_expression" => self.member(node),
-            "assignment_expression" => self.assignment(node),
-            "conditional_expression" => self.conditional(node),
-            "block_literal" => self.block_literal(node),
-            "unary_expression" | "binary_expression" | "update_expression" => {
+            Kind::MessageExpression => self.message(node),
+            Kind::CallExpression => self.c_call(node),
+            Kind::FieldExpression => self.member(node),
+            Kind::AssignmentExpression => self.assignment(node),
+            Kind::ConditionalExpression => self.conditional(node),
+            Kind::BlockLiteral => self.block_literal(node),
+            Kind::UnaryExpression | Kind::BinaryExpression | Kind::UpdateExpression => {
                 self.scalar(&code_children(node))
             }
-            "ERROR" => self.error_uses(node),
+            Kind::Error => self.error_uses(node),
             _ => ExprKind::Opaque(self.exprs(&code_children(node))),
         }
     }

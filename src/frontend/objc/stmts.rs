@@ -3,7 +3,7 @@
 use super::lowerer::{
     all_children, code_children, declared_name, has_weak_qualifier, BreakTarget, Lowerer,
 };
-use super::syntax::{field_id, Field, Syntax};
+use super::syntax::{field_id, kind_of, Field, Kind, Syntax};
 use crate::facts::{Block, Closure, Expr, ExprKind, Stmt, StmtKind};
 use tree_sitter::Node;
 
@@ -62,42 +62,42 @@ impl Lowerer<'_> {
             self.push(out, node, StmtKind::Eval(Expr { kind: uses, span }));
             return;
         }
-        match node.kind_name() {
-            "compound_statement" => {
+        match kind_of(node) {
+            Kind::CompoundStatement => {
                 let inner = self.block(node);
                 self.push(out, node, StmtKind::Scope(inner));
             }
-            "expression_statement" => self.expression_statement(node, out),
-            "declaration" => self.declaration(node, out),
-            "if_statement" => self.if_statement(node, out),
-            "switch_statement" => self.switch_statement(node, out),
-            "for_statement" => self.for_statement(node, out),
-            "while_statement" => self.conditional_loop(node, false, out),
-            "do_statement" => self.conditional_loop(node, true, out),
-            "return_statement" => {
+            Kind::ExpressionStatement => self.expression_statement(node, out),
+            Kind::Declaration => self.declaration(node, out),
+            Kind::IfStatement => self.if_statement(node, out),
+            Kind::SwitchStatement => self.switch_statement(node, out),
+            Kind::ForStatement => self.for_statement(node, out),
+            Kind::WhileStatement => self.conditional_loop(node, false, out),
+            Kind::DoStatement => self.conditional_loop(node, true, out),
+            Kind::ReturnStatement => {
                 let value = code_children(node).first().map(|v| self.expr(*v));
                 self.push(out, node, StmtKind::Return(value));
             }
-            "throw_statement" => {
+            Kind::ThrowStatement => {
                 let value = code_children(node).first().map(|v| self.expr(*v));
                 self.push(out, node, StmtKind::Throw(value));
             }
-            "break_statement" => {
+            Kind::BreakStatement => {
                 let kind = match self.function.break_targets.last() {
                     Some(BreakTarget::Switch(label)) => StmtKind::Goto(label.clone()),
                     _ => StmtKind::Break(None),
                 };
                 self.push(out, node, kind);
             }
-            "continue_statement" => self.push(out, node, StmtKind::Continue(None)),
-            "goto_statement" => {
+            Kind::ContinueStatement => self.push(out, node, StmtKind::Continue(None)),
+            Kind::GotoStatement => {
                 let label = node
                     .field(Field::Label)
                     .map(|l| self.text(l).to_owned())
                     .unwrap_or_default();
                 self.push(out, node, StmtKind::Goto(label));
             }
-            "labeled_statement" => {
+            Kind::LabeledStatement => {
                 let label = node
                     .field(Field::Label)
                     .map(|l| self.text(l).to_owned())
@@ -109,8 +109,8 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            "try_statement" => self.try_statement(node, out),
-            "synchronized_statement" => {
+            Kind::TryStatement => self.try_statement(node, out),
+            Kind::SynchronizedStatement => {
                 for child in code_children(node) {
                     if child.kind_name() == "compound_statement" {
                         let body = self.block(child);
@@ -120,8 +120,8 @@ impl Lowerer<'_> {
                     }
                 }
             }
-            "preproc_if" | "preproc_ifdef" => self.preproc_branch(node, out),
-            "attributed_statement" | "case_statement" => {
+            Kind::PreprocIf | Kind::PreprocIfdef => self.preproc_branch(node, out),
+            Kind::AttributedStatement | Kind::CaseStatement => {
                 for child in code_children(node) {
                     if child.kind_name() != "attribute_declaration"
                         && Some(child) != node.field(Field::Value)
@@ -132,7 +132,7 @@ impl Lowerer<'_> {
             }
             // Not valid ObjC inside a body: a C++ lambda read as a nested function. Its body
             // runs later, if at all, like a block's.
-            "function_definition" => {
+            Kind::FunctionDefinition => {
                 if let Some(body) = node.field(Field::Body) {
                     self.function.captures.push(Vec::new());
                     let saved = std::mem::take(&mut self.function.break_targets);
@@ -156,7 +156,7 @@ impl Lowerer<'_> {
                     );
                 }
             }
-            kind if is_declaration_only(kind) => {}
+            Kind::Other if is_declaration_only(node.kind_name()) => {}
             _ => {
                 if let Some(e) = self.effects(node) {
                     self.push(out, node, StmtKind::Eval(e));
