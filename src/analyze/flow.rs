@@ -203,12 +203,12 @@ pub fn analyze(
             .insert(o.clone(), Value::from([Src::Outer(o.clone())]));
     }
     if let Some(owner) = &body.function.owner {
-        for (name, m) in project.members_of(owner) {
+        for m in project.members_of(owner) {
             if m.is_static {
                 continue;
             }
-            if let Some(flags) = member_entry(name) {
-                entry.members.insert(name.to_owned(), flags);
+            if let Some(flags) = member_entry(&m.name) {
+                entry.members.insert(m.name.clone(), flags);
             }
         }
     }

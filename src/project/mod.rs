@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeDecl};
 use crate::run::SourceFile;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// Index of a function: (file, position in that file's `functions`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,6 +30,9 @@ struct TypeInfo {
     /// empty. Members are read from the fragments, not copied out of them: a whole tree
     /// declares tens of thousands, and copying each into a map per type was most of the merge.
     fragments: Vec<(usize, usize)>,
+    /// Its members by name, the first declaration of each: (fragment, index in its
+    /// `members`). Built the first time the analysis asks, which it does for few types.
+    by_name: OnceLock<Vec<(usize, usize)>>,
 }
 
 /// All files' facts, merged.
@@ -134,22 +138,48 @@ impl Project {
     /// The stored member `name` of `owner`: its first declaration, across fragments in file
     /// order.
     pub fn member(&self, owner: &str, name: &str) -> Option<&MemberDecl> {
-        self.fragment_members(owner).find(|m| m.name == name)
+        let (info, by_name) = self.members_by_name(owner)?;
+        let at = by_name
+            .binary_search_by(|e| self.member_at(info, e).name.as_str().cmp(name))
+            .ok()?;
+        Some(self.member_at(info, &by_name[at]))
     }
 
     /// Every stored member of `owner`, each name once (its first declaration), by name.
-    pub fn members_of(&self, owner: &str) -> BTreeMap<&str, &MemberDecl> {
-        let mut members = BTreeMap::new();
-        for m in self.fragment_members(owner) {
-            members.entry(m.name.as_str()).or_insert(m);
-        }
-        members
+    pub fn members_of<'a>(&'a self, owner: &str) -> impl Iterator<Item = &'a MemberDecl> + 'a {
+        self.members_by_name(owner)
+            .into_iter()
+            .flat_map(move |(info, by_name)| by_name.iter().map(move |e| self.member_at(info, e)))
     }
 
-    /// The members of each fragment of `owner`, fragment by fragment in file order.
-    fn fragment_members(&self, owner: &str) -> impl Iterator<Item = &MemberDecl> + '_ {
-        let fragments = self.type_info(owner).map_or(&[][..], |t| &t.fragments);
-        fragments.iter().flat_map(|&at| &self.fragment(at).members)
+    /// The type's members by name (see [`TypeInfo::by_name`]), built on first use.
+    fn members_by_name(&self, owner: &str) -> Option<(&TypeInfo, &[(usize, usize)])> {
+        let info = self.type_info(owner)?;
+        let by_name = info.by_name.get_or_init(|| {
+            let mut all: Vec<(usize, usize)> = info
+                .fragments
+                .iter()
+                .enumerate()
+                .flat_map(|(fragment, &at)| {
+                    (0..self.fragment(at).members.len()).map(move |index| (fragment, index))
+                })
+                .collect();
+            // Stable, then the first of each name kept: the first declaration wins.
+            all.sort_by(|a, b| {
+                self.member_at(info, a)
+                    .name
+                    .cmp(&self.member_at(info, b).name)
+            });
+            all.dedup_by(|later, first| {
+                self.member_at(info, later).name == self.member_at(info, first).name
+            });
+            all
+        });
+        Some((info, by_name))
+    }
+
+    fn member_at(&self, info: &TypeInfo, &(fragment, index): &(usize, usize)) -> &MemberDecl {
+        &self.fragment(info.fragments[fragment]).members[index]
     }
 
     /// 1-based line of a byte offset in a file.
@@ -205,6 +235,7 @@ fn merge_types(facts: &[FileFacts]) -> Vec<(u64, TypeInfo)> {
                         name,
                         TypeInfo {
                             fragments: vec![at],
+                            by_name: OnceLock::new(),
                         },
                     )),
                 }
@@ -282,9 +313,10 @@ mod tests {
         ]);
         assert!(p.member("A", "s").is_some_and(|m| m.is_weak));
         assert!(p.member("A", "t").is_some());
-        let names: Vec<&str> = p.members_of("A").into_keys().collect();
+        let names: Vec<&str> = p.members_of("A").map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["s", "t"]);
-        assert!(p.members_of("A")["s"].is_weak);
+        assert!(p.members_of("A").next().is_some_and(|m| m.is_weak));
+        assert_eq!(p.members_of("C").count(), 0);
         assert!(p.is_type("A") && p.is_type("B"));
         assert!(!p.is_type("C") && p.member("C", "s").is_none());
         assert!(p.member("B", "s").is_none() && p.member("B", "b").is_some());
