@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU16;
-use tree_sitter::{Language, Node};
+use tree_sitter::{Language, Node, TreeCursor};
 
 pub struct Grammar {
     kinds: Vec<&'static str>,
@@ -130,48 +130,108 @@ macro_rules! kind_table {
 }
 pub(crate) use kind_table;
 
-/// The named children of `node` that `keep` accepts, in source order, from one pass of a
-/// cursor. (`Node::named_children` counts the named children first and reads the cursor's
-/// node twice per child; front-ends list children for most nodes they lower.)
-pub fn named_children_where<'t>(node: Node<'t>, keep: impl Fn(Node<'t>) -> bool) -> Vec<Node<'t>> {
-    // The count is stored on the node: one allocation instead of a vector grown by doubling.
-    let mut out = Vec::with_capacity(node.named_child_count());
-    let mut cursor = node.walk();
-    if cursor.goto_first_child() {
-        loop {
-            let child = cursor.node();
-            if child.is_named() && keep(child) {
-                out.push(child);
+/// Child lists up to this long are read by index, longer ones with a cursor.
+///
+/// A cursor step keeps a stack and re-reads the parent's alias sequence on every move; on
+/// our grammars it costs about twice what `Node::child(i)` does for a short list, even though
+/// `child(i)` starts again from the first child (so reading a list by index is quadratic).
+/// Past a few dozen children the quadratic term wins, and a statement list of a generated
+/// file can have thousands.
+const READ_BY_INDEX_UP_TO: usize = 32;
+
+/// Every child of `node`, anonymous tokens included, in source order.
+pub fn children(node: Node<'_>) -> Children<'_> {
+    let count = node.child_count();
+    if count <= READ_BY_INDEX_UP_TO {
+        Children::ByIndex {
+            node,
+            next: 0,
+            count,
+        }
+    } else {
+        let mut cursor = node.walk();
+        let more = cursor.goto_first_child();
+        Children::ByCursor { cursor, more }
+    }
+}
+
+/// The iterator of [`children`].
+pub enum Children<'t> {
+    ByIndex {
+        node: Node<'t>,
+        next: usize,
+        count: usize,
+    },
+    ByCursor {
+        cursor: TreeCursor<'t>,
+        more: bool,
+    },
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        match self {
+            Children::ByIndex { node, next, count } => {
+                while *next < *count {
+                    *next += 1;
+                    // `None` only if the count were wrong; skip rather than stop early.
+                    if let Some(child) = node.child(*next - 1) {
+                        return Some(child);
+                    }
+                }
+                None
             }
-            if !cursor.goto_next_sibling() {
-                break;
+            Children::ByCursor { cursor, more } => {
+                if !*more {
+                    return None;
+                }
+                let child = cursor.node();
+                *more = cursor.goto_next_sibling();
+                Some(child)
             }
         }
+    }
+}
+
+/// The named children of `node` that `keep` accepts, in source order. (Front-ends list
+/// children for most nodes they lower; `Node::named_children` counts the named children first
+/// and reads the cursor's node twice per child.)
+pub fn named_children_where<'t>(node: Node<'t>, keep: impl Fn(Node<'t>) -> bool) -> Vec<Node<'t>> {
+    let named = node.named_child_count();
+    // The count is stored on the node: one allocation instead of a vector grown by doubling.
+    let mut out = Vec::with_capacity(named);
+    if node.child_count() <= READ_BY_INDEX_UP_TO {
+        // By named index: the anonymous tokens between them are skipped inside tree-sitter.
+        out.extend(
+            (0..named)
+                .filter_map(|i| node.named_child(i))
+                .filter(|&c| keep(c)),
+        );
+    } else {
+        out.extend(children(node).filter(|c| c.is_named() && keep(*c)));
     }
     out
 }
 
-/// The first named child of `node` that `keep` accepts, from one pass of a cursor that stops
-/// there.
+/// The first named child of `node` that `keep` accepts.
 pub fn first_named_child_where<'t>(
     node: Node<'t>,
     keep: impl Fn(Node<'t>) -> bool,
 ) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let mut more = cursor.goto_first_child();
-    while more {
-        let child = cursor.node();
-        if child.is_named() && keep(child) {
-            return Some(child);
-        }
-        more = cursor.goto_next_sibling();
+    if node.child_count() <= READ_BY_INDEX_UP_TO {
+        (0..node.named_child_count())
+            .filter_map(|i| node.named_child(i))
+            .find(|&c| keep(c))
+    } else {
+        children(node).find(|c| c.is_named() && keep(*c))
     }
-    None
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{first_named_child_where, named_children_where};
+    use super::{children, first_named_child_where, named_children_where};
     use tree_sitter::{Node, Parser};
 
     /// Every node's named children, as `Node::named_children` lists them.
@@ -184,16 +244,25 @@ mod tests {
     }
 
     #[test]
-    fn one_pass_child_listings_agree_with_named_children() {
-        let source = "@implementation A\n- (void)f { /* c */ [s invalidateAndCancel]; int x = (1 + ; }\n@end\n";
+    fn child_listings_agree_with_the_cursor_listings() {
+        // The second method's body has more children than are read by index.
+        let long_body = "x++; /* c */ ".repeat(super::READ_BY_INDEX_UP_TO);
+        let source = format!(
+            "@implementation A\n- (void)f {{ /* c */ [s invalidateAndCancel]; int x = (1 + ; }}\n\
+             - (void)g {{ {long_body} }}\n@end\n"
+        );
         let mut parser = Parser::new();
         parser
             .set_language(&tree_sitter_objc::LANGUAGE.into())
             .unwrap();
-        let tree = parser.parse(source, None).unwrap();
+        let tree = parser.parse(&source, None).unwrap();
         let mut compared = 0;
+        let mut longest = 0;
         each_node(tree.root_node(), &mut |node| {
             let mut cursor = node.walk();
+            let all: Vec<Node> = node.children(&mut cursor).collect();
+            assert_eq!(children(node).collect::<Vec<_>>(), all);
+            longest = longest.max(all.len());
             let expected: Vec<Node> = node
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() != "comment")
@@ -214,5 +283,9 @@ mod tests {
             "the sample keeps an ERROR node"
         );
         assert!(compared > 20, "compared {compared} nodes");
+        assert!(
+            longest > super::READ_BY_INDEX_UP_TO,
+            "a list read by cursor was compared"
+        );
     }
 }

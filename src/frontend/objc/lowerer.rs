@@ -134,8 +134,7 @@ pub fn code_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 
 /// All children (named or not) without comments.
 pub fn all_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
+    crate::frontend::grammar::children(node)
         .filter(|c| !is_comment(*c))
         .collect()
 }

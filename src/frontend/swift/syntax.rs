@@ -1,7 +1,7 @@
 //! Small helpers over tree-sitter nodes: text, spans and child iteration without recursion.
 
 use crate::facts::Span;
-use crate::frontend::grammar::{named_children_where, Grammar};
+use crate::frontend::grammar::{children, named_children_where, Grammar};
 use tree_sitter::Node;
 
 /// The source text a node covers ("" if the range is not valid UTF-8 boundaries).
@@ -13,7 +13,8 @@ pub(super) fn span(node: Node) -> Span {
     Span::new(node.start_byte(), node.end_byte())
 }
 
-/// Every child with its field name, in source order (anonymous tokens included).
+/// Every child with its field name, in source order (anonymous tokens included). By cursor:
+/// `Node::field_name_for_child` costs more than a cursor step.
 pub(super) fn fielded_children(node: Node) -> Vec<(Option<&'static str>, Node)> {
     let mut out = Vec::with_capacity(node.child_count());
     let mut cursor = node.walk();
@@ -40,11 +41,7 @@ pub(super) fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> 
 
 /// Does the node have an anonymous child token with this text (e.g. `class` in `class func`)?
 pub(super) fn has_token(node: Node, token: &str) -> bool {
-    let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind_name() == token);
-    found
+    children(node).any(|c| !c.is_named() && c.kind_name() == token)
 }
 
 pub(super) fn is_comment(node: Node) -> bool {
@@ -73,8 +70,7 @@ impl KindName for Node<'_> {
 /// Stops at the first other child: modifiers always come first.
 pub(super) fn modifier_words<'s>(src: &'s str, decl: Node) -> Vec<&'s str> {
     let mut words = Vec::new();
-    let mut cursor = decl.walk();
-    for child in decl.children(&mut cursor) {
+    for child in children(decl) {
         match child.kind_name() {
             "modifiers" => {
                 let modifiers = named_children_where(child, |m| m.kind_name() != "attribute");
