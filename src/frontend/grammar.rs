@@ -243,19 +243,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn child_listings_agree_with_the_cursor_listings() {
-        // The second method's body has more children than are read by index.
-        let long_body = "x++; /* c */ ".repeat(super::READ_BY_INDEX_UP_TO);
-        let source = format!(
-            "@implementation A\n- (void)f {{ /* c */ [s invalidateAndCancel]; int x = (1 + ; }}\n\
-             - (void)g {{ {long_body} }}\n@end\n"
-        );
+    /// Lists the children of every node of `source` both ways and compares them, in a
+    /// sample that keeps an ERROR node and a list too long to be read by index.
+    fn assert_listings_agree(language: tree_sitter::Language, source: &str, kinds: &[&str]) {
         let mut parser = Parser::new();
-        parser
-            .set_language(&tree_sitter_objc::LANGUAGE.into())
-            .unwrap();
-        let tree = parser.parse(&source, None).unwrap();
+        parser.set_language(&language).unwrap();
+        let tree = parser.parse(source, None).unwrap();
         let mut compared = 0;
         let mut longest = 0;
         each_node(tree.root_node(), &mut |node| {
@@ -263,18 +256,16 @@ mod tests {
             let all: Vec<Node> = node.children(&mut cursor).collect();
             assert_eq!(children(node).collect::<Vec<_>>(), all);
             longest = longest.max(all.len());
+            let not_comment = |c: Node| !c.kind().contains("comment");
             let expected: Vec<Node> = node
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
+                .filter(|c| not_comment(*c))
                 .collect();
-            assert_eq!(
-                named_children_where(node, |c| c.kind() != "comment"),
-                expected
-            );
-            for kind in ["identifier", "comment", "message_expression", "ERROR"] {
+            assert_eq!(named_children_where(node, not_comment), expected);
+            for kind in kinds.iter().chain(&["ERROR"]) {
                 let mut cursor = node.walk();
-                let first = node.named_children(&mut cursor).find(|c| c.kind() == kind);
-                assert_eq!(first_named_child_where(node, |c| c.kind() == kind), first);
+                let first = node.named_children(&mut cursor).find(|c| c.kind() == *kind);
+                assert_eq!(first_named_child_where(node, |c| c.kind() == *kind), first);
             }
             compared += 1;
         });
@@ -286,6 +277,36 @@ mod tests {
         assert!(
             longest > super::READ_BY_INDEX_UP_TO,
             "a list read by cursor was compared"
+        );
+    }
+
+    #[test]
+    fn objc_child_listings_agree_with_the_cursor_listings() {
+        let long_body = "x++; /* c */ ".repeat(super::READ_BY_INDEX_UP_TO);
+        let source = format!(
+            "@implementation A\n- (void)f {{ /* c */ [s invalidateAndCancel]; int x = (1 + ; }}\n\
+             - (void)g {{ {long_body} }}\n@end\n"
+        );
+        assert_listings_agree(
+            tree_sitter_objc::LANGUAGE.into(),
+            &source,
+            &["identifier", "comment", "message_expression"],
+        );
+    }
+
+    #[test]
+    fn swift_child_listings_agree_with_the_cursor_listings() {
+        let long_body = "x += 1 // c\n".repeat(super::READ_BY_INDEX_UP_TO);
+        let source = format!(
+            "final class A: NSObject {{\n  private lazy var s: URLSession = {{ URLSession(configuration: .default) }}()\n\
+             var a = 1, b: Int = 2 {{ didSet {{ print(\"\\(b)\") }} }}\n\
+             func f() async throws {{ defer {{ s.invalidateAndCancel() }}; guard let x = y else {{ return }}; let _ = (1 + ; }}\n\
+             func g() {{\n{long_body}}}\n}}\n"
+        );
+        assert_listings_agree(
+            tree_sitter_swift::LANGUAGE.into(),
+            &source,
+            &["simple_identifier", "comment", "call_expression", "pattern"],
         );
     }
 }
