@@ -623,21 +623,8 @@ pub(super) fn pattern_names(src: &str, pattern: Node, binding: bool) -> Vec<(Nam
         if node.kind_name() == "value_binding_pattern" {
             binds = true;
         }
-        let mut cursor = node.walk();
-        let named: Vec<(Option<&str>, Node)> = {
-            let mut v = Vec::new();
-            if cursor.goto_first_child() {
-                loop {
-                    if cursor.node().is_named() {
-                        v.push((cursor.field_name(), cursor.node()));
-                    }
-                    if !cursor.goto_next_sibling() {
-                        break;
-                    }
-                }
-            }
-            v
-        };
+        let mut named = fielded_children(node);
+        named.retain(|(_, child)| child.is_named());
         let sole = named.len() == 1;
         for (field, child) in named.iter().rev() {
             match child.kind_name() {
