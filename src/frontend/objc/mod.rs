@@ -25,7 +25,12 @@ pub use neutralize::is_attribute_macro;
 
 pub fn lower(text: &str, path: &Path) -> FileFacts {
     let header = path.extension().is_some_and(|e| e == "h");
-    let neutral = neutralize::neutralize(text);
+    let dialect = if path.extension().is_some_and(|e| e == "mm") {
+        neutralize::Dialect::ObjCpp
+    } else {
+        neutralize::Dialect::ObjC
+    };
+    let neutral = neutralize::neutralize(text, dialect);
     let mut facts = FileFacts {
         declarations_only: header,
         comments: neutral.comments,

@@ -4,8 +4,12 @@
 //! Attribute-like macros (`NS_ASSUME_NONNULL_BEGIN`, `API_AVAILABLE(ios(10.0))`,
 //! `XX_EXTERN`, `__attribute__((...))`) are overwritten with spaces of the same length,
 //! `NS_ENUM(T, Name)` is rewritten to `enum Name : T` padded with spaces, and the lines
-//! of `#if 0` groups are blanked. Newlines are always kept, so every byte offset, line and
-//! column of the result is the one of the input. The same pass collects the comments.
+//! of conditional groups that the compiler never reads are blanked: `#if 0` groups, and
+//! the groups that depend on `__cplusplus` the other way from the file's dialect
+//! (C++ under `#ifdef __cplusplus` is dead in Objective-C, and the grammar, which reads
+//! no C++, would spend most of a C++-heavy header's parse recovering from errors in it).
+//! Newlines are always kept, so every byte offset, line and column of the result is the
+//! one of the input. The same pass collects the comments.
 
 use crate::facts::{Comment, Span};
 
@@ -121,13 +125,24 @@ const ENUM_MACROS: &[&str] = &[
     "CF_CLOSED_ENUM",
 ];
 
-pub fn neutralize(input: &str) -> Neutralized {
+/// Which compiler reads the file: it decides which `__cplusplus` groups are dead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `.m`, and `.h` (a header is read as Objective-C: the grammar reads no C++).
+    ObjC,
+    /// `.mm`: `__cplusplus` is defined.
+    ObjCpp,
+}
+
+pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
     let mut pass = Pass {
         src: input.as_bytes(),
         out: input.as_bytes().to_vec(),
         comments: Vec::new(),
         pos: 0,
         line_start: true,
+        cplusplus: dialect == Dialect::ObjCpp,
+        groups: Vec::new(),
     };
     pass.run();
     Neutralized {
@@ -194,6 +209,11 @@ struct Pass<'a> {
     pos: usize,
     /// Only whitespace since the last newline (a `#` here starts a directive).
     line_start: bool,
+    /// Whether `__cplusplus` is defined.
+    cplusplus: bool,
+    /// The open conditionals, innermost last: whether one of their branches so far was
+    /// known to be taken (every later branch is then dead).
+    groups: Vec<bool>,
 }
 
 impl Pass<'_> {
@@ -265,14 +285,38 @@ impl Pass<'_> {
         self.pos = self.pos.min(self.src.len());
     }
 
-    /// A preprocessor line (with continuations). Left as is, except that `#if 0` blanks its group.
+    /// A preprocessor line (with continuations). Left as is; a conditional whose branch is
+    /// known to be dead blanks that branch.
     fn directive(&mut self) {
         let start = self.pos;
         let end = self.directive_end(start);
-        let is_if_zero = directive_words(&self.src[start..end])
-            .is_some_and(|(name, rest)| name == b"if" && is_false_condition(rest));
         self.pos = end;
-        if is_if_zero {
+        let Some((name, rest)) = directive_words(&self.src[start..end]) else {
+            return;
+        };
+        let dead = match name {
+            b"if" | b"ifdef" | b"ifndef" => {
+                let known = condition(name, rest, self.cplusplus);
+                self.groups.push(known == Some(true));
+                known == Some(false)
+            }
+            b"elif" | b"elifdef" | b"elifndef" => match self.groups.last_mut() {
+                Some(true) => true,
+                Some(taken) => {
+                    let known = condition(name, rest, self.cplusplus);
+                    *taken = known == Some(true);
+                    known == Some(false)
+                }
+                None => false,
+            },
+            b"else" => self.groups.last() == Some(&true),
+            b"endif" => {
+                self.groups.pop();
+                false
+            }
+            _ => false,
+        };
+        if dead {
             self.blank_dead_group();
         }
     }
@@ -303,7 +347,8 @@ impl Pass<'_> {
         i.min(self.src.len())
     }
 
-    /// Blanks the lines after `#if 0` up to its `#else`/`#elif`/`#endif` (nesting honoured).
+    /// Blanks the lines of a dead branch up to its group's next `#else`/`#elif`/`#endif`
+    /// (nesting honoured), which the main pass then reads.
     fn blank_dead_group(&mut self) {
         let mut depth = 0usize;
         while self.pos < self.src.len() {
@@ -467,12 +512,54 @@ fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((&rest[..len], &rest[len..]))
 }
 
-/// `0`, `(0)`, `false` (comments stripped by the caller's line view are rare; keep it literal).
-fn is_false_condition(rest: &[u8]) -> bool {
+/// The value of a conditional directive's condition when it is known: `0`, `1`, and the
+/// tests of `__cplusplus` (an undefined macro is 0 in `#if`). `None` for everything else.
+fn condition(name: &[u8], rest: &[u8], cplusplus: bool) -> Option<bool> {
     let text = String::from_utf8_lossy(rest);
     let cond = text.split("//").next().unwrap_or("");
-    let cond = cond.split("/*").next().unwrap_or("").trim();
-    matches!(cond, "0" | "(0)" | "false" | "NO")
+    let cond = cond.split("/*").next().unwrap_or("");
+    let cond: String = cond
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && *c != '\\')
+        .collect();
+    let plus = cond == "__cplusplus";
+    match name {
+        b"ifdef" | b"elifdef" => return plus.then_some(cplusplus),
+        b"ifndef" | b"elifndef" => return plus.then_some(!cplusplus),
+        _ => {}
+    }
+    match cond.as_str() {
+        "0" | "(0)" | "false" | "NO" => Some(false),
+        "1" | "(1)" => Some(true),
+        "__cplusplus" | "(__cplusplus)" | "defined(__cplusplus)" | "defined__cplusplus" => {
+            Some(cplusplus)
+        }
+        "!__cplusplus" | "!defined(__cplusplus)" | "!defined__cplusplus" => Some(!cplusplus),
+        // Without C++, `__cplusplus >= 201103L` and `defined(__cplusplus) && X` are false.
+        _ if !cplusplus && is_cplusplus_test(&cond) => Some(false),
+        _ => None,
+    }
+}
+
+/// `__cplusplus >= N`, `__cplusplus > N`, `defined(__cplusplus) && X`, `__cplusplus && X`.
+fn is_cplusplus_test(cond: &str) -> bool {
+    let version = |rest: &str| {
+        let digits = rest.trim_end_matches(['L', 'l']);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if let Some(rest) = cond.strip_prefix("__cplusplus>=") {
+        return version(rest);
+    }
+    if let Some(rest) = cond.strip_prefix("__cplusplus>") {
+        return version(rest);
+    }
+    [
+        "defined(__cplusplus)&&",
+        "defined__cplusplus&&",
+        "__cplusplus&&",
+    ]
+    .iter()
+    .any(|p| cond.starts_with(p))
 }
 
 #[cfg(test)]
@@ -489,7 +576,15 @@ mod tests {
     }
 
     fn run(text: &str) -> String {
-        String::from_utf8(neutralize(text).text).unwrap()
+        run_as(text, Dialect::ObjC)
+    }
+
+    fn run_as(text: &str, dialect: Dialect) -> String {
+        let out = String::from_utf8(neutralize(text, dialect).text).unwrap();
+        assert_eq!(out.len(), text.len());
+        let lines = |s: &str| s.match_indices('\n').map(|m| m.0).collect::<Vec<_>>();
+        assert_eq!(lines(&out), lines(text), "line ends moved");
+        out
     }
 
     #[test]
@@ -531,7 +626,7 @@ mod tests {
     fn leaves_strings_comments_directives_and_ordinary_words() {
         let src = "#define XX_EXTERN extern\nNSString *s = @\"API_AVAILABLE(x)\"; // NS_SWIFT_NAME(y)\nNSLog(NULL);";
         assert_eq!(run(src), src);
-        let comments = neutralize(src).comments;
+        let comments = neutralize(src, Dialect::ObjC).comments;
         assert_eq!(comments.len(), 1);
         assert_eq!(comments[0].text, "// NS_SWIFT_NAME(y)");
     }
@@ -544,5 +639,74 @@ mod tests {
         assert!(!out.contains("invalidate"));
         assert!(!out.contains("y;"));
         assert!(out.contains("#else\nb;\n#endif"));
+    }
+
+    const CPP_GUARDED: &str =
+        "#ifdef __cplusplus\nnamespace app { class A {}; }\n#else\nstruct A;\n#endif\n\
+                               #ifndef __cplusplus\n@class B;\n#else\nclass B;\n#endif\n";
+
+    #[test]
+    fn objc_blanks_what_only_cplusplus_reads() {
+        let out = run_as(CPP_GUARDED, Dialect::ObjC);
+        assert!(!out.contains("namespace"));
+        assert!(!out.contains("\nclass B;"));
+        assert!(out.contains("struct A;"));
+        assert!(out.contains("@class B;"));
+        assert_eq!(out.matches("#endif").count(), 2);
+    }
+
+    #[test]
+    fn objcpp_blanks_what_only_plain_objc_reads() {
+        let out = run_as(CPP_GUARDED, Dialect::ObjCpp);
+        assert!(out.contains("namespace app { class A {}; }"));
+        assert!(out.contains("\nclass B;"));
+        assert!(!out.contains("struct A;"));
+        assert!(!out.contains("@class B;"));
+    }
+
+    #[test]
+    fn reads_the_spellings_of_cplusplus_tests() {
+        for (cond, objc, objcpp) in [
+            ("#if defined(__cplusplus)", Some(false), Some(true)),
+            ("#if defined __cplusplus // C++", Some(false), Some(true)),
+            ("#if !defined(__cplusplus)", Some(true), Some(false)),
+            ("#if __cplusplus >= 201103L", Some(false), None),
+            (
+                "#if defined(__cplusplus) && __has_feature(x)",
+                Some(false),
+                None,
+            ),
+            ("#ifndef __cplusplus /* C */", Some(true), Some(false)),
+            ("#ifdef __cplusplusX", None, None),
+            ("#if __cplusplus_feature", None, None),
+            ("#if 1", Some(true), Some(true)),
+            ("#if FOO", None, None),
+        ] {
+            let (name, rest) = directive_words(cond.as_bytes()).unwrap();
+            assert_eq!(condition(name, rest, false), objc, "{cond} in ObjC");
+            assert_eq!(condition(name, rest, true), objcpp, "{cond} in ObjC++");
+        }
+    }
+
+    #[test]
+    fn branches_after_a_taken_one_are_dead_and_unknown_ones_stay() {
+        let src = "#if FOO\nfoo;\n#elif !defined(__cplusplus)\nplain;\n#elif BAR\nbar;\n#else\nother;\n#endif\n\
+                   #if FOO\nfoo2;\n#elif __cplusplus\ncpp;\n#else\nrest;\n#endif\nafter;\n";
+        let out = run(src);
+        for kept in ["foo;", "plain;", "foo2;", "rest;", "after;"] {
+            assert!(out.contains(kept), "{kept} was blanked:\n{out}");
+        }
+        for dead in ["bar;", "other;", "cpp;"] {
+            assert!(!out.contains(dead), "{dead} was kept:\n{out}");
+        }
+    }
+
+    #[test]
+    fn nested_and_unbalanced_conditionals_stay_in_step() {
+        let src = "#ifdef __cplusplus\n#if X\nx;\n#else\ny;\n#endif\n#else\nkept;\n#endif\n\
+                   #endif\n#else\nalso_kept;\n#if FOO\n#else\nlast;\n#endif\n";
+        let out = run(src);
+        assert!(!out.contains("x;") && !out.contains("y;"));
+        assert!(out.contains("kept;") && out.contains("also_kept;") && out.contains("last;"));
     }
 }

@@ -591,6 +591,23 @@ fn headers_are_declarations_only() {
     assert_eq!(names, ["MakeSession"]);
 }
 
+#[test]
+fn a_header_is_read_as_objective_c_and_its_cplusplus_sections_skipped() {
+    let text = "#ifdef __cplusplus\n#include <vector>\nnamespace app {\ntemplate <typename T> class Pool {\npublic:\n    \
+        void add(T t) { items_.push_back(t); }\n    std::vector<T> items_;\n};\n} // namespace app\nextern \"C\" {\n#endif\n\
+        @interface Client : NSObject\n@property (nonatomic, strong) NSURLSession *session;\n@end\n\
+        #ifdef __cplusplus\n}\n#endif\n";
+    let header = lower(text, Path::new("Client.h"));
+    assert!(header.problems.is_empty(), "{:?}", header.problems);
+    assert_eq!(header.types.len(), 1);
+    assert!(header.types[0].members[0].declared_session);
+    let at = |needle: &str| text.find(needle).unwrap();
+    assert_eq!(header.types[0].span.start as usize, at("@interface"));
+    // Compiled as Objective-C++, the C++ is live: the grammar cannot read it, and says so.
+    let objcpp = lower(text, Path::new("Client.mm"));
+    assert!(!objcpp.problems.is_empty());
+}
+
 /// Lowers on a thread with the stack size the pipeline's workers have.
 fn lower_on_worker(text: String) -> FileFacts {
     std::thread::Builder::new()
