@@ -180,3 +180,14 @@ fn every_fixture_meets_its_expectations() {
         failures.join("\n")
     );
 }
+
+/// A header's `#ifdef __cplusplus` half is C++, which an Objective-C compile never reads and
+/// the grammar cannot: the project lints with no file reported as partly unreadable.
+#[test]
+fn a_header_with_a_cplusplus_half_reads_without_parse_errors() {
+    let files = files_under(&fixtures_root().join("projects/objc_cxx_header"));
+    assert_eq!(files.len(), 2);
+    let outcome = lint(&files, false);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(outcome.findings.len(), 1);
+}
