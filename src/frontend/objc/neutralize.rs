@@ -547,11 +547,8 @@ fn is_cplusplus_test(cond: &str) -> bool {
         let digits = rest.trim_end_matches(['L', 'l']);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
-    if let Some(rest) = cond.strip_prefix("__cplusplus>=") {
-        return version(rest);
-    }
     if let Some(rest) = cond.strip_prefix("__cplusplus>") {
-        return version(rest);
+        return version(rest.strip_prefix('=').unwrap_or(rest));
     }
     [
         "defined(__cplusplus)&&",
@@ -671,6 +668,8 @@ mod tests {
             ("#if defined __cplusplus // C++", Some(false), Some(true)),
             ("#if !defined(__cplusplus)", Some(true), Some(false)),
             ("#if __cplusplus >= 201103L", Some(false), None),
+            ("#if __cplusplus > 199711L", Some(false), None),
+            ("#if __cplusplus >= X", None, None),
             (
                 "#if defined(__cplusplus) && __has_feature(x)",
                 Some(false),
