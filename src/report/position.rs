@@ -10,8 +10,11 @@ use std::path::{Component, Path, PathBuf};
 /// An outcome with every location turned into what users read.
 pub struct Report<'a> {
     pub outcome: &'a Outcome,
-    /// The folder paths are shown relative to (and `%SRCROOT%` in SARIF).
+    /// The folder paths are shown relative to (and `%SRCROOT%` in SARIF): the project root
+    /// (the config file's folder), else the current folder.
     pub cwd: PathBuf,
+    /// The current folder: relative paths in the outcome are read against it.
+    pub anchor: PathBuf,
     pub findings: Vec<ResolvedFinding<'a>>,
     pub errors: Vec<ResolvedError<'a>>,
 }
@@ -53,13 +56,19 @@ pub struct Location {
 
 impl<'a> Report<'a> {
     pub fn new(outcome: &'a Outcome, cwd: &Path) -> Report<'a> {
+        Report::rooted(outcome, cwd, cwd)
+    }
+
+    /// Paths (relative ones are read against `cwd`) shown relative to `root`.
+    pub fn rooted(outcome: &'a Outcome, cwd: &Path, root: &Path) -> Report<'a> {
+        let anchored = |path: &Path| absolute_path(path, cwd);
         let mut occurrences: HashMap<(&'static str, String, u64), usize> = HashMap::new();
         let findings = outcome
             .findings
             .iter()
             .map(|finding| {
                 let d = &finding.diagnostic;
-                let location = locate(&outcome.files, d.file, d.span, cwd);
+                let location = locate(&outcome.files, d.file, d.span, cwd, root);
                 let hash = line_hash(&outcome.files[d.file], location.start.line, &d.message);
                 let seen = occurrences
                     .entry((d.rule, location.path.clone(), hash))
@@ -77,7 +86,7 @@ impl<'a> Report<'a> {
                         .iter()
                         .map(|r| {
                             (
-                                locate(&outcome.files, r.file, r.span, cwd),
+                                locate(&outcome.files, r.file, r.span, cwd, root),
                                 r.message.as_str(),
                             )
                         })
@@ -91,19 +100,20 @@ impl<'a> Report<'a> {
             .errors
             .iter()
             .map(|error| {
-                let relative = relative_path(&error.path, cwd);
+                let absolute = anchored(&error.path);
                 ResolvedError {
                     error,
-                    path: display_path(&error.path, cwd),
-                    absolute: absolute_path(&error.path, cwd),
-                    relative,
+                    path: display_path(&absolute, root),
+                    relative: relative_path(&absolute, root),
+                    absolute,
                     kind: error.kind,
                 }
             })
             .collect();
         Report {
             outcome,
-            cwd: cwd.to_path_buf(),
+            cwd: root.to_path_buf(),
+            anchor: cwd.to_path_buf(),
             findings,
             errors,
         }
@@ -137,14 +147,14 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     rules
 }
 
-fn locate(files: &[SourceFile], file: usize, span: Span, cwd: &Path) -> Location {
+fn locate(files: &[SourceFile], file: usize, span: Span, cwd: &Path, root: &Path) -> Location {
     let source = &files[file];
-    let relative = relative_path(&source.path, cwd);
+    let absolute = absolute_path(&source.path, cwd);
     Location {
         file,
-        path: display_path(&source.path, cwd),
-        relative,
-        absolute: absolute_path(&source.path, cwd),
+        path: display_path(&absolute, root),
+        relative: relative_path(&absolute, root),
+        absolute,
         span,
         start: source.lines.line_col(&source.text, span.start),
         end: source.lines.line_col(&source.text, span.end),
