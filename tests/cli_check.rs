@@ -290,7 +290,7 @@ fn baseline_files_are_written_and_checked() {
     );
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("baseline.json")).unwrap()).unwrap();
-    assert_eq!(written, serde_json::json!({"version": 1, "findings": []}));
+    assert_eq!(written, serde_json::json!({"version": 2, "findings": []}));
     let out = sessionlint(dir.path(), &["check", "--baseline", "baseline.json"], None);
     assert_eq!(out.status.code(), Some(0));
     std::fs::write(dir.path().join("bad.json"), "not json").unwrap();

@@ -183,7 +183,7 @@ fn sarif_results_carry_what_code_scanning_needs() {
         result["relatedLocations"][0]["message"]["text"],
         "this exit skips `session.finishTasksAndInvalidate()`"
     );
-    assert!(result["partialFingerprints"]["sessionlint/v1"].is_string());
+    assert!(result["partialFingerprints"]["sessionlint/v2"].is_string());
     // A file outside the source root gets an absolute URI and no base id.
     let outside = &run["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"];
     assert_eq!(outside["uri"], "file:///elsewhere/vendor/stop.rs");

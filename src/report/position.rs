@@ -211,27 +211,62 @@ fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Hash of the primary line's text (whitespace collapsed) and the message (digits masked, so a
-/// message that names another line does not change when code moves). FNV-1a: stable forever.
+/// Hash of the primary line's text and of the lines that open its enclosing blocks (the
+/// function, the type: see [`enclosing_lines`]), whitespace collapsed, and of the message
+/// (digits masked, so a message that names another line does not change when code moves).
+/// Two identical lines in different functions so get different fingerprints, and cannot
+/// swap identities when one of them moves. FNV-1a: stable forever.
 fn line_hash(file: &SourceFile, line: u32, message: &str) -> u64 {
+    let mut hash = Fnv::new();
+    for text in std::iter::once(line_text(file, line)).chain(enclosing_lines(file, line)) {
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                hash.write(b" ");
+            }
+            hash.write(word.as_bytes());
+        }
+        hash.write(&[0]);
+    }
+    for byte in message.bytes() {
+        hash.write(&[if byte.is_ascii_digit() { b'0' } else { byte }]);
+    }
+    hash.0
+}
+
+fn line_text(file: &SourceFile, line: u32) -> &str {
     let start = file.lines.line_start(line).unwrap_or(0) as usize;
     let end = file
         .lines
         .line_start(line + 1)
         .map_or(file.text.len(), |e| e as usize);
-    let text = file.text.get(start..end).unwrap_or("");
-    let mut hash = Fnv::new();
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            hash.write(b" ");
+    file.text.get(start..end).unwrap_or("")
+}
+
+/// The lines that open the blocks around `line`, innermost first: each earlier line indented
+/// less than the last one found (`func fetch() {`, then `final class Client {`), up to the
+/// file's top level. Layout, not syntax, so it is the same for every language; lines of
+/// braces alone (`{` on its own line) and comments are passed over.
+fn enclosing_lines(file: &SourceFile, line: u32) -> Vec<&str> {
+    let indent = |text: &str| text.len() - text.trim_start().len();
+    let mut depth = indent(line_text(file, line));
+    let mut found = Vec::new();
+    for earlier in (1..line).rev() {
+        if depth == 0 {
+            break;
         }
-        hash.write(word.as_bytes());
+        let text = line_text(file, earlier);
+        let trimmed = text.trim();
+        let decorative = trimmed.chars().all(|c| "{}()[];,".contains(c));
+        let comment = ["//", "/*", "*", "#"]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
+        if decorative || comment || indent(text) >= depth {
+            continue;
+        }
+        depth = indent(text);
+        found.push(text);
     }
-    hash.write(&[0]);
-    for byte in message.bytes() {
-        hash.write(&[if byte.is_ascii_digit() { b'0' } else { byte }]);
-    }
-    hash.0
+    found
 }
 
 /// FNV-1a, 64 bits.
@@ -252,6 +287,29 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("A.swift".into(), Language::Swift, text, Vec::new())
+    }
+
+    #[test]
+    fn enclosing_lines_are_the_blocks_around_a_line() {
+        let f = file(
+            "final class Client {\n    // one\n    func a() {\n        let s = make()\n    }\n\n    func b()\n    {\n        let s = make()\n    }\n}\n",
+        );
+        assert_eq!(
+            enclosing_lines(&f, 4),
+            vec!["    func a() {\n", "final class Client {\n"]
+        );
+        // `{` alone on its line is passed over: the function's own line is found.
+        assert_eq!(
+            enclosing_lines(&f, 9),
+            vec!["    func b()\n", "final class Client {\n"]
+        );
+        assert_eq!(enclosing_lines(&f, 1), Vec::<&str>::new());
+        // The same line in two functions: two hashes.
+        assert_ne!(line_hash(&f, 4, "m"), line_hash(&f, 9, "m"));
+    }
 
     #[test]
     fn relative_paths_use_slashes_and_drop_dot_components() {

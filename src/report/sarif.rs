@@ -12,7 +12,8 @@ use std::path::Path;
 /// The base id every relative URI is resolved against: the folder sessionlint ran in.
 pub const SRCROOT: &str = "%SRCROOT%";
 /// The key of our own entry in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "sessionlint/v1";
+/// v2: the fingerprint covers the enclosing function and type too.
+pub const FINGERPRINT_KEY: &str = "sessionlint/v2";
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     write_with(report, None, out)
