@@ -71,6 +71,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         });
     }
 
+    if args.fix || args.diff {
+        if let Some(code) = super::fixing::run(args, &report)? {
+            return Ok(code);
+        }
+    }
+
     emit(args, &report)?;
     let report_time = report_start.elapsed();
 

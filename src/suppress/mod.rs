@@ -93,6 +93,7 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
         outcome.findings.push(Finding {
             diagnostic: Diagnostic {
                 rule: UNUSED_SUPPRESSION,
+                fix: None,
                 file: entry.file,
                 span: entry.comment,
                 message,
