@@ -37,6 +37,9 @@ pub struct Words {
     getters: BTreeSet<String>,
 }
 
+/// The most words the seed automaton is built from (see [`Words::initial`]).
+const MAX_SEED_WORDS: usize = 5_000;
+
 /// Names too common to be worth chasing (they are never factories or owner types alone).
 const TOO_COMMON: &[&str] = &[
     "init", "deinit", "dealloc", "drop", "new", "main", "self", "Self",
@@ -55,8 +58,16 @@ impl Words {
         {
             words.extend(entry.split('.').map(str::to_string));
         }
+        // Building the automaton grows quadratically with some large name sets (200,000
+        // `Type.makeN` factories: minutes). Past `MAX_SEED_WORDS` every file is parsed:
+        // the results are the same, the prefilter only saves time.
+        let seed_matcher = if words.len() > MAX_SEED_WORDS {
+            build([""])
+        } else {
+            automaton(&words)
+        };
         Words {
-            seed_matcher: automaton(&words),
+            seed_matcher,
             seeds: words,
             names: BTreeSet::new(),
             name_matcher: None,
