@@ -12,6 +12,7 @@ pub mod config;
 pub mod discover;
 pub mod facts;
 pub mod frontend;
+pub mod isolate;
 pub mod prefilter;
 pub mod project;
 pub mod report;

@@ -2,7 +2,7 @@
 
 use crate::config::{Config, Level};
 use crate::facts::{FileFacts, Language, LineIndex};
-use crate::prefilter::{NameMatcher, Words};
+use crate::prefilter::{Identifiers, Seeds, Wanted};
 use crate::project::Project;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::registry::{self, Severity};
@@ -220,87 +220,128 @@ struct Lowered {
     errors: Vec<FileError>,
 }
 
-/// What became of one input in a prefilter round.
+/// What became of one input when it was read.
 enum Processed {
     Lowered(Box<Lowered>),
-    /// Not parsed this round: nothing in it matched. Its bytes are dropped (re-read if a
-    /// later round wants it) so memory does not grow with the tree.
-    Skipped(Input, u64),
+    /// Not parsed: no seed word in it. Only its identifiers are kept (its bytes are read
+    /// again if a later round wants it), so memory does not grow with the tree.
+    Indexed(Pending),
     Failed(FileError),
+}
+
+/// A file the prefilter has not parsed (yet).
+struct Pending {
+    input: Input,
+    len: u64,
+    names: Identifiers,
+}
+
+/// The files parsed so far, in step: `files[i]` is the file of `facts[i]`.
+#[derive(Default)]
+struct Parsed {
+    files: Vec<SourceFile>,
+    facts: Vec<FileFacts>,
+    bytes: u64,
+}
+
+impl Parsed {
+    fn add(
+        &mut self,
+        processed: Vec<Processed>,
+        pending: &mut Vec<Pending>,
+        errors: &mut Vec<FileError>,
+    ) {
+        for p in processed {
+            match p {
+                Processed::Lowered(l) => {
+                    self.bytes += l.bytes;
+                    errors.extend(l.errors);
+                    self.files.push(l.file);
+                    self.facts.push(l.facts);
+                }
+                Processed::Indexed(p) => pending.push(p),
+                Processed::Failed(e) => errors.push(e),
+            }
+        }
+    }
+
+    /// Sorted by path: file ids (and so output) do not depend on the order files were parsed.
+    fn sort(&mut self) {
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        order.sort_by(|&a, &b| self.files[a].path.cmp(&self.files[b].path));
+        let mut files: Vec<Option<SourceFile>> = self.files.drain(..).map(Some).collect();
+        let mut facts: Vec<Option<FileFacts>> = self.facts.drain(..).map(Some).collect();
+        for i in order {
+            self.files.extend(files[i].take());
+            self.facts.extend(facts[i].take());
+        }
+    }
 }
 
 fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let mut words = settings.prefilter.then(|| Words::initial(&settings.config));
-    // The first round scans for every word; later rounds only for what the last growth
-    // added, since every pending file already failed the rest.
-    let mut fresh: Option<NameMatcher> = None;
-    let mut pending = largest_first(inputs);
-    let mut lowered: Vec<Lowered> = Vec::new();
+    let seeds = settings.prefilter.then(|| Seeds::new(&settings.config));
     let mut errors = Vec::new();
-    loop {
-        let scan = match (&words, &fresh) {
-            (None, _) => Scan::Everything,
-            (Some(w), None) => Scan::Words(w),
-            (Some(_), Some(f)) => Scan::Added(f),
+    let mut pending = Vec::new();
+    let mut parsed = Parsed::default();
+    // One file per job: rayon otherwise hands out runs of files that cannot be split
+    // once started, and the last run kept one thread busy for a second after the other
+    // ran dry on a million-line tree.
+    let first: Vec<Processed> = largest_first(inputs)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(input, len)| process(input, len, seeds.as_ref(), settings, lower))
+        .collect();
+    parsed.add(first, &mut pending, &mut errors);
+    timings.read_and_lower += start.elapsed();
+
+    // Analyse what is parsed; parse what the analysis says could change it; repeat.
+    let (project, checked) = loop {
+        parsed.sort();
+        let start = Instant::now();
+        let project = Project::build(
+            &parsed.files,
+            std::mem::take(&mut parsed.facts),
+            &settings.config,
+        );
+        timings.merge += start.elapsed();
+        let start = Instant::now();
+        let analysis = crate::analyze::analyze(&project);
+        let wanted = if pending.is_empty() {
+            Vec::new()
+        } else {
+            let demand = Wanted::new(&crate::analyze::relevance::demand(&analysis));
+            let (wanted, still): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut pending)
+                .into_par_iter()
+                .partition(|p| p.names.meets(&demand));
+            pending = still;
+            wanted
         };
-        // One file per job: rayon otherwise hands out runs of files that cannot be split
-        // once started, and the last run kept one thread busy for a second after the other
-        // ran dry on a million-line tree.
-        let results: Vec<Processed> = std::mem::take(&mut pending)
+        if wanted.is_empty() {
+            let checked = crate::rules::check(&analysis);
+            timings.analyze += start.elapsed();
+            drop(analysis);
+            break (project, checked);
+        }
+        drop(analysis);
+        timings.analyze += start.elapsed();
+        parsed.facts = project.into_facts();
+        let start = Instant::now();
+        let more: Vec<Processed> = wanted
             .into_par_iter()
             .with_max_len(1)
-            .map(|(input, _)| process(input, scan, settings, lower))
+            .map(|p| process(p.input, p.len, None, settings, lower))
             .collect();
-        for result in results {
-            match result {
-                Processed::Lowered(l) => lowered.push(*l),
-                Processed::Skipped(input, len) => pending.push((input, len)),
-                Processed::Failed(e) => errors.push(e),
-            }
-        }
-        let Some(scanned) = words.take() else { break };
-        if pending.is_empty() {
-            break;
-        }
-        // Grow to a fixpoint over everything parsed so far: a growth can make more of the
-        // parsed functions matter even when no new file was parsed.
-        let all: Vec<&FileFacts> = lowered.iter().map(|l| &l.facts).collect();
-        let mut current: Option<Words> = None;
-        while let Some(grown) = current.as_ref().unwrap_or(&scanned).grow(&all) {
-            current = Some(grown);
-        }
-        let Some(current) = current else { break };
-        fresh = current.added_since(&scanned);
-        if fresh.is_none() {
-            // Nothing a pending file could match was added: they all stay skipped.
-            break;
-        }
-        words = Some(current);
-    }
-    timings.read_and_lower = start.elapsed();
+        parsed.add(more, &mut pending, &mut errors);
+        timings.read_and_lower += start.elapsed();
+    };
+    timings.files_parsed = parsed.files.len();
+    timings.bytes = parsed.bytes;
     timings.files_skipped = pending.len();
-    timings.bytes_skipped = pending.iter().map(|(_, len)| len).sum();
-    lowered.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-
-    let mut files = Vec::new();
-    let mut all_facts = Vec::new();
-    for l in lowered {
-        timings.files_parsed += 1;
-        timings.bytes += l.bytes;
-        errors.extend(l.errors);
-        files.push(l.file);
-        all_facts.push(l.facts);
-    }
-
-    let start = Instant::now();
-    let project = Project::build(&files, all_facts, &settings.config);
-    timings.merge = start.elapsed();
-
-    let start = Instant::now();
-    let checked = crate::analyze::check_project(&project);
-    let diagnostics = checked.diagnostics;
+    timings.bytes_skipped = pending.iter().map(|p| p.len).sum();
+    drop(pending);
+    let mut files = parsed.files;
     for (file, message) in checked.failures {
         errors.push(FileError {
             path: files[file].path.clone(),
@@ -310,10 +351,10 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
             kind: ErrorKind::Internal,
         });
     }
-    timings.analyze = start.elapsed();
     project.free();
 
-    let mut findings: Vec<Finding> = diagnostics
+    let mut findings: Vec<Finding> = checked
+        .diagnostics
         .into_iter()
         .filter_map(|d| match settings.config.level(registry::get(d.rule)) {
             Level::Off => None,
@@ -431,28 +472,16 @@ pub fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
     });
 }
 
-/// What decides whether a file is parsed this round.
-#[derive(Clone, Copy)]
-enum Scan<'a> {
-    /// The prefilter is off.
-    Everything,
-    Words(&'a Words),
-    /// Only the names added since the last round.
-    Added(&'a NameMatcher),
-}
-
-impl Scan<'_> {
-    fn wants(&self, bytes: &[u8]) -> bool {
-        match self {
-            Scan::Everything => true,
-            Scan::Words(w) => w.matches(bytes),
-            Scan::Added(m) => m.matches(bytes),
-        }
-    }
-}
-
-fn process(input: Input, scan: Scan<'_>, settings: &Settings, lower: &LowerFn<'_>) -> Processed {
-    match read_and_lower(input, scan, settings, lower) {
+/// Reads one file and lowers it, unless `seeds` are given and it has none of them: then
+/// only its identifiers are kept.
+fn process(
+    input: Input,
+    len: u64,
+    seeds: Option<&Seeds>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> Processed {
+    match read_and_lower(input, len, seeds, settings, lower) {
         Ok(p) => p,
         Err(e) => Processed::Failed(e),
     }
@@ -460,7 +489,8 @@ fn process(input: Input, scan: Scan<'_>, settings: &Settings, lower: &LowerFn<'_
 
 fn read_and_lower(
     input: Input,
-    scan: Scan<'_>,
+    len: u64,
+    seeds: Option<&Seeds>,
     settings: &Settings,
     lower: &LowerFn<'_>,
 ) -> Result<Processed, FileError> {
@@ -493,9 +523,12 @@ fn read_and_lower(
             ..io_error(too_big(bytes.len() as u64, max))
         });
     }
-    if !scan.wants(&bytes) {
-        let len = bytes.len() as u64;
-        return Ok(Processed::Skipped(Input { path, ..input }, len));
+    if seeds.is_some_and(|s| !s.matches(&bytes)) {
+        return Ok(Processed::Indexed(Pending {
+            names: Identifiers::of(&bytes),
+            input: Input { path, ..input },
+            len,
+        }));
     }
     let mut errors = Vec::new();
     let text = decode(&bytes, &path, &mut errors);
@@ -556,7 +589,7 @@ fn read_and_lower(
 #[doc(hidden)]
 pub fn lower_one(path: &Path, settings: &Settings) -> Option<Box<dyn std::any::Any + Send>> {
     let input = Input::file(path);
-    match read_and_lower(input, Scan::Everything, settings, &crate::frontend::lower) {
+    match read_and_lower(input, 0, None, settings, &crate::frontend::lower) {
         Ok(Processed::Lowered(lowered)) => Some(lowered),
         _ => None,
     }
@@ -642,11 +675,4 @@ fn lower_isolated(
     )
 }
 
-/// The text of a caught panic.
-pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
+pub use crate::isolate::panic_message;

@@ -84,6 +84,18 @@ impl Summaries {
             .map(|c| &c.callee)
     }
 
+    /// The functions with a non-empty summary, in id order.
+    pub fn non_empty(&self) -> Vec<FnId> {
+        let mut ids: Vec<FnId> = self
+            .map
+            .iter()
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// Names of functions whose calls matter (non-empty summaries), for relevance checks.
     pub fn interesting_names(&self, project: &Project) -> BTreeSet<Name> {
         let mut names: BTreeSet<Name> = self

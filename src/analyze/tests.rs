@@ -131,7 +131,7 @@ fn run(functions: Vec<Function>, types: Vec<TypeDecl>) -> Vec<(&'static str, u32
     };
     let file = SourceFile::new("t.swift".into(), Language::Swift, "", Vec::new());
     let project = Project::build(&[file], vec![facts], &Config::default());
-    let mut out: Vec<_> = super::check_project(&project)
+    let mut out: Vec<_> = crate::rules::check_project(&project)
         .diagnostics
         .into_iter()
         .map(|d| (d.rule, d.span.start))

@@ -116,6 +116,11 @@ impl Project {
             .filter(move |&id| self.function(id).name == name)
     }
 
+    /// Gives the facts back (to merge them again with more files).
+    pub fn into_facts(self) -> Vec<FileFacts> {
+        self.facts
+    }
+
     /// Frees the facts on every worker thread: on a large tree, dropping millions of small
     /// facts on one thread shows at the end of the run.
     pub fn free(self) {

@@ -54,6 +54,29 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
+/// The diagnostics of a project, and the files whose analysis failed.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<(usize, String)>,
+}
+
+/// Analyses the project and runs every rule over it.
+pub fn check_project(project: &crate::project::Project) -> Checked {
+    check(&crate::analyze::analyze(project))
+}
+
+/// Runs every rule over an analysis.
+pub fn check(analysis: &ProjectAnalysis<'_>) -> Checked {
+    let mut out = Vec::new();
+    for rule in CHECKS {
+        (rule.check)(analysis, &mut out);
+    }
+    Checked {
+        diagnostics: out,
+        failures: analysis.failures.clone(),
+    }
+}
+
 /// How a message names a created session: by its binding, its factory, or "this session".
 fn describe(site: &CreationSite) -> String {
     match (&site.binding, &site.factory) {
