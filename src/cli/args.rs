@@ -26,9 +26,11 @@ pub enum Command {
     },
     /// List every rule: id, name, default severity, languages, summary.
     Rules,
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Server,
 }
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 pub struct CheckArgs {
     /// Files and folders to lint; `-` reads one source from stdin (needs --stdin-filename).
     pub paths: Vec<PathBuf>,
@@ -142,6 +144,19 @@ pub struct CheckArgs {
     /// adds to the config's `exclude`.
     #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
     pub exclude: Vec<String>,
+
+    /// Apply the safe fixes in place (a file that changed since it was read is left alone),
+    /// then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With --fix or --diff: unsafe fixes too (they may change more than the leak).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

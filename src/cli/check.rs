@@ -141,6 +141,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         });
     }
 
+    if args.fix || args.diff {
+        if let Some(code) = super::fixing::run(args, &report)? {
+            return Ok(code);
+        }
+    }
+
     let code = exit_code(args, &report, &fail_levels);
     let line_format = matches!(args.format, Format::Human | Format::Github | Format::Xcode);
     // Line formats summarise parse problems in one line (machine formats keep the full list).

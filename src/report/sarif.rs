@@ -1,6 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0, one run, as GitHub code scanning ingests it.
 
-use super::position::{all_rules, Location, Report};
+use super::position::{all_rules, Location, Report, ResolvedFinding};
 use super::Invocation;
 use crate::rules::registry::{RuleMeta, Severity};
 use crate::run::ErrorKind;
@@ -71,6 +71,9 @@ pub fn build_with(report: &Report, how: Option<&Invocation>) -> sarif::Sarif {
                 .build();
             if !related.is_empty() {
                 result.related_locations = Some(related);
+            }
+            if let Some(fix) = safe_fix(report, f) {
+                result.fixes = Some(vec![fix]);
             }
             result
         })
@@ -148,6 +151,54 @@ pub fn build_with(report: &Report, how: Option<&Invocation>) -> sarif::Sarif {
         .version(serde_json::json!("2.1.0"))
         .runs(vec![run])
         .build()
+}
+
+/// The finding's safe fix as a SARIF `fix`: one change to its file, each edit a replacement
+/// of a region (empty for an insertion). Unsafe fixes are left out: a log's consumers may
+/// apply what it carries, and have no `--unsafe-fixes` to ask for them.
+fn safe_fix(report: &Report, f: &ResolvedFinding) -> Option<sarif::Fix> {
+    let d = &f.finding.diagnostic;
+    let fix = d
+        .fix
+        .as_ref()
+        .filter(|fix| fix.applicability == crate::fix::Applicability::Safe)?;
+    let source = &report.outcome.files[d.file];
+    let edits = crate::fix::resolve(fix, &source.text, source.language)?;
+    let replacements = edits
+        .iter()
+        .map(|e| {
+            let start = source.lines.line_col(&source.text, e.range.start as u32);
+            let end = source.lines.line_col(&source.text, e.range.end as u32);
+            let region = sarif::Region::builder()
+                .start_line(i64::from(start.line))
+                .start_column(i64::from(start.column))
+                .end_line(i64::from(end.line))
+                .end_column(i64::from(end.column))
+                .build();
+            let mut replacement = sarif::Replacement::builder().deleted_region(region).build();
+            if !e.content.is_empty() {
+                replacement.inserted_content = Some(
+                    sarif::ArtifactContent::builder()
+                        .text(e.content.clone())
+                        .build(),
+                );
+            }
+            replacement
+        })
+        .collect::<Vec<_>>();
+    let change = sarif::ArtifactChange::builder()
+        .artifact_location(artifact_location(
+            f.location.relative.as_deref(),
+            &f.location.absolute,
+        ))
+        .replacements(replacements)
+        .build();
+    Some(
+        sarif::Fix::builder()
+            .description(text_message(&fix.title))
+            .artifact_changes(vec![change])
+            .build(),
+    )
 }
 
 fn descriptor(rule: &RuleMeta) -> sarif::ReportingDescriptor {

@@ -110,6 +110,7 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
         outcome.findings.push(Finding {
             diagnostic: Diagnostic {
                 rule: UNUSED_SUPPRESSION,
+                fix: None,
                 file: entry.file,
                 span: entry.comment,
                 message,
@@ -137,6 +138,7 @@ fn collect_typos(file_id: usize, file: &SourceFile, out: &mut Vec<Finding>) {
                     typo.written, typo.suggestion
                 ),
                 related: Vec::new(),
+                fix: None,
             },
             severity: Severity::Warning,
         });
