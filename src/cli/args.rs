@@ -36,7 +36,7 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Write the report to FILE instead of stdout.
@@ -119,6 +119,31 @@ pub struct CheckArgs {
     /// Report only findings that are not in the baseline FILE.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Findings only: no parse-problem note, progress line or summary.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// After the report, print how many findings each rule has (stderr for line formats).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print the config file used for the first path and the resolved settings, then exit.
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// Print the files that would be linted (after include/exclude), then exit.
+    #[arg(long)]
+    pub show_files: bool,
+
+    /// Run these rules as well as the selected ones (comma-separated ids or names).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub extend_select: Vec<String>,
+
+    /// Never lint files matching these globs (comma-separated, relative to the project root);
+    /// adds to the config's `exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Vec<String>,
 
     /// Apply the safe fixes in place (a file that changed since it was read is left alone),
     /// then report what remains.
