@@ -5,6 +5,7 @@
 //! statement tree for every method, C function and block. Regions the parser could not
 //! read become problems; method bodies inside them are re-parsed alone and lowered.
 
+mod conditionals;
 mod decls;
 mod exprs;
 mod lowerer;
@@ -30,7 +31,19 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
     } else {
         neutralize::Dialect::ObjC
     };
-    let neutral = neutralize::neutralize(text, dialect);
+    if header && !has_objective_c(text) {
+        // A C or C++ header (`.pb.h`, a C++ library's): nothing in it can hold a session,
+        // and the grammar, which reads no C++, would only report it unreadable.
+        return FileFacts {
+            declarations_only: true,
+            ..FileFacts::default()
+        };
+    }
+    let mut neutral = neutralize::neutralize(text, dialect);
+    let cplusplus = dialect == neutralize::Dialect::ObjCpp;
+    conditionals::resolve(&mut neutral.text, &move |name, rest| {
+        neutralize::condition(name, rest, cplusplus)
+    });
     let mut facts = FileFacts {
         declarations_only: header,
         comments: neutral.comments,
@@ -60,4 +73,11 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
     facts.types = declarations.types;
     facts.functions.sort_by_key(|f| f.span.start);
     facts
+}
+
+/// Whether a header has anything of Objective-C: an `@` keyword or string, or a session
+/// class named in C (`[NSURLSession sessionWithConfiguration:c]` in an inline function).
+fn has_objective_c(text: &str) -> bool {
+    memchr::memchr(b'@', text.as_bytes()).is_some()
+        || memchr::memmem::find(text.as_bytes(), b"URLSession").is_some()
 }
