@@ -6,6 +6,7 @@
 //! read become problems; method bodies inside them are re-parsed alone and lowered.
 
 mod conditionals;
+mod cplusplus;
 mod decls;
 mod exprs;
 mod lowerer;
@@ -44,6 +45,9 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
     conditionals::resolve(&mut neutral.text, &move |name, rest| {
         neutralize::condition(name, rest, cplusplus)
     });
+    if cplusplus || header {
+        cplusplus::blank_cplusplus(&mut neutral.text);
+    }
     let mut facts = FileFacts {
         declarations_only: header,
         comments: neutral.comments,
@@ -77,7 +81,18 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
 
 /// Whether a header has anything of Objective-C: an `@` keyword or string, or a session
 /// class named in C (`[NSURLSession sessionWithConfiguration:c]` in an inline function).
+/// (An `@` in a doc comment, `@param`, is no Objective-C.)
 fn has_objective_c(text: &str) -> bool {
-    memchr::memchr(b'@', text.as_bytes()).is_some()
-        || memchr::memmem::find(text.as_bytes(), b"URLSession").is_some()
+    const KEYWORDS: &[&[u8]] = &[
+        b"interface",
+        b"protocol",
+        b"class",
+        b"implementation",
+        b"import",
+        b"\"",
+    ];
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'@', bytes)
+        .any(|at| KEYWORDS.iter().any(|k| bytes[at + 1..].starts_with(k)))
+        || memchr::memmem::find(bytes, b"URLSession").is_some()
 }
