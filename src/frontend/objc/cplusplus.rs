@@ -120,6 +120,12 @@ struct Edits {
 }
 
 impl Edits {
+    /// Blanks `[start, end)` (bytes), dropping the writes planned inside it.
+    fn blank_over(&mut self, start: usize, end: usize) {
+        self.write.retain(|&(at, _)| at < start || at >= end);
+        self.blank.push((start, end));
+    }
+
     fn apply(self, text: &mut [u8]) {
         for (s, e) in self.blank {
             let e = e.min(text.len());
@@ -168,6 +174,16 @@ impl Walker<'_> {
             .take_while(|&&b| is_word(b))
             .count();
         &self.text[start..start + len]
+    }
+
+    /// Blanks code indices `[from, to)` and drops the writes planned there.
+    fn blank_over(&mut self, from: usize, to: usize) {
+        if from >= to {
+            return;
+        }
+        let start = self.code.bytes[from];
+        let end = self.code.bytes[to - 1] + 1;
+        self.edits.blank_over(start, end);
     }
 
     fn blank(&mut self, from: usize, to: usize) {
@@ -409,18 +425,6 @@ impl Walker<'_> {
                         && next.is_some_and(|n| is_word(n) || n == b')' || n == b'&' || n == b',')
                 }
             }
-            b'[' if !head => {
-                // A lambda: `[&]`, `[=]`, `[this]`, `[]` followed by `(` or `{`.
-                let close = self.code.partner[j];
-                close != usize::MAX
-                    && matches!(next, Some(b'&' | b'=' | b']') | Some(b't'))
-                    && (next != Some(b't') || self.word(j + 1) == b"this")
-                    && self
-                        .code
-                        .bytes
-                        .get(close + 1)
-                        .is_some_and(|&n| matches!(self.text[n], b'(' | b'{'))
-            }
             // A word (not `@private`, `@try`: their words are ObjC).
             _ if is_word(b)
                 && (j == 0 || {
@@ -529,13 +533,35 @@ impl Walker<'_> {
             return (j + 1).min(to);
         }
         // The statement's own text: up to `;` or a `{` that opens its body, with nested
-        // brackets' blocks (ObjC blocks, lambdas) walked as bodies of their own.
+        // brackets' blocks (ObjC blocks, lambdas) walked as bodies of their own. A lambda
+        // is read as a block (`[&](int a) {` → `^(int a) {`), `auto` as `id`: both are
+        // deferred code, which a block is too (read inline, its body would run at once).
         let mut own_cplusplus = false;
         let mut j = k;
         let mut nested: Vec<(usize, usize)> = Vec::new();
+        let mut kept: Vec<(usize, usize)> = Vec::new();
         let mut depth = 0usize;
         while j < to {
             let c = self.at(j);
+            if c == b'[' {
+                if let Some(body) = self.lambda(j, to) {
+                    let close = self.code.partner[body];
+                    nested.push((body, close));
+                    kept.push((j, close));
+                    j = close + 1;
+                    continue;
+                }
+            }
+            if self.word(j) == b"auto" && self.starts_word(j) {
+                self.edits.write.push((self.code.bytes[j], b'i'));
+                self.edits.write.push((self.code.bytes[j] + 1, b'd'));
+                self.blank(j + 2, j + 4);
+                if j + 4 < to && self.at(j + 4) == b'&' {
+                    self.edits.write.push((self.code.bytes[j + 4], b'*'));
+                }
+                j += 4;
+                continue;
+            }
             match c {
                 b';' if depth == 0 => break,
                 b'{' if depth == 0 => break,
@@ -546,6 +572,9 @@ impl Walker<'_> {
                         return to;
                     }
                     nested.push((j, close));
+                    if let Some(start) = self.block_start(k, j) {
+                        kept.push((start, close));
+                    }
                     j = close + 1;
                     continue;
                 }
@@ -589,9 +618,83 @@ impl Walker<'_> {
             return end;
         }
         if own_cplusplus {
-            self.blank_outside(k, end, &nested);
+            self.blank_outside(k, end, &kept);
         }
         (end + 1).min(to.max(end + 1))
+    }
+
+    fn starts_word(&self, j: usize) -> bool {
+        let at = self.code.bytes[j];
+        at == 0 || !is_word(self.text[at - 1])
+    }
+
+    /// A lambda at `[` (code index `j`): `[captures](params) mutable -> T {`. Rewrites it
+    /// to a block's head (`^(params) {`) and returns the code index of its body's `{`.
+    fn lambda(&mut self, j: usize, to: usize) -> Option<usize> {
+        let close = self.code.partner[j];
+        if close == usize::MAX || close + 1 >= to {
+            return None;
+        }
+        // Not a subscript or a message: after an operator, and only names, `&`, `=`, `,`
+        // and `*this` inside.
+        if j > 0 && (is_word(self.at(j - 1)) || matches!(self.at(j - 1), b')' | b']')) {
+            return None;
+        }
+        let captures = (j + 1..close)
+            .all(|c| is_word(self.at(c)) || matches!(self.at(c), b'&' | b'=' | b',' | b'*'));
+        let words = (j + 1..close)
+            .filter(|&c| is_word(self.at(c)) && self.starts_word(c))
+            .count();
+        let separated = (j + 1..close).filter(|&c| self.at(c) == b',').count();
+        if !captures || words > separated + 1 {
+            return None;
+        }
+        let mut after = close + 1;
+        let params = (self.at(after) == b'(').then(|| self.code.partner[after]);
+        if let Some(p) = params {
+            if p == usize::MAX || p >= to {
+                return None;
+            }
+            after = p + 1;
+        }
+        let body =
+            (after..to.min(after + 24)).find(|&b| matches!(self.at(b), b'{' | b';' | b'}'))?;
+        if self.at(body) != b'{'
+            || self.code.partner[body] == usize::MAX
+            || self.code.partner[body] >= to
+        {
+            return None;
+        }
+        if params.is_none() && body != close + 1 {
+            return None;
+        }
+        self.edits.write.push((self.code.bytes[j], b'^'));
+        self.blank(j + 1, close + 1);
+        self.blank(after, body);
+        Some(body)
+    }
+
+    /// The start of an ObjC block whose body opens at `open`: `^{`, `^(id x) {`, `^T (id x) {`.
+    fn block_start(&self, from: usize, open: usize) -> Option<usize> {
+        let mut p = open.checked_sub(1)?;
+        if p < from {
+            return None;
+        }
+        if self.at(p) == b'^' {
+            return Some(p);
+        }
+        if self.at(p) == b')' {
+            p = self.code.partner[p];
+            if p == usize::MAX || p == 0 {
+                return None;
+            }
+            p -= 1;
+        }
+        // `^ReturnType (...)`: back over the type's words and `*`.
+        while p > from && (is_word(self.at(p)) || self.at(p) == b'*') {
+            p -= 1;
+        }
+        (self.at(p) == b'^').then_some(p)
     }
 
     fn double_colon(&self, j: usize) -> bool {
@@ -635,7 +738,7 @@ impl Walker<'_> {
                 if self.code.partner[open] < end =>
             {
                 let close = self.code.partner[open];
-                self.blank(open + 1, close);
+                self.blank_over(open + 1, close);
                 let at = self.code.bytes[open] + 1;
                 let fill: &[u8] = if first == b"for" { b";;" } else { b"1" };
                 if self.code.bytes[close] - at >= fill.len() {
@@ -646,18 +749,19 @@ impl Walker<'_> {
                     self.blank(k, close + 1);
                 }
             }
-            _ => self.blank(k, end),
+            _ => self.blank_over(k, end),
         }
     }
 
-    /// Blanks `[from, to)` except the nested blocks (read as plain blocks).
+    /// Blanks `[from, to)` except the blocks (and lambdas read as blocks) nested in it: a
+    /// statement of its own, `^{ ... };`, which hands on what it captures.
     fn blank_outside(&mut self, from: usize, to: usize, nested: &[(usize, usize)]) {
         let mut at = from;
         for &(open, close) in nested {
-            self.blank(at, open);
+            self.blank_over(at, open);
             at = close + 1;
         }
-        self.blank(at, to);
+        self.blank_over(at, to);
     }
 }
 
@@ -726,19 +830,12 @@ mod tests {
                    for (const auto& e : xs) { [e go]; }\n  if (std::isnan(v)) { [self g]; }\n\
                    switch (s) {\n    case A:\n      return Source::Default;\n  }\n  Foo r{a, b};\n  [self h];\n}\n@end\n";
         let out = run(src);
-        for gone in [
-            "auto x",
-            "make_shared",
-            "dispatch",
-            "const auto",
-            "isnan",
-            "Source::",
-            "Foo r",
-        ] {
+        for gone in ["auto", "make_shared", "isnan", "Source::", "Foo r"] {
             assert!(!out.contains(gone), "{gone} kept:\n{out}");
         }
         for kept in [
-            "{ [s invalidateAndCancel]; }",
+            // The lambda is read as a block: deferred, and handed what it captures.
+            "dispatch(^  (int a) { [s invalidateAndCancel]; });",
             "for (;;",
             "{ [e go]; }",
             "if (1",
@@ -748,6 +845,11 @@ mod tests {
         ] {
             assert!(out.contains(kept), "{kept} lost:\n{out}");
         }
+        let lambda = "void f(void) {\n  auto done = [session]() { [session finishTasksAndInvalidate]; };\n}\n";
+        assert_eq!(
+            run(lambda),
+            "void f(void) {\n  id   done = ^        () { [session finishTasksAndInvalidate]; };\n}\n"
+        );
     }
 
     #[test]
