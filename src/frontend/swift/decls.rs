@@ -129,7 +129,11 @@ impl<'s> Lowerer<'s> {
             is_static,
         };
         let statements = field(node, Field::Body).and_then(|b| child_of_kind(b, "statements"));
-        let body = self.with_context(context, |l| l.lower_body(statements));
+        let mut body = self.with_context(context, |l| l.lower_body(statements));
+        if field(node, Field::ReturnType).is_none() {
+            // `func f() { URLSession(...) }` returns nothing: its one expression is a statement.
+            super::stmts::implicit_return_to_statement(&mut body);
+        }
         self.functions.push(Function {
             name,
             kind,
