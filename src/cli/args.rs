@@ -117,6 +117,10 @@ pub struct CheckArgs {
     /// Report only findings that are not in the baseline FILE.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Say why each session created on FILE:LINE is reported or silent, instead of the report.
+    #[arg(long, value_name = "FILE:LINE", value_parser = super::why::parse_location)]
+    pub explain: Option<crate::run::ExplainAt>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -20,13 +20,17 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         jobs: args.jobs.map(usize::from),
         prefilter: !args.no_prefilter,
         follow_symlinks: args.follow_symlinks,
+        explain: args.explain.clone(),
         config,
     };
 
     let plan = inputs::plan(args, &settings.config, &cwd)?;
     let progress = Progress::start(plan.inputs.len());
-    let mut outcome = run::check_inputs(plan.inputs, &settings);
+    let (mut outcome, explanations) = run::check_inputs_explained(plan.inputs, &settings);
     progress.finish();
+    if let Some(at) = &args.explain {
+        return super::why::print(args, at, &outcome, &explanations, &cwd);
+    }
     outcome.timings.walk = plan.walk_time;
     outcome.errors.extend(plan.walk_errors);
     outcome

@@ -5,6 +5,7 @@ mod check;
 mod docs;
 mod inputs;
 mod progress;
+mod why;
 
 use clap::Parser;
 use std::process::ExitCode;
