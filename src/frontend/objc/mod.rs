@@ -6,6 +6,7 @@
 //! read become problems; method bodies inside them are re-parsed alone and lowered.
 
 mod decls;
+mod defines;
 mod exprs;
 mod lowerer;
 mod neutralize;
