@@ -6,6 +6,7 @@ pub mod cfg;
 pub mod flow;
 pub mod mentions;
 pub mod owners;
+pub mod reason;
 pub mod summary;
 pub mod walk;
 

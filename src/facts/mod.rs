@@ -320,6 +320,23 @@ pub enum ExprKind {
     Opaque(Vec<Expr>),
 }
 
+impl Expr {
+    /// A read without effects of its own (a name, a member chain, `nil`, a literal): testing
+    /// it (`session == nil`) neither keeps nor hands on what it holds.
+    pub fn is_plain_read(&self) -> bool {
+        match &self.kind {
+            ExprKind::Name(_)
+            | ExprKind::SelfRef
+            | ExprKind::TypeRef(_)
+            | ExprKind::SharedSession
+            | ExprKind::Nil
+            | ExprKind::Literal => true,
+            ExprKind::Member { base, .. } => base.is_plain_read(),
+            _ => false,
+        }
+    }
+}
+
 /// A call argument.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Arg {

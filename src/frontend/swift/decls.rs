@@ -134,6 +134,10 @@ impl<'s> Lowerer<'s> {
             let defaults = l.default_arguments(node);
             (defaults, l.lower_body(statements))
         });
+        if field(node, Field::ReturnType).is_none() {
+            // `func f() { URLSession(...) }` returns nothing: its one expression is a statement.
+            super::stmts::implicit_return_to_statement(&mut body);
+        }
         if !defaults.is_empty() {
             body.splice(0..0, defaults);
         }
