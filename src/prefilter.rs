@@ -29,6 +29,8 @@ impl Seeds {
             .iter()
             .map(|w| w.to_string())
             .collect();
+        // Suppression comments are read (and misspelt ones reported) wherever they are.
+        words.push("sessionlint".into());
         for entry in config
             .factories
             .iter()

@@ -20,6 +20,18 @@ pub struct Settings {
     /// Skip parsing files that cannot matter (results are identical either way).
     pub prefilter: bool,
     pub follow_symlinks: bool,
+    /// Counts the inputs read so far (each once), for a progress display.
+    pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// Explain the creation sites on this line (`--explain FILE:LINE`).
+    pub explain: Option<ExplainAt>,
+}
+
+/// A line of a file whose creation sites `--explain` asks about.
+#[derive(Clone, Debug)]
+pub struct ExplainAt {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: u32,
 }
 
 impl Default for Settings {
@@ -29,6 +41,8 @@ impl Default for Settings {
             jobs: None,
             prefilter: true,
             follow_symlinks: false,
+            progress: None,
+            explain: None,
         }
     }
 }
@@ -204,12 +218,26 @@ pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 /// [`check_inputs`] with another front-end (for fault-injection tests).
 #[doc(hidden)]
 pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
+    in_pool(settings, || check_inputs_in_pool(inputs, settings, lower).0)
+}
+
+/// [`check_inputs`], with the explanations of the sites `settings.explain` asks about.
+pub fn check_inputs_explained(
+    inputs: Vec<Input>,
+    settings: &Settings,
+) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+    in_pool(settings, || {
+        check_inputs_in_pool(inputs, settings, &crate::frontend::lower)
+    })
+}
+
+fn in_pool<T: Send>(settings: &Settings, run: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(64 * 1024 * 1024)
         .build()
         .expect("thread pool");
-    pool.install(|| check_inputs_in_pool(inputs, settings, lower))
+    pool.install(run)
 }
 
 struct Lowered {
@@ -278,7 +306,11 @@ impl Parsed {
     }
 }
 
-fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
+fn check_inputs_in_pool(
+    inputs: Vec<Input>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
     let mut timings = Timings::default();
     let start = Instant::now();
     let seeds = settings.prefilter.then(|| Seeds::new(&settings.config));
@@ -291,7 +323,13 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     let first: Vec<Processed> = largest_first(inputs)
         .into_par_iter()
         .with_max_len(1)
-        .map(|(input, len)| process(input, len, seeds.as_ref(), settings, lower))
+        .map(|(input, len)| {
+            let processed = process(input, len, seeds.as_ref(), settings, lower);
+            if let Some(done) = &settings.progress {
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            processed
+        })
         .collect();
     parsed.add(first, &mut pending, &mut errors);
     timings.read_and_lower += start.elapsed();
@@ -319,7 +357,11 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
             wanted
         };
         if wanted.is_empty() {
-            let checked = crate::rules::check(&analysis);
+            let query = settings
+                .explain
+                .as_ref()
+                .and_then(|at| explain_query(&parsed.files, at));
+            let checked = crate::rules::check(&analysis, query);
             timings.analyze += start.elapsed();
             drop(analysis);
             break (project, checked);
@@ -368,12 +410,25 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     sort_findings(&mut findings, &files);
     findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
     errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    Outcome {
+    let outcome = Outcome {
         files,
         findings,
         errors,
         timings,
-    }
+    };
+    (outcome, checked.explanations)
+}
+
+/// The linted file `--explain` names (as given, or the same file by another path).
+fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::analyze::explain::Query> {
+    let wanted = std::fs::canonicalize(&at.path).ok();
+    let file = files.iter().position(|f| {
+        f.path == at.path || wanted.is_some() && std::fs::canonicalize(&f.path).ok() == wanted
+    })?;
+    Some(crate::analyze::explain::Query {
+        file,
+        line: at.line,
+    })
 }
 
 /// Reads again the text of the files that have findings and whose text was dropped after
@@ -560,7 +615,7 @@ fn read_and_lower(
     // finding needs it.
     let comments: Vec<crate::facts::Comment> = std::mem::take(&mut facts.comments)
         .into_iter()
-        .filter(|c| crate::suppress::parse::parse(&c.text).is_some())
+        .filter(|c| crate::suppress::parse::mentions_directive(&c.text))
         .collect();
     let keep = stamp.is_none() || !comments.is_empty();
     let text_len = text.len();

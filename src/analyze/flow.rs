@@ -7,10 +7,12 @@
 //! fixpoint, one more pass over every node records the events the rules ask about.
 
 use super::cfg::{self, Cfg, NodeId, NodeKind};
+use super::reason::Reason;
 use super::summary::Summaries;
 use super::walk;
 use crate::facts::{
-    api::Api, Block, Closure, Creation, Expr, ExprKind, Function, Name, Span, StmtKind,
+    api::Api, Block, Closure, Creation, Expr, ExprKind, Function, FunctionKind, Name, Span,
+    StmtKind,
 };
 use crate::project::{resolve, FnId, Project};
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,6 +50,9 @@ struct State {
     invalidated: BTreeMap<Src, Span>,
     /// Session members of `self` and what they may hold.
     members: BTreeMap<Name, u8>,
+    /// Captured outer locals (closures only) not yet invalidated on some path here, with the
+    /// last early exit taken since, like `live`.
+    outer_live: BTreeMap<Name, Option<Span>>,
 }
 
 impl State {
@@ -70,6 +75,10 @@ impl State {
         }
         for (m, flags) in &other.members {
             *self.members.entry(m.clone()).or_insert(0) |= flags;
+        }
+        for (n, via) in &other.outer_live {
+            let mine = self.outer_live.entry(n.clone()).or_insert(*via);
+            *mine = later_exit(*mine, *via);
         }
         *self != before
     }
@@ -139,11 +148,20 @@ pub struct BodyAnalysis {
     pub returns_new: bool,
     pub invalidates_params: BTreeSet<usize>,
     pub outer_invalidated: BTreeSet<Name>,
+    /// Where each of `outer_invalidated` is first invalidated.
+    pub outer_invalidated_at: BTreeMap<Name, Span>,
     pub outer_escaped: BTreeSet<Name>,
     /// Functions this body calls (resolved).
     pub callees: BTreeSet<FnId>,
     /// The closures directly inside this body, each analysed as a body of its own.
     pub closures: Vec<BodyAnalysis>,
+    /// Per creation: why it left this body without a leak (for `--explain`).
+    pub reasons: Vec<Vec<Reason>>,
+    /// Creations returned while still live (the body is a factory of these).
+    pub returned_creations: BTreeSet<usize>,
+    /// Captured outer locals invalidated on some paths of this closure but not on all, with
+    /// the early exit of a path that skips it.
+    pub outer_partly: BTreeMap<Name, Option<Span>>,
 }
 
 impl BodyAnalysis {
@@ -201,6 +219,7 @@ pub fn analyze(
         entry
             .env
             .insert(o.clone(), Value::from([Src::Outer(o.clone())]));
+        entry.outer_live.insert(o.clone(), None);
     }
     if let Some(owner) = &body.function.owner {
         for m in project.members_of(owner) {
@@ -237,6 +256,15 @@ pub fn analyze(
             }
         }
     }
+    if let Some(exit) = &states[cfg.exit] {
+        // After the whole pass: `outer_invalidated` is complete only now.
+        cx.out.outer_partly = exit
+            .outer_live
+            .iter()
+            .filter(|(n, _)| cx.out.outer_invalidated.contains(*n))
+            .map(|(n, via)| (n.clone(), *via))
+            .collect();
+    }
     let mut out = cx.out;
     out.closures = closure_analyses;
     out.leaks
@@ -249,6 +277,10 @@ pub fn analyze(
     out.shared_invalidations.dedup();
     out.member_invalidations.sort();
     out.member_invalidations.dedup();
+    for reasons in &mut out.reasons {
+        reasons.sort();
+        reasons.dedup();
+    }
     out
 }
 
@@ -257,6 +289,12 @@ pub fn analyze(
 struct ClosureEffect {
     invalidates: BTreeSet<Name>,
     escapes: BTreeSet<Name>,
+    /// Where the closure invalidates each of `invalidates`.
+    invalidated_at: BTreeMap<Name, Span>,
+    /// Of `invalidates`, those some path of the closure leaves without invalidating.
+    partly: BTreeMap<Name, Option<Span>>,
+    /// Sessions the closure creates and returns: (creation span, creation).
+    returns: Vec<(Span, Option<Creation>)>,
 }
 
 fn analyze_closures(
@@ -283,11 +321,23 @@ fn analyze_closures(
             ClosureEffect {
                 invalidates: a.outer_invalidated.clone(),
                 escapes: a.outer_escaped.clone(),
+                invalidated_at: a.outer_invalidated_at.clone(),
+                partly: a.outer_partly.clone(),
+                returns: a
+                    .returned_creations
+                    .iter()
+                    .map(|&c| (a.creations[c].span, a.creations[c].creation.clone()))
+                    .collect(),
             },
         );
         analyses.push(a);
     }
     (out, analyses)
+}
+
+/// Where a closure's effect is said to happen: its first statement (its whole span when empty).
+fn effect_span(c: &Closure, whole: Span) -> Span {
+    c.body.first().map_or(whole, |s| s.span)
 }
 
 /// Closures are keyed by the span of their body's first statement (stable and unique enough).
@@ -372,6 +422,9 @@ impl Cx<'_, '_> {
                 for via in st.live.values_mut() {
                     *via = Some(*span);
                 }
+                for via in st.outer_live.values_mut() {
+                    *via = Some(*span);
+                }
             }
             NodeKind::Let {
                 name,
@@ -381,9 +434,14 @@ impl Cx<'_, '_> {
                 let v = match value {
                     Some(e) => {
                         let u = if *is_static { Use::Escapes } else { Use::Kept };
-                        let v = self.eval(e, &mut st, u, node.loop_depth);
+                        let mut v = self.eval(e, &mut st, u, node.loop_depth);
+                        if let ExprKind::Closure(c) = &e.kind {
+                            // A local closure holds what it captures: passing it on or
+                            // storing it hands those sessions on too.
+                            v = self.captured_sessions(c, &st);
+                        }
                         if *is_static {
-                            self.escape(&v, &mut st);
+                            self.escape(&v, &mut st, Reason::StaticStorage { at: e.span });
                         }
                         v
                     }
@@ -406,18 +464,23 @@ impl Cx<'_, '_> {
                     let v = self.eval(e, &mut st, Use::Escapes, node.loop_depth);
                     // A factory returns a session nobody else keeps: one already stored in a
                     // member is the owner's, handed out, not made for the caller.
-                    let fresh = v
+                    let fresh: Vec<usize> = v
                         .iter()
-                        .any(|s| matches!(s, Src::New(c) if st.live.contains_key(c)));
-                    if fresh && self.record {
+                        .filter_map(|s| match s {
+                            Src::New(c) if st.live.contains_key(c) => Some(*c),
+                            _ => None,
+                        })
+                        .collect();
+                    if !fresh.is_empty() && self.record {
                         self.out.returns_new = true;
+                        self.out.returned_creations.extend(fresh);
                     }
                     // Handing out a member's session does not take it from its owner.
                     let handed: Value = v
                         .into_iter()
                         .filter(|s| !matches!(s, Src::Member(_)))
                         .collect();
-                    self.escape(&handed, &mut st);
+                    self.escape(&handed, &mut st, Reason::Returned { at: e.span });
                 }
             }
         }
@@ -474,6 +537,7 @@ impl Cx<'_, '_> {
         });
         self.out.invalidated_somewhere.push(false);
         self.out.escaped_somewhere.push(false);
+        self.out.reasons.push(Vec::new());
         self.creation_ids.insert(span, id);
         id
     }
@@ -498,7 +562,20 @@ impl Cx<'_, '_> {
         match &e.kind {
             ExprKind::NewSession(c) => {
                 let id = self.creation_id(e.span, Some(c), None, loop_depth);
-                self.new_session(id, st)
+                let v = self.new_session(id, st);
+                if c.delegate_self.is_some() {
+                    if let Some(callback) = self.invalidating_delegate_callback() {
+                        // The owner's callback invalidates the session that calls it.
+                        self.invalidate(
+                            &v,
+                            e.span,
+                            st,
+                            false,
+                            Reason::InvalidatedByDelegate { callback },
+                        );
+                    }
+                }
+                v
             }
             ExprKind::SharedSession => Value::from([Src::Shared]),
             ExprKind::Name(n) => self.read_name(n, e.span, st, loop_depth),
@@ -538,7 +615,14 @@ impl Cx<'_, '_> {
                             let owner = self.body.function.owner.clone().unwrap_or_default();
                             self.store_member(&owner, field, a.value.span, v, st, true);
                         }
-                        _ => self.escape(&v, st),
+                        _ => self.escape(
+                            &v,
+                            st,
+                            Reason::HandedOff {
+                                to: Some(type_name.clone()),
+                                at: a.value.span,
+                            },
+                        ),
                     }
                 }
                 Value::new()
@@ -549,18 +633,43 @@ impl Cx<'_, '_> {
                 if let Some(effect) = effect {
                     let invalidates: Vec<Name> = effect.invalidates.iter().cloned().collect();
                     let escapes: Vec<Name> = effect.escapes.iter().cloned().collect();
+                    let partly = effect.partly.clone();
+                    let invalidated_at = effect.invalidated_at.clone();
+                    let at = effect_span(c, e.span);
                     for name in invalidates {
+                        let at = invalidated_at.get(&name).copied().unwrap_or(at);
                         let v = self.read_name(&name, e.span, st, loop_depth);
-                        self.invalidate(&v, e.span, st, false);
+                        match partly.get(&name) {
+                            // Some path through the closure skips the call: invalidated
+                            // somewhere, still live on that path.
+                            Some(&via) => {
+                                // Without an early exit, the path runs to the closure's end.
+                                let end = Span {
+                                    start: e.span.end.saturating_sub(1),
+                                    end: e.span.end,
+                                };
+                                self.invalidate_partly(&v, at, via.or(Some(end)), st)
+                            }
+                            None => {
+                                self.invalidate(&v, e.span, st, false, Reason::Invalidated { at })
+                            }
+                        }
                     }
                     for name in &escapes {
                         let v = self.read_name(name, e.span, st, loop_depth);
-                        self.escape(&v, st);
+                        self.escape(&v, st, Reason::HandedOff { to: None, at });
                     }
                     if usage == Use::Escapes {
                         // The closure is kept by unknown code: whatever it captures may be too.
                         let captured = self.captured_sessions(c, st);
-                        self.escape(&captured, st);
+                        self.escape(
+                            &captured,
+                            st,
+                            Reason::HandedOff {
+                                to: None,
+                                at: e.span,
+                            },
+                        );
                     }
                 }
                 Value::new()
@@ -576,7 +685,14 @@ impl Cx<'_, '_> {
             ExprKind::Opaque(items) => {
                 for item in items {
                     let v = self.eval(item, st, Use::Escapes, loop_depth);
-                    self.escape(&v, st);
+                    self.escape(
+                        &v,
+                        st,
+                        Reason::HandedOff {
+                            to: None,
+                            at: item.span,
+                        },
+                    );
                 }
                 Value::new()
             }
@@ -605,8 +721,35 @@ impl Cx<'_, '_> {
             Some(owner) if self.project.member(owner, n).is_some() => {
                 self.read_member(n, span, st, loop_depth)
             }
+            _ => self.read_global(n, span, st, loop_depth),
+        }
+    }
+
+    /// A global computed variable that builds a new session on each read is a factory.
+    fn read_global(&mut self, n: &Name, span: Span, st: &mut State, loop_depth: u32) -> Value {
+        let getter = self
+            .project
+            .functions_named(None, n)
+            .find(|&id| self.project.function(id).kind == FunctionKind::Getter);
+        match getter {
+            Some(getter) if self.summaries.get(getter).returns_new => {
+                let id = self.creation_id(span, None, Some(n), loop_depth);
+                if self.record {
+                    self.out.callees.insert(getter);
+                }
+                self.new_session(id, st)
+            }
             _ => Value::new(),
         }
+    }
+
+    /// A delegate callback of the body's owner that invalidates the session calling it.
+    fn invalidating_delegate_callback(&self) -> Option<FnId> {
+        let owner = self.body.function.owner.as_deref()?;
+        crate::facts::api::DELEGATE_CALLBACKS
+            .iter()
+            .flat_map(|name| self.project.functions_named(Some(owner), name))
+            .find(|&id| self.summaries.get(id).invalidates_params.contains(&0))
     }
 
     fn read_member(&mut self, name: &Name, span: Span, st: &mut State, loop_depth: u32) -> Value {
@@ -634,6 +777,16 @@ impl Cx<'_, '_> {
         st: &mut State,
         loop_depth: u32,
     ) -> Value {
+        if let (
+            Some(Expr {
+                kind: ExprKind::Closure(c),
+                span,
+            }),
+            true,
+        ) = (receiver, method == crate::facts::api::INVOKE_CLOSURE)
+        {
+            return self.invoke_closure(c, *span, args, st, loop_depth);
+        }
         let recv = match receiver {
             Some(r) => self.eval(r, st, Use::Kept, loop_depth),
             None => Value::new(),
@@ -651,7 +804,11 @@ impl Cx<'_, '_> {
             )
         };
         let known_api = on_session && api != Api::Other;
-        let runs_later = crate::facts::api::runs_closure_later(method);
+        // A closure passed to a call only runs (now or later); one handed to an initializer
+        // or a setter is stored, and what it captures goes with it.
+        let stores_closures = callee
+            .is_some_and(|c| self.project.function(c).kind == FunctionKind::Initializer)
+            || crate::facts::api::stores_closure_argument(method);
         let summary = callee.map(|c| self.summaries.get(c)).or_else(|| {
             self.summaries
                 .configured(self.body.function, receiver, method)
@@ -659,7 +816,7 @@ impl Cx<'_, '_> {
         let mut arg_values = Vec::with_capacity(args.len());
         for a in args {
             let is_closure = matches!(a.value.kind, ExprKind::Closure(_));
-            let usage = if known_api || (runs_later && is_closure) {
+            let usage = if known_api || (is_closure && !stores_closures) {
                 Use::Kept
             } else {
                 Use::Escapes
@@ -677,7 +834,13 @@ impl Cx<'_, '_> {
                 if recv.contains(&Src::Shared) && self.record {
                     self.out.shared_invalidations.push(method_span);
                 }
-                self.invalidate(&recv, method_span, st, true);
+                self.invalidate(
+                    &recv,
+                    method_span,
+                    st,
+                    true,
+                    Reason::Invalidated { at: method_span },
+                );
                 return Value::new();
             }
             Api::MakeTask if on_session => {
@@ -698,16 +861,28 @@ impl Cx<'_, '_> {
             Some(summary) => {
                 for (i, v) in arg_values.iter().enumerate() {
                     if summary.releases_all_args || summary.invalidates_params.contains(&i) {
-                        self.invalidate(v, e.span, st, false);
+                        let why = Reason::InvalidatedByCallee {
+                            callee: method.clone(),
+                            at: e.span,
+                        };
+                        self.invalidate(v, e.span, st, false, why);
                     } else {
-                        self.escape(v, st);
+                        let why = Reason::HandedOff {
+                            to: Some(method.clone()),
+                            at: e.span,
+                        };
+                        self.escape(v, st, why);
                     }
                 }
                 let on_self = matches!(receiver.map(|r| &r.kind), None | Some(ExprKind::SelfRef));
                 if on_self && callee.is_some() {
                     for m in &summary.invalidates_members {
                         let v = Value::from([Src::Member(m.clone())]);
-                        self.invalidate(&v, e.span, st, false);
+                        let why = Reason::InvalidatedByCallee {
+                            callee: method.clone(),
+                            at: e.span,
+                        };
+                        self.invalidate(&v, e.span, st, false, why);
                     }
                 }
                 if summary.returns_new {
@@ -720,11 +895,58 @@ impl Cx<'_, '_> {
             // on this: an unparsed namesake can never change a verdict.
             None => {
                 for v in &arg_values {
-                    self.escape(v, st);
+                    let why = Reason::HandedOff {
+                        to: Some(method.clone()),
+                        at: e.span,
+                    };
+                    self.escape(v, st, why);
                 }
             }
         }
         Value::new()
+    }
+
+    /// `{ ... }()`: the closure runs here; the sessions it creates and returns are created
+    /// here (a `lazy var s = { ...; return URLSession(...) }()` stores one into `s`).
+    fn invoke_closure(
+        &mut self,
+        c: &Closure,
+        span: Span,
+        args: &[crate::facts::Arg],
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Value {
+        self.eval(
+            &Expr {
+                kind: ExprKind::Closure(Box::new(c.clone())),
+                span,
+            },
+            st,
+            Use::Kept,
+            loop_depth,
+        );
+        for a in args {
+            let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
+            self.escape(
+                &v,
+                st,
+                Reason::HandedOff {
+                    to: None,
+                    at: a.value.span,
+                },
+            );
+        }
+        let returns = self
+            .closures
+            .get(&closure_span(c))
+            .map(|effect| effect.returns.clone())
+            .unwrap_or_default();
+        let mut v = Value::new();
+        for (at, creation) in returns {
+            let id = self.creation_id(at, creation.as_ref(), None, loop_depth);
+            v.extend(self.new_session(id, st));
+        }
+        v
     }
 
     fn assign(
@@ -746,7 +968,26 @@ impl Cx<'_, '_> {
             }
             _ => (Use::Escapes, None),
         };
-        let v = self.eval(value, st, usage, loop_depth);
+        if matches!(&target.kind, ExprKind::Name(n) if n == "_") {
+            // `_ = e` discards the value: a session made here is held by nothing.
+            return self.eval(value, st, Use::Kept, loop_depth);
+        }
+        let mut v = self.eval(value, st, usage, loop_depth);
+        if let ExprKind::Closure(c) = &value.kind {
+            // A closure holds what it captures: a local one passes it on where it goes, a
+            // stored one keeps it where the analysis does not follow.
+            let captured = self.captured_sessions(c, st);
+            match &target.kind {
+                ExprKind::Name(n) if self.locals.contains(n) => v = captured,
+                _ => {
+                    let to = match &target.kind {
+                        ExprKind::Name(n) | ExprKind::Member { name: n, .. } => Some(n.clone()),
+                        _ => None,
+                    };
+                    self.escape(&captured, st, Reason::HandedOff { to, at: e.span });
+                }
+            }
+        }
         match (&target.kind, member) {
             (ExprKind::Name(n), None) if self.locals.contains(n) => {
                 set_local(st, n, v.clone());
@@ -760,7 +1001,11 @@ impl Cx<'_, '_> {
                 if !matches!(target.kind, ExprKind::Name(_)) {
                     self.eval(target, st, Use::Kept, loop_depth);
                 }
-                self.escape(&v, st);
+                let to = match &target.kind {
+                    ExprKind::Name(n) | ExprKind::Member { name: n, .. } => Some(n.clone()),
+                    _ => None,
+                };
+                self.escape(&v, st, Reason::HandedOff { to, at: e.span });
             }
         }
         v
@@ -811,24 +1056,40 @@ impl Cx<'_, '_> {
             st.live.remove(&c);
             if self.record {
                 self.out.escaped_somewhere[c] = true;
+                self.out.reasons[c].push(Reason::StoredInMember {
+                    owner: owner.clone(),
+                    member: member.clone(),
+                    at: span,
+                });
             }
         }
         for src in &v {
-            if !matches!(src, Src::New(_)) {
-                self.escape(&Value::from([src.clone()]), st);
+            match src {
+                Src::New(_) => {}
+                // `session = session ?? URLSession(...)` keeps the member's own session.
+                Src::Member(m) if m == member => {}
+                _ => self.escape(
+                    &Value::from([src.clone()]),
+                    st,
+                    Reason::HandedOff {
+                        to: Some(member.clone()),
+                        at: span,
+                    },
+                ),
             }
         }
     }
 
     /// `v` is invalidated at `span`. `direct`: a call here (not in a closure that runs later),
     /// so later tasks on it fail.
-    fn invalidate(&mut self, v: &Value, span: Span, st: &mut State, direct: bool) {
+    fn invalidate(&mut self, v: &Value, span: Span, st: &mut State, direct: bool, why: Reason) {
         for src in v {
             match src {
                 Src::New(c) => {
                     st.live.remove(c);
                     if self.record {
                         self.out.invalidated_somewhere[*c] = true;
+                        self.out.reasons[*c].push(why.clone());
                     }
                 }
                 Src::Member(m) => {
@@ -845,8 +1106,12 @@ impl Cx<'_, '_> {
                     }
                 }
                 Src::Outer(n) => {
+                    st.outer_live.remove(n);
                     if self.record {
                         self.out.outer_invalidated.insert(n.clone());
+                        if let Some(at) = why.span() {
+                            self.out.outer_invalidated_at.entry(n.clone()).or_insert(at);
+                        }
                     }
                 }
                 Src::Shared => {}
@@ -857,14 +1122,50 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// A closure invalidates `v` on some of its paths only: the sessions count as
+    /// invalidated somewhere but stay live, leaving by the closure's skipping exit `via`.
+    fn invalidate_partly(&mut self, v: &Value, at: Span, via: Option<Span>, st: &mut State) {
+        for src in v {
+            match src {
+                Src::New(c) => {
+                    if let Some(mine) = st.live.get_mut(c) {
+                        *mine = later_exit(*mine, via);
+                    }
+                    if self.record {
+                        self.out.invalidated_somewhere[*c] = true;
+                        self.out.reasons[*c].push(Reason::Invalidated { at });
+                    }
+                }
+                Src::Outer(n) => {
+                    if let Some(mine) = st.outer_live.get_mut(n) {
+                        *mine = later_exit(*mine, via);
+                    }
+                    if self.record {
+                        self.out.outer_invalidated.insert(n.clone());
+                        self.out.outer_invalidated_at.entry(n.clone()).or_insert(at);
+                    }
+                }
+                // Members are judged by their owner, path-insensitively.
+                _ => self.invalidate(
+                    &Value::from([src.clone()]),
+                    at,
+                    st,
+                    false,
+                    Reason::Invalidated { at },
+                ),
+            }
+        }
+    }
+
     /// `v` is handed to code the analysis cannot follow, or to an owner.
-    fn escape(&mut self, v: &Value, st: &mut State) {
+    fn escape(&mut self, v: &Value, st: &mut State, why: Reason) {
         for src in v {
             match src {
                 Src::New(c) => {
                     st.live.remove(c);
                     if self.record {
                         self.out.escaped_somewhere[*c] = true;
+                        self.out.reasons[*c].push(why.clone());
                     }
                 }
                 Src::Member(m) => {
@@ -873,6 +1174,7 @@ impl Cx<'_, '_> {
                     }
                 }
                 Src::Outer(n) => {
+                    st.outer_live.remove(n);
                     if self.record {
                         self.out.outer_escaped.insert(n.clone());
                     }

@@ -3,9 +3,11 @@
 //! never walk a CFG or look at syntax.
 
 pub mod cfg;
+pub mod explain;
 pub mod flow;
 pub mod mentions;
 pub mod owners;
+pub mod reason;
 pub mod relevance;
 pub mod summary;
 pub mod walk;

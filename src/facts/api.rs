@@ -69,29 +69,32 @@ pub fn is_delegate_callback(name: &str) -> bool {
         || name.starts_with("URLSession_")
 }
 
-/// Free functions / methods whose closure argument runs later but does not keep what it
-/// captures beyond that run (so a capture there is not a hand-off to an unknown owner).
-pub fn runs_closure_later(method: &str) -> bool {
-    let base = method.split([':', '(']).next().unwrap_or(method);
-    matches!(
-        base,
-        "Task"
-            | "detached"
-            | "async"
-            | "asyncAfter"
-            | "sync"
-            | "dispatch_async"
-            | "dispatch_after"
-            | "dispatch_sync"
-            | "dispatch_once"
-            | "perform"
-            | "addOperation"
-            | "addOperationWithBlock"
-            | "spawn"
-            | "run"
-            | "main_async"
-    )
+/// Delegate callbacks a session calls with itself as first argument, by the names the
+/// front-ends give them (Swift base name, ObjC selector, objc2 method).
+pub const DELEGATE_CALLBACKS: &[&str] = &[
+    "urlSession",
+    "URLSession:task:didCompleteWithError:",
+    "URLSession:didBecomeInvalidWithError:",
+    "URLSession:dataTask:didReceiveData:",
+    "URLSession:dataTask:didReceiveResponse:completionHandler:",
+    "URLSession:downloadTask:didFinishDownloadingToURL:",
+    "URLSessionDidFinishEventsForBackgroundURLSession:",
+    "URLSession_task_didCompleteWithError",
+    "URLSession_didBecomeInvalidWithError",
+    "URLSession_dataTask_didReceiveData",
+    "URLSession_downloadTask_didFinishDownloadingToURL",
+];
+
+/// Calls that keep a closure argument (initializers, setters, type constructions): what it
+/// captures is stored with it.
+pub fn stores_closure_argument(method: &str) -> bool {
+    method.starts_with(|c: char| c.is_ascii_uppercase())
+        || method.starts_with("init")
+        || method.starts_with("set") && method[3..].starts_with(|c: char| c.is_ascii_uppercase())
 }
+
+/// The method name of a call of a closure value (`{ ... }()`): the closure runs at once.
+pub const INVOKE_CLOSURE: &str = "callAsFunction";
 
 #[cfg(test)]
 mod tests {

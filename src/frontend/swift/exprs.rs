@@ -66,6 +66,11 @@ impl<'s> Lowerer<'s> {
             }
             "if_statement" | "switch_statement" => ExprKind::Choice(self.arm_values(node)),
             "assignment" => self.assignment(node),
+            // A test reads its operands: `session == nil` neither keeps nor hands on `session`.
+            "equality_expression"
+            | "comparison_expression"
+            | "conjunction_expression"
+            | "disjunction_expression" => self.test(node),
             "lambda_literal" => ExprKind::Closure(Box::new(self.closure(node))),
             "super_expression" => ExprKind::Opaque(Vec::new()),
             _ => ExprKind::Opaque(self.children_in_order(node)),
@@ -276,6 +281,19 @@ impl<'s> Lowerer<'s> {
 
     /// A call of something that is not a name (`.success(x)`, `f()()`, `{ ... }()`).
     fn opaque_call(&mut self, callee: Node, args: Vec<Arg>, here: crate::facts::Span) -> Expr {
+        if callee.kind_name() == "lambda_literal" {
+            // `{ ... }()`: the closure runs here, once, and its result is the value.
+            return Expr {
+                kind: ExprKind::Call {
+                    receiver: Some(Box::new(self.lower_expr(callee))),
+                    method: api::INVOKE_CLOSURE.to_string(),
+                    args,
+                    api: api::Api::Other,
+                    method_span: span(callee),
+                },
+                span: here,
+            };
+        }
         let mut children = Vec::with_capacity(args.len() + 1);
         if callee.kind_name() != "prefix_expression" {
             children.push(self.lower_expr(callee));
@@ -360,10 +378,35 @@ impl<'s> Lowerer<'s> {
 
     fn prefix(&mut self, node: Node) -> ExprKind {
         let implicit_member = node.child(0).is_some_and(|op| op.kind_name() == ".");
+        let negation = node.child(0).is_some_and(|op| op.kind_name() == "!");
         match field(node, Field::Target) {
             _ if implicit_member => ExprKind::Literal,
+            Some(target) if negation => self.test_of(&[target]),
             Some(target) => ExprKind::Opaque(vec![self.lower_expr(target)]),
             None => ExprKind::Opaque(Vec::new()),
+        }
+    }
+
+    /// A comparison or logical operator: only operands with effects of their own are kept.
+    fn test(&mut self, node: Node) -> ExprKind {
+        let operands: Vec<Node> = fielded_children(node)
+            .into_iter()
+            .filter(|(f, _)| matches!(f, Some("lhs" | "rhs")))
+            .map(|(_, c)| c)
+            .collect();
+        self.test_of(&operands)
+    }
+
+    fn test_of(&mut self, operands: &[Node]) -> ExprKind {
+        let effects: Vec<Expr> = operands
+            .iter()
+            .map(|o| self.lower_expr(*o))
+            .filter(|e| !e.is_plain_read())
+            .collect();
+        if effects.is_empty() {
+            ExprKind::Literal
+        } else {
+            ExprKind::Opaque(effects)
         }
     }
 

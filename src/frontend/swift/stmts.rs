@@ -651,3 +651,15 @@ pub(super) fn pattern_names(src: &str, pattern: Node, binding: bool) -> Vec<(Nam
     }
     names
 }
+
+/// Turns a body lowered as one implicit `return e` back into the statement `e` (for a
+/// function whose declaration returns nothing).
+pub(super) fn implicit_return_to_statement(body: &mut Block) {
+    if let [only] = body.as_mut_slice() {
+        if let StmtKind::Return(value) = &mut only.kind {
+            if let Some(value) = value.take() {
+                only.kind = StmtKind::Eval(value);
+            }
+        }
+    }
+}

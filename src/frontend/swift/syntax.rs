@@ -110,6 +110,7 @@ crate::frontend::grammar::field_table! {
     Name => "name",
     Operation => "operation",
     Result => "result",
+    ReturnType => "return_type",
     Suffix => "suffix",
     Target => "target",
     Type => "type",
