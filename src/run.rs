@@ -63,53 +63,8 @@ impl Input {
     }
 }
 
-/// A file that was linted: what reporting needs to show its diagnostics.
-#[derive(Debug)]
-pub struct SourceFile {
-    pub path: PathBuf,
-    pub language: Language,
-    /// The text, for the files with findings or suppression comments. Other files' text is
-    /// dropped after lowering (memory does not grow with the tree) and left empty.
-    pub text: Arc<str>,
-    pub lines: LineIndex,
-    /// The comments suppressions are read from (a run keeps only those with a directive).
-    pub comments: Vec<crate::facts::Comment>,
-    /// Set while the text is dropped.
-    pub(crate) dropped: Option<Dropped>,
-}
-
-impl SourceFile {
-    pub fn new(
-        path: PathBuf,
-        language: Language,
-        text: &str,
-        comments: Vec<crate::facts::Comment>,
-    ) -> SourceFile {
-        SourceFile {
-            path,
-            language,
-            lines: LineIndex::new(text),
-            text: Arc::from(text),
-            comments,
-            dropped: None,
-        }
-    }
-}
-
-/// A file's size and modification time when it was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-}
-
-/// What is left of a dropped text: enough to tell whether the file changed before it is read
-/// again, and to stand in for it if it did.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Dropped {
-    stamp: Stamp,
-    text_len: usize,
-}
+pub use crate::facts::source::SourceFile;
+use crate::facts::source::{Dropped, Stamp};
 
 /// A file (or folder) that could not be read or fully parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,8 @@ pub mod owners;
 pub mod reason;
 pub mod relevance;
 pub mod summary;
-pub mod walk;
+/// The traversals live with the facts they walk; analyses reach them here too.
+pub use crate::facts::walk;
 
 #[cfg(test)]
 mod tests;

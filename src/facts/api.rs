@@ -96,6 +96,15 @@ pub fn stores_closure_argument(method: &str) -> bool {
 /// The method name of a call of a closure value (`{ ... }()`): the closure runs at once.
 pub const INVOKE_CLOSURE: &str = "callAsFunction";
 
+/// A once-initialiser (`OnceLock::get_or_init`, `dispatch_once`-style): what it is given
+/// lands in process-lifetime storage when called on a static.
+pub fn is_once_init(method: &str) -> bool {
+    matches!(
+        method,
+        "get_or_init" | "get_or_try_init" | "get_or_insert_with" | "call_once" | "with"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,10 @@
 
 pub mod api;
 pub mod body;
+pub mod mentions;
+pub mod source;
 pub mod span;
+pub mod walk;
 
 pub use body::Body;
 pub use span::{LineIndex, Span};
@@ -63,14 +66,14 @@ pub struct FileFacts {
     /// once): what unreadable code may do to a member (owner rules ask).
     pub unreadable_words: Vec<Vec<Name>>,
     /// Comments as (span, text) so suppressions can be read without re-parsing (a run moves
-    /// the ones with a directive into its [`crate::run::SourceFile`] and frees the rest).
+    /// the ones with a directive into its [`source::SourceFile`] and frees the rest).
     pub comments: Vec<Comment>,
     /// True for declaration-only files (ObjC headers): they contribute types, never findings.
     pub declarations_only: bool,
     /// What each function mentions, in function order: derived from the facts above, filled
     /// in after lowering (or by `Project::build` when missing).
     #[serde(skip)]
-    pub mentions: Vec<crate::analyze::mentions::Mentions>,
+    pub mentions: Vec<mentions::Mentions>,
 }
 
 #[derive(Clone, Debug, Serialize)]

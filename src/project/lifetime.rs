@@ -9,7 +9,7 @@
 //! library's users to call. Otherwise its other instances are judged like any type's.
 
 use super::{FnId, Project};
-use crate::analyze::walk::each_expr;
+use crate::facts::walk::each_expr;
 use crate::facts::{Block, Expr, ExprKind, Function, FunctionKind, Name, StmtKind, Visibility};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -181,7 +181,7 @@ fn constructed_into_statics(project: &Project, f: &Function, out: &mut BTreeSet<
         }
         _ => {}
     });
-    crate::analyze::walk::each_stmt(&f.body, &mut |stmt| {
+    crate::facts::walk::each_stmt(&f.body, &mut |stmt| {
         if let StmtKind::Let {
             is_static: true,
             value: Some(v),
@@ -193,12 +193,7 @@ fn constructed_into_statics(project: &Project, f: &Function, out: &mut BTreeSet<
     });
 }
 
-pub(crate) fn is_once_init(method: &str) -> bool {
-    matches!(
-        method,
-        "get_or_init" | "get_or_try_init" | "get_or_insert_with" | "call_once" | "with"
-    )
-}
+pub(crate) use crate::facts::api::is_once_init;
 
 /// `SHARED` / `Self::SHARED` / `CLIENT`: Rust statics are SCREAMING_CASE by convention.
 fn looks_static(e: &Expr) -> bool {
@@ -212,7 +207,7 @@ fn looks_static(e: &Expr) -> bool {
 
 fn static_locals(body: &Block) -> BTreeSet<&str> {
     let mut names = BTreeSet::new();
-    crate::analyze::walk::each_stmt(body, &mut |stmt| {
+    crate::facts::walk::each_stmt(body, &mut |stmt| {
         if let StmtKind::Let {
             name,
             is_static: true,
@@ -234,7 +229,7 @@ fn constructed_types(project: &Project, f: &Function, body: &Block, out: &mut BT
 }
 
 fn constructions_in(project: &Project, f: &Function, e: &Expr, out: &mut BTreeSet<String>) {
-    crate::analyze::walk::each_in_expr(e, &mut |e| {
+    crate::facts::walk::each_in_expr(e, &mut |e| {
         if let Some(t) = construction(project, f, e) {
             out.insert(t);
         }

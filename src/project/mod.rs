@@ -9,10 +9,10 @@ pub(crate) mod lifetime;
 pub mod resolve;
 
 use crate::config::Config;
+use crate::facts::source::SourceFile;
 use crate::facts::{
     FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeDecl, TypeKind, Visibility,
 };
-use crate::run::SourceFile;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -66,7 +66,7 @@ impl Project {
         facts
             .par_iter_mut()
             .filter(|ff| ff.mentions.len() != ff.functions.len())
-            .for_each(|ff| ff.mentions = crate::analyze::mentions::index(ff));
+            .for_each(|ff| ff.mentions = crate::facts::mentions::index(ff));
         let types = merge_types(&facts);
         let keyed: Vec<(index::Keyed, index::Keyed)> = facts
             .par_iter()
@@ -161,8 +161,8 @@ impl Project {
         self.facts.into_par_iter().for_each(drop);
     }
 
-    /// What the function mentions (see [`crate::analyze::mentions`]).
-    pub fn mentions(&self, id: FnId) -> &crate::analyze::mentions::Mentions {
+    /// What the function mentions (see [`crate::facts::mentions`]).
+    pub fn mentions(&self, id: FnId) -> &crate::facts::mentions::Mentions {
         &self.facts[id.file].mentions[id.index]
     }
 
