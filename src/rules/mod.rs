@@ -55,7 +55,7 @@ pub const CHECKS: &[Check] = &[
 ];
 
 /// How a message names a created session: by its binding, its factory, or "this session".
-fn describe(site: &CreationSite) -> String {
+pub(crate) fn describe(site: &CreationSite) -> String {
     match (&site.binding, &site.factory) {
         (Some(b), _) => format!("session `{b}`"),
         (None, Some(f)) => format!("the session returned by `{f}`"),
