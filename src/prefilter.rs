@@ -45,6 +45,8 @@ const TOO_COMMON: &[&str] = &[
 impl Words {
     pub fn initial(config: &crate::config::Config) -> Words {
         let mut words: BTreeSet<String> = api::API_WORDS.iter().map(|w| w.to_string()).collect();
+        // Suppression comments are read (and misspelt ones reported) wherever they are.
+        words.insert("sessionlint".into());
         for entry in config
             .factories
             .iter()

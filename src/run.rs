@@ -20,6 +20,8 @@ pub struct Settings {
     /// Skip parsing files that cannot matter (results are identical either way).
     pub prefilter: bool,
     pub follow_symlinks: bool,
+    /// Counts the inputs read so far (each once), for a progress display.
+    pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
     /// Explain the creation sites on this line (`--explain FILE:LINE`).
     pub explain: Option<ExplainAt>,
 }
@@ -39,6 +41,7 @@ impl Default for Settings {
             jobs: None,
             prefilter: true,
             follow_symlinks: false,
+            progress: None,
             explain: None,
         }
     }
@@ -277,10 +280,17 @@ fn check_inputs_in_pool(
         // One file per job: rayon otherwise hands out runs of files that cannot be split
         // once started, and the last run kept one thread busy for a second after the other
         // ran dry on a million-line tree.
+        let first_round = !matches!(scan, Scan::Added(_));
         let results: Vec<Processed> = std::mem::take(&mut pending)
             .into_par_iter()
             .with_max_len(1)
-            .map(|(input, _)| process(input, scan, settings, lower))
+            .map(|(input, _)| {
+                let processed = process(input, scan, settings, lower);
+                if let Some(done) = settings.progress.as_ref().filter(|_| first_round) {
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                processed
+            })
             .collect();
         for result in results {
             match result {
@@ -573,7 +583,7 @@ fn read_and_lower(
     // finding needs it.
     let comments: Vec<crate::facts::Comment> = std::mem::take(&mut facts.comments)
         .into_iter()
-        .filter(|c| crate::suppress::parse::parse(&c.text).is_some())
+        .filter(|c| crate::suppress::parse::mentions_directive(&c.text))
         .collect();
     let keep = stamp.is_none() || !comments.is_empty();
     let text_len = text.len();

@@ -10,8 +10,28 @@ fn render(format: Format) -> String {
     let outcome = awkward_outcome();
     let report = Report::new(&outcome, cwd());
     let mut out = Vec::new();
-    report::write(&report, format, false, &mut out).expect("write");
+    report::write_invoked(&report, format, false, Some(&invocation()), &mut out).expect("write");
     String::from_utf8(out).expect("utf-8")
+}
+
+/// A run that exits 1 (findings) from a folder with a space, started and ended at fixed times.
+fn invocation() -> report::Invocation {
+    let at = |secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    report::Invocation {
+        command_line: [
+            "sessionlint",
+            "check",
+            "--format",
+            "sarif",
+            "Sources/Net, Core",
+        ]
+        .map(String::from)
+        .to_vec(),
+        working_directory: cwd().to_path_buf(),
+        started: at(1_709_210_096),
+        finished: at(1_709_210_098),
+        exit_code: 1,
+    }
 }
 
 #[test]
@@ -106,12 +126,17 @@ fn xcode_lines_have_absolute_paths() {
     );
     assert_eq!(
         lines[2],
-        "/work/my app/Sources/Ünï/Fetcher.m:3:43: error: `s` is never invalidated (SL001)"
+        // Column 43 in characters, 45 in UTF-8 bytes (`é` and `ü` take two), as clang counts.
+        "/work/my app/Sources/Ünï/Fetcher.m:3:45: error: `s` is never invalidated (SL001)"
     );
-    // Unreadable files are notes; parse trouble stays out of the build log.
+    // Unreadable files are warnings (a bare note would nest under the finding before it);
+    // parse trouble stays out of the build log.
     assert!(lines
         .iter()
-        .any(|l| l.starts_with("/work/my app/Sources/Locked.swift: note:")));
+        .any(|l| l.starts_with("/work/my app/Sources/Locked.swift: warning: sessionlint:")));
+    assert!(!lines
+        .iter()
+        .any(|l| l.contains(": note:") && !l.contains("this exit skips")));
     assert!(!text.contains("Broken"));
 }
 
@@ -158,7 +183,7 @@ fn sarif_results_carry_what_code_scanning_needs() {
         result["relatedLocations"][0]["message"]["text"],
         "this exit skips `session.finishTasksAndInvalidate()`"
     );
-    assert!(result["partialFingerprints"]["sessionlint/v1"].is_string());
+    assert!(result["partialFingerprints"]["sessionlint/v2"].is_string());
     // A file outside the source root gets an absolute URI and no base id.
     let outside = &run["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"];
     assert_eq!(outside["uri"], "file:///elsewhere/vendor/stop.rs");
@@ -167,7 +192,31 @@ fn sarif_results_carry_what_code_scanning_needs() {
         .as_array()
         .unwrap();
     assert_eq!(notifications.len(), 2);
-    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert_eq!(invocation["exitCode"], 1);
+    assert_eq!(
+        invocation["commandLine"],
+        "sessionlint check --format sarif 'Sources/Net, Core'"
+    );
+    assert_eq!(invocation["arguments"][3], "Sources/Net, Core");
+    assert_eq!(
+        invocation["workingDirectory"]["uri"],
+        "file:///work/my%20app/"
+    );
+    assert_eq!(invocation["startTimeUtc"], "2024-02-29T12:34:56.000Z");
+    assert_eq!(invocation["endTimeUtc"], "2024-02-29T12:34:58.000Z");
+    // What code scanning ranks and filters by.
+    let sl001 = rules.iter().find(|r| r["id"] == "SL001").unwrap();
+    assert_eq!(sl001["properties"]["precision"], "high");
+    assert_eq!(sl001["properties"]["problem.severity"], "error");
+    let tags = sl001["properties"]["tags"].as_array().unwrap();
+    assert!(tags.contains(&"resource-leak".into()) && tags.contains(&"rust".into()));
+    assert!(rules
+        .iter()
+        .all(|r| r["properties"].get("security-severity").is_none()));
+    let sl000 = rules.iter().find(|r| r["id"] == "SL000").unwrap();
+    assert_eq!(sl000["properties"]["problem.severity"], "warning");
     assert_eq!(
         notifications[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "Sources/Broken%2C%201.swift"
@@ -189,7 +238,8 @@ fn sarif_validates_against_the_official_schema() {
     for outcome in [&outcome, &empty] {
         let report = Report::new(outcome, cwd());
         let mut out = Vec::new();
-        report::write(&report, Format::Sarif, false, &mut out).unwrap();
+        report::write_invoked(&report, Format::Sarif, false, Some(&invocation()), &mut out)
+            .unwrap();
         let instance: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&instance)

@@ -70,6 +70,12 @@ fn suppressions_hide_exactly_what_they_name() {
         vec![
             ("SL001", 6, "m".to_string()),
             ("SL002", 8, "m".to_string()),
+            // An unknown id is always reported (it suppresses nothing), with the nearest id.
+            (
+                "SL000",
+                9,
+                "unknown rule `SL042` in suppression comment: did you mean `SL002`?".to_string()
+            ),
             ("SL001", 10, "m".to_string()),
         ]
     );
@@ -89,7 +95,7 @@ fn unused_suppressions_are_reported_when_asked() {
             (
                 "SL000",
                 9,
-                "unknown rule `SL042` in suppression comment".to_string()
+                "unknown rule `SL042` in suppression comment: did you mean `SL002`?".to_string()
             ),
             (
                 "SL000",

@@ -1,15 +1,18 @@
 //! Baselines: `--write-baseline FILE` records today's findings; `--baseline FILE` hides them.
 //!
 //! A finding is matched by rule, path and fingerprint (a hash of the normalised text of its
-//! primary line and its message, plus an occurrence index; see `report::position`), never by
-//! line number, so code that moves does not come back as new.
+//! primary line, of the lines opening its enclosing function and type, and of its message,
+//! plus an occurrence index; see `report::position`), never by line number, so code that
+//! moves does not come back as new. Paths are relative to the project root (the config
+//! file's folder), so a run from a subfolder matches the same entries.
 
 use crate::report::Report;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
 
-const FORMAT_VERSION: u32 = 1;
+/// 2: fingerprints cover the enclosing function and type; paths are relative to the project root.
+const FORMAT_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,7 +65,7 @@ impl Baseline {
             .map_err(|e| format!("{}: not a sessionlint baseline: {e}", path.display()))?;
         if baseline.version != FORMAT_VERSION {
             return Err(format!(
-                "{}: baseline format version {} is not supported (expected {FORMAT_VERSION})",
+                "{}: baseline format version {} is not supported (expected {FORMAT_VERSION}): write it again with --write-baseline",
                 path.display(),
                 baseline.version
             ));

@@ -26,15 +26,17 @@ pub enum Command {
     },
     /// List every rule: id, name, default severity, languages, summary.
     Rules,
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Server,
 }
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 pub struct CheckArgs {
     /// Files and folders to lint; `-` reads one source from stdin (needs --stdin-filename).
     pub paths: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Write the report to FILE instead of stdout.
@@ -117,6 +119,44 @@ pub struct CheckArgs {
     /// Report only findings that are not in the baseline FILE.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+
+    /// Findings only: no parse-problem note, progress line or summary.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// After the report, print how many findings each rule has (stderr for line formats).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print the config file used for the first path and the resolved settings, then exit.
+    #[arg(long)]
+    pub show_settings: bool,
+
+    /// Print the files that would be linted (after include/exclude), then exit.
+    #[arg(long)]
+    pub show_files: bool,
+
+    /// Run these rules as well as the selected ones (comma-separated ids or names).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub extend_select: Vec<String>,
+
+    /// Never lint files matching these globs (comma-separated, relative to the project root);
+    /// adds to the config's `exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS")]
+    pub exclude: Vec<String>,
+
+    /// Apply the safe fixes in place (a file that changed since it was read is left alone),
+    /// then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff and write nothing.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With --fix or --diff: unsafe fixes too (they may change more than the leak).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 
     /// Say why each session created on FILE:LINE is reported or silent, instead of the report.
     #[arg(long, value_name = "FILE:LINE", value_parser = super::why::parse_location)]

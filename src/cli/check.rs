@@ -3,33 +3,114 @@
 use super::args::{CheckArgs, ColorWhen, FailLevel};
 use super::{exit, inputs, progress::Progress, UsageError};
 use crate::baseline::Baseline;
+use crate::config::discovery::{Resolved, Resolver};
 use crate::config::{self, Config};
+use crate::facts::Language;
 use crate::report::{self, Format, Report};
 use crate::rules::registry::{self, Severity};
-use crate::run::{self, ErrorKind, Settings};
+use crate::run::{self, ErrorKind, Input, Settings};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::rc::Rc;
+use std::time::{Duration, Instant, SystemTime};
 
 pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let started = Instant::now();
     let cwd = std::env::current_dir()
         .map_err(|e| UsageError(format!("cannot read the current folder: {e}")))?;
-    let config = load_config(args, &cwd)?;
-    let settings = Settings {
-        jobs: args.jobs.map(usize::from),
-        prefilter: !args.no_prefilter,
-        follow_symlinks: args.follow_symlinks,
-        explain: args.explain.clone(),
-        config,
-    };
+    let overrides = overrides(args)?;
+    let apply = |config: &mut Config| overrides.apply(config);
+    if let Some(path) = args.config.as_ref().filter(|p| !p.is_file()) {
+        return Err(UsageError(format!(
+            "config file does not exist: {}",
+            path.display()
+        )));
+    }
+    let resolver = Resolver::new(&cwd, args.config.as_deref(), &apply).map_err(config_error)?;
+    refuse_unsupported_files(args)?;
+    // The project root: the folder of the config that governs the first path asked about.
+    let first = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .or(args.stdin_filename.as_ref())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let top = resolver.for_path(&first).map_err(config_error)?;
+    let root = top.root.clone();
+    if args.show_settings {
+        print!("{}", settings_text(&top, args));
+        return Ok(exit::CLEAN);
+    }
 
-    let plan = inputs::plan(args, &settings.config, &cwd)?;
-    let progress = Progress::start(plan.inputs.len());
-    let (mut outcome, explanations) = run::check_inputs_explained(plan.inputs, &settings);
+    let bad_config = std::cell::RefCell::new(None);
+    let accepts = |path: &Path| match resolver.for_path(path) {
+        Ok(resolved) => resolved.filter.accepts(path),
+        Err(e) => {
+            bad_config.borrow_mut().get_or_insert(e);
+            false
+        }
+    };
+    let plan = inputs::plan(args, &accepts, &cwd)?;
+    if let Some(e) = bad_config.take() {
+        return Err(config_error(e));
+    }
+    if args.show_files {
+        let mut shown: Vec<String> = plan
+            .inputs
+            .iter()
+            .map(|input| {
+                let absolute = report::position::absolute_path(&input.path, &cwd);
+                report::position::display_path(&absolute, &root)
+            })
+            .collect();
+        shown.sort();
+        for path in shown {
+            println!("{path}");
+        }
+        return Ok(exit::CLEAN);
+    }
+
+    // One run per config (usually one): each file is linted with its own settings.
+    let mut groups: Vec<(Rc<Resolved>, Vec<Input>)> = Vec::new();
+    for input in plan.inputs {
+        let resolved = resolver.for_path(&input.path).map_err(config_error)?;
+        match groups.iter_mut().find(|(r, _)| Rc::ptr_eq(r, &resolved)) {
+            Some((_, inputs)) => inputs.push(input),
+            None => groups.push((resolved, vec![input])),
+        }
+    }
+    let total: usize = groups.iter().map(|(_, inputs)| inputs.len()).sum();
+    let progress = Progress::start(total, args.quiet);
+    let mut outcomes = Vec::new();
+    let mut fail_levels = Vec::new();
+    let mut explained = Vec::new();
+    let mut files_before = 0;
+    for (resolved, inputs) in groups {
+        let settings = Settings {
+            jobs: args.jobs.map(usize::from),
+            prefilter: !args.no_prefilter,
+            follow_symlinks: args.follow_symlinks,
+            config: resolved.config.clone(),
+            progress: Some(progress.done.clone()),
+            explain: args.explain.clone(),
+        };
+        let (mut outcome, mut explanations) = run::check_inputs_explained(inputs, &settings);
+        // Outcomes are merged in this order: file indexes move by the files before.
+        super::why::shift(&mut explanations, files_before);
+        explained.append(&mut explanations);
+        files_before += outcome.files.len();
+        let enabled = |id: &str| {
+            registry::find(id).is_some_and(|rule| settings.config.level(rule) != config::Level::Off)
+        };
+        crate::suppress::apply(&mut outcome, args.report_unused_suppressions, &enabled);
+        fail_levels.extend(outcome.files.iter().map(|_| settings.config.fail_level));
+        outcomes.push(outcome);
+    }
+    let mut outcome = merge(outcomes);
     progress.finish();
     if let Some(at) = &args.explain {
-        return super::why::print(args, at, &outcome, &explanations, &cwd);
+        return super::why::print(args, at, &outcome, &explained, &cwd);
     }
     outcome.timings.walk = plan.walk_time;
     outcome.errors.extend(plan.walk_errors);
@@ -37,13 +118,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         .errors
         .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
 
-    let enabled = |id: &str| {
-        registry::find(id).is_some_and(|rule| settings.config.level(rule) != config::Level::Off)
-    };
-    crate::suppress::apply(&mut outcome, args.report_unused_suppressions, &enabled);
-
     let report_start = Instant::now();
-    let mut report = Report::new(&outcome, &cwd);
+    let mut report = Report::rooted(&outcome, &cwd, &root);
     if let Some(reported) = &plan.reported {
         report
             .findings
@@ -75,51 +151,237 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         });
     }
 
-    emit(args, &report)?;
+    if args.fix || args.diff {
+        if let Some(code) = super::fixing::run(args, &report)? {
+            return Ok(code);
+        }
+    }
+
+    let code = exit_code(args, &report, &fail_levels);
+    let line_format = matches!(args.format, Format::Human | Format::Github | Format::Xcode);
+    // Line formats summarise parse problems in one line (machine formats keep the full list).
+    let mut parse_summary = None;
+    if line_format && !args.verbose {
+        let parse_files = parse_problem_files(&report);
+        parse_summary = (parse_files > 0 && !args.quiet).then(|| parse_note(parse_files));
+        if args.format == Format::Github {
+            report.errors.retain(|e| e.kind != ErrorKind::Parse);
+        }
+    }
+    let invocation = report::Invocation {
+        command_line: std::env::args().collect(),
+        working_directory: cwd.clone(),
+        started: SystemTime::now() - started.elapsed(),
+        finished: SystemTime::now(),
+        exit_code: code,
+    };
+    let trailer = match (&parse_summary, args.format) {
+        (Some(note), Format::Github) => vec![format!("::notice title=sessionlint::{note}")],
+        _ => Vec::new(),
+    };
+    emit(args, &report, &invocation, &trailer)?;
     let report_time = report_start.elapsed();
 
     if args.format == Format::Human {
         print_problems(&report, args.verbose);
+    } else if args.verbose {
+        print_problems(&report, true);
+    }
+    if let (Some(note), Format::Human | Format::Xcode) = (&parse_summary, args.format) {
+        eprintln!("{note}");
+    }
+    if args.statistics {
+        print_statistics(&report, args.format);
+    }
+    if args.format == Format::Human && !args.quiet {
         eprintln!(
             "{}",
             summary_line(&report, started.elapsed(), hidden_by_baseline)
         );
-    } else if args.verbose {
-        print_problems(&report, true);
     }
     if args.timings {
         print_timings(&outcome.timings, report_time);
     }
-    Ok(exit_code(args, &report, settings.config.fail_level))
+    Ok(code)
 }
 
-fn load_config(args: &CheckArgs, cwd: &Path) -> Result<Config, UsageError> {
-    let file = match &args.config {
-        Some(path) if !path.is_file() => {
-            return Err(UsageError(format!(
-                "config file does not exist: {}",
-                path.display()
-            )))
+/// The command line's changes to every config: rules, fail level, extra excludes.
+struct Overrides {
+    select: Option<Vec<String>>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+    exclude: Vec<String>,
+    fail_level: Option<Severity>,
+}
+
+impl Overrides {
+    fn apply(&self, config: &mut Config) {
+        if let Some(select) = &self.select {
+            config.select = select.clone();
         }
-        Some(path) => Some(path.clone()),
-        None => config::find_config_file(cwd),
-    };
-    let mut config = match file {
-        Some(path) => config::load_file(&path).map_err(|e| UsageError(e.to_string()))?,
-        None => Config::default(),
-    };
-    if !args.select.is_empty() {
-        config.select = rule_ids(&args.select, "--select")?;
+        if !self.extend_select.is_empty() && !config.select.is_empty() {
+            config.select.extend(self.extend_select.iter().cloned());
+        }
+        config.ignore.extend(self.ignore.iter().cloned());
+        config.exclude.extend(self.exclude.iter().cloned());
+        if let Some(level) = self.fail_level {
+            config.fail_level = level;
+        }
     }
-    config.ignore.extend(rule_ids(&args.ignore, "--ignore")?);
-    if let Some(level) = args.fail_level {
-        config.fail_level = match level {
+}
+
+fn overrides(args: &CheckArgs) -> Result<Overrides, UsageError> {
+    for glob in &args.exclude {
+        config::glob_set(std::slice::from_ref(glob))
+            .map_err(|e| UsageError(format!("invalid glob in --exclude: {e}")))?;
+    }
+    Ok(Overrides {
+        select: (!args.select.is_empty())
+            .then(|| rule_ids(&args.select, "--select"))
+            .transpose()?,
+        extend_select: rule_ids(&args.extend_select, "--extend-select")?,
+        ignore: rule_ids(&args.ignore, "--ignore")?,
+        exclude: args.exclude.clone(),
+        fail_level: args.fail_level.map(|level| match level {
             FailLevel::Error => Severity::Error,
             FailLevel::Warning => Severity::Warning,
             FailLevel::Note => Severity::Note,
-        };
+        }),
+    })
+}
+
+fn config_error(e: config::ConfigError) -> UsageError {
+    UsageError(e.to_string())
+}
+
+/// A file named on the command line that sessionlint cannot lint is a usage error.
+fn refuse_unsupported_files(args: &CheckArgs) -> Result<(), UsageError> {
+    for path in args.paths.iter().filter(|p| p.as_os_str() != "-") {
+        let is_file = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+        if is_file && Language::from_path(path).is_none() {
+            return Err(UsageError(format!(
+                "{} is not a source file sessionlint lints (.swift, .m, .mm, .h, .rs)",
+                path.display()
+            )));
+        }
     }
-    Ok(config)
+    Ok(())
+}
+
+/// `--show-settings`: the config file and every resolved setting.
+fn settings_text(resolved: &Resolved, args: &CheckArgs) -> String {
+    let config = &resolved.config;
+    let list = |items: &[String]| format!("{items:?}");
+    let mut text = format!(
+        "config file: {}\nproject root: {}\n",
+        config
+            .source
+            .as_ref()
+            .map_or_else(|| "(none: defaults)".into(), |p| p.display().to_string()),
+        resolved.root.display()
+    );
+    text.push_str(&format!("select = {}\n", list(&config.select)));
+    text.push_str(&format!("ignore = {}\n", list(&config.ignore)));
+    text.push_str(&format!(
+        "fail-level = \"{}\"\n",
+        config.fail_level.as_str()
+    ));
+    text.push_str(&format!("include = {}\n", list(&config.include)));
+    text.push_str(&format!("exclude = {}\n", list(&config.exclude)));
+    text.push_str(&format!("factories = {}\n", list(&config.factories)));
+    text.push_str(&format!("releasers = {}\n", list(&config.releasers)));
+    text.push_str(&format!(
+        "process-lifetime-types = {}\n",
+        list(&config.process_lifetime_types)
+    ));
+    text.push_str(&format!("max-file-size = {}\n", config.max_file_size));
+    text.push_str(&format!("force-exclude = {}\n", args.force_exclude));
+    text.push_str("\n[rules]\n");
+    for rule in registry::all() {
+        let level = match config.level(rule) {
+            config::Level::Off => "off",
+            config::Level::On(severity) => severity.as_str(),
+        };
+        text.push_str(&format!("{} = \"{level}\"  # {}\n", rule.id, rule.name));
+    }
+    text
+}
+
+/// The outcomes of several runs (one per config) as one, file ids renumbered.
+fn merge(mut outcomes: Vec<run::Outcome>) -> run::Outcome {
+    if outcomes.len() == 1 {
+        return outcomes.pop().expect("one outcome");
+    }
+    let mut merged = run::Outcome {
+        files: Vec::new(),
+        findings: Vec::new(),
+        errors: Vec::new(),
+        timings: run::Timings::default(),
+    };
+    for mut outcome in outcomes {
+        let offset = merged.files.len();
+        for finding in &mut outcome.findings {
+            finding.diagnostic.file += offset;
+            for related in &mut finding.diagnostic.related {
+                related.file += offset;
+            }
+        }
+        merged.files.append(&mut outcome.files);
+        merged.findings.append(&mut outcome.findings);
+        merged.errors.append(&mut outcome.errors);
+        let (t, m) = (&outcome.timings, &mut merged.timings);
+        m.read_and_lower += t.read_and_lower;
+        m.merge += t.merge;
+        m.analyze += t.analyze;
+        m.files_parsed += t.files_parsed;
+        m.files_skipped += t.files_skipped;
+        m.bytes += t.bytes;
+        m.bytes_skipped += t.bytes_skipped;
+    }
+    run::sort_findings(&mut merged.findings, &merged.files);
+    merged
+}
+
+/// Files with parse problems, each counted once (bad UTF-8 and a parse error are one file).
+fn parse_problem_files(report: &Report) -> usize {
+    report
+        .errors
+        .iter()
+        .filter(|e| e.kind == ErrorKind::Parse)
+        .map(|e| &e.absolute)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
+fn parse_note(files: usize) -> String {
+    format!(
+        "note: {} could not be fully parsed and {} linted as far as the parser could read (--verbose lists them)",
+        crate::report::human::plural(files, "file"),
+        if files == 1 { "was" } else { "were" }
+    )
+}
+
+/// `--statistics`: findings per rule, most first.
+fn print_statistics(report: &Report, format: Format) {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for f in &report.findings {
+        *counts
+            .entry((f.meta.id.as_str(), f.meta.name.as_str()))
+            .or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let width = rows.first().map_or(1, |(_, n)| n.to_string().len());
+    let text: String = rows
+        .iter()
+        .map(|((id, name), n)| format!("{n:>width$}\t{id}\t{name}\n"))
+        .collect();
+    // Human output's statistics go with the report; machine formats keep stdout parseable.
+    if format == Format::Human {
+        print!("{text}");
+    } else {
+        eprint!("{text}");
+    }
 }
 
 fn rule_ids(words: &[String], flag: &str) -> Result<Vec<String>, UsageError> {
@@ -140,13 +402,30 @@ fn rule_ids(words: &[String], flag: &str) -> Result<Vec<String>, UsageError> {
         .collect()
 }
 
-fn emit(args: &CheckArgs, report: &Report) -> Result<(), UsageError> {
+fn emit(
+    args: &CheckArgs,
+    report: &Report,
+    invocation: &report::Invocation,
+    trailer: &[String],
+) -> Result<(), UsageError> {
     let color = use_color(args);
+    let write = |out: &mut dyn Write| {
+        if args.quiet && args.format == Format::Human {
+            // Findings only: no count line.
+            report::human::write_findings(report, color, out)?;
+        } else {
+            report::write_invoked(report, args.format, color, Some(invocation), out)?;
+        }
+        for line in trailer {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    };
     let written = match &args.output {
-        Some(path) => write_to_file(path, |out| report::write(report, args.format, color, out)),
+        Some(path) => write_to_file(path, write),
         None => {
             let mut out = std::io::stdout().lock();
-            report::write(report, args.format, color, &mut out).and_then(|_| out.flush())
+            write(&mut out).and_then(|_| out.flush())
         }
     };
     match written {
@@ -179,12 +458,11 @@ fn use_color(args: &CheckArgs) -> bool {
     }
 }
 
-/// Files that could not be read are listed; parse problems only with `--verbose`, else one line.
+/// Files that could not be read are listed; parse problems too when they are still in the
+/// report (`--verbose`, or machine formats with `--verbose`).
 fn print_problems(report: &Report, verbose: bool) {
-    let mut parse_problems = 0;
     for e in &report.errors {
         if e.kind == ErrorKind::Parse && !verbose {
-            parse_problems += 1;
             continue;
         }
         let position = match (e.error.line, e.error.column) {
@@ -198,25 +476,14 @@ fn print_problems(report: &Report, verbose: bool) {
         };
         eprintln!("{what}: {}{position}: {}", e.path, e.error.message);
     }
-    if parse_problems > 0 {
-        eprintln!(
-            "note: {} could not be fully parsed and {} linted as far as the parser could read (--verbose lists them)",
-            crate::report::human::plural(parse_problems, "file"),
-            if parse_problems == 1 { "was" } else { "were" }
-        );
-    }
 }
 
-/// `checked 12 files in 0.31s: 1 error, 2 warnings, 0 notes`.
+/// `checked 12 files in 0.31s` (the counts are in the report's own last line).
 fn summary_line(report: &Report, elapsed: Duration, hidden_by_baseline: usize) -> String {
-    let (errors, warnings, notes) = report.counts();
     let mut line = format!(
-        "checked {} in {:.2}s: {}, {}, {}",
+        "checked {} in {:.2}s",
         crate::report::human::plural(report.files_scanned(), "file"),
         elapsed.as_secs_f64(),
-        crate::report::human::plural(errors, "error"),
-        crate::report::human::plural(warnings, "warning"),
-        crate::report::human::plural(notes, "note"),
     );
     if hidden_by_baseline > 0 {
         line.push_str(&format!(
@@ -243,11 +510,15 @@ fn print_timings(t: &run::Timings, report: Duration) {
     );
 }
 
-fn exit_code(args: &CheckArgs, report: &Report, fail_level: Severity) -> u8 {
+/// `fail_levels[file]`: the fail level of the config that governs the file.
+fn exit_code(args: &CheckArgs, report: &Report, fail_levels: &[Severity]) -> u8 {
     if args.exit_zero {
         return exit::CLEAN;
     }
-    let failing = report.findings.iter().any(|f| f.severity >= fail_level);
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| f.severity >= fail_levels[f.location.file]);
     let unreadable = args.strict && report.errors.iter().any(|e| e.kind != ErrorKind::Skipped);
     if failing || unreadable {
         exit::FINDINGS

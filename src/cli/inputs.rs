@@ -8,7 +8,6 @@
 
 use super::args::CheckArgs;
 use super::UsageError;
-use crate::config::{Config, FileFilter};
 use crate::report::position::absolute_path;
 use crate::run::{FileError, Input};
 use std::collections::HashSet;
@@ -24,9 +23,13 @@ pub struct Plan {
     pub walk_time: Duration,
 }
 
-pub fn plan(args: &CheckArgs, config: &Config, cwd: &Path) -> Result<Plan, UsageError> {
+/// `accepts`: whether the config that governs a walked file lets it be linted.
+pub fn plan(
+    args: &CheckArgs,
+    accepts: &dyn Fn(&Path) -> bool,
+    cwd: &Path,
+) -> Result<Plan, UsageError> {
     let start = Instant::now();
-    let filter = config.file_filter(cwd);
     let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
     let mut plan = Plan {
         inputs: Vec::new(),
@@ -78,7 +81,7 @@ pub fn plan(args: &CheckArgs, config: &Config, cwd: &Path) -> Result<Plan, Usage
         .filter(|p| p.is_file())
         .map(|p| absolute_path(p, cwd))
         .collect();
-    let asked = discover(&roots, args, &filter, &explicit, cwd, &mut plan)?;
+    let asked = discover(&roots, args, accepts, &explicit, cwd, &mut plan)?;
 
     let context_root = if args.no_project_context {
         None
@@ -111,7 +114,7 @@ pub fn plan(args: &CheckArgs, config: &Config, cwd: &Path) -> Result<Plan, Usage
         let context = discover(
             &[root],
             args,
-            &filter,
+            accepts,
             &HashSet::new(),
             cwd,
             &mut context_errors,
@@ -134,7 +137,7 @@ pub fn plan(args: &CheckArgs, config: &Config, cwd: &Path) -> Result<Plan, Usage
 fn discover(
     roots: &[PathBuf],
     args: &CheckArgs,
-    filter: &FileFilter,
+    accepts: &dyn Fn(&Path) -> bool,
     explicit: &HashSet<PathBuf>,
     cwd: &Path,
     plan: &mut Plan,
@@ -147,8 +150,7 @@ fn discover(
         .files
         .into_iter()
         .filter(|path| {
-            (!args.force_exclude && explicit.contains(&absolute_path(path, cwd)))
-                || filter.accepts(path)
+            (!args.force_exclude && explicit.contains(&absolute_path(path, cwd))) || accepts(path)
         })
         .collect())
 }

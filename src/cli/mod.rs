@@ -3,6 +3,7 @@
 pub mod args;
 mod check;
 mod docs;
+mod fixing;
 mod inputs;
 mod progress;
 mod why;
@@ -30,6 +31,7 @@ pub fn main() -> ExitCode {
         args::Command::Check(args) => check::run(&args),
         args::Command::Explain { rule } => docs::explain(&rule),
         args::Command::Rules => docs::rules_table(),
+        args::Command::Server => crate::server::run().map_err(UsageError),
     };
     match result {
         Ok(code) => ExitCode::from(code),

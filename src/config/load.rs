@@ -192,7 +192,7 @@ pub fn valid_rules() -> String {
 }
 
 /// Globs matched against paths relative to the config file's folder; `*` stays in one folder.
-pub(super) fn glob_set(globs: &[String]) -> Result<globset::GlobSet, globset::Error> {
+pub fn glob_set(globs: &[String]) -> Result<globset::GlobSet, globset::Error> {
     let mut builder = globset::GlobSetBuilder::new();
     for glob in globs {
         builder.add(

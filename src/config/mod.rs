@@ -1,9 +1,10 @@
 //! User configuration: `sessionlint.toml` / `.sessionlint.toml`, merged with command-line flags.
 
+pub mod discovery;
 mod load;
 
 pub use load::{
-    find_config_file, load_file, parse_level, valid_rules, ConfigError, CONFIG_FILE_NAMES,
+    find_config_file, glob_set, load_file, parse_level, valid_rules, ConfigError, CONFIG_FILE_NAMES,
 };
 
 use crate::rules::registry::Severity;

@@ -9,6 +9,25 @@ use codespan_reporting::term::{self, termcolor::WriteColor};
 use std::ops::Range;
 
 pub fn write(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
+    write_diagnostics(report, out)?;
+    writeln!(out, "{}", count_line(report))
+}
+
+/// The findings without the count line (`--quiet`).
+pub fn write_findings(
+    report: &Report,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use codespan_reporting::term::termcolor::{Ansi, NoColor};
+    if color {
+        write_diagnostics(report, &mut Ansi::new(out))
+    } else {
+        write_diagnostics(report, &mut NoColor::new(out))
+    }
+}
+
+fn write_diagnostics(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
     let files = ReportFiles::new(report);
     let config = term::Config::default();
     for f in &report.findings {
@@ -37,15 +56,31 @@ pub fn write(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
             ]);
         term::emit(out, &config, &files, &diagnostic).map_err(files_error_to_io)?;
     }
-    writeln!(out, "{}", count_line(report))
+    Ok(())
 }
 
-/// `found 3 problems: 1 error, 2 warnings` / `no problems found`.
+/// `found 3 problems: 1 error, 2 warnings` / `no problems found`, or why there is nothing to
+/// say: no source files at all, or files that could not be read or fully parsed.
 pub fn count_line(report: &Report) -> String {
     let (errors, warnings, notes) = report.counts();
     let total = errors + warnings + notes;
+    if total == 0 && report.files_scanned() == 0 && report.errors.is_empty() {
+        return "no source files found (.swift, .m, .mm, .h, .rs)".into();
+    }
     if total == 0 {
-        return "no problems found".into();
+        let troubled: std::collections::HashSet<_> = report
+            .errors
+            .iter()
+            .filter(|e| e.kind != crate::run::ErrorKind::Skipped)
+            .map(|e| &e.absolute)
+            .collect();
+        return match troubled.len() {
+            0 => "no problems found".into(),
+            n => format!(
+                "no findings, but {} could not be fully read or parsed",
+                plural(n, "file")
+            ),
+        };
     }
     let parts: Vec<String> = [(errors, "error"), (warnings, "warning"), (notes, "note")]
         .iter()
@@ -104,7 +139,10 @@ impl<'a> ReportFiles<'a> {
         let files = &report.outcome.files;
         let names = files
             .iter()
-            .map(|f| super::position::display_path(&f.path, &report.cwd))
+            .map(|f| {
+                let absolute = super::position::absolute_path(&f.path, &report.anchor);
+                super::position::display_path(&absolute, &report.cwd)
+            })
             .collect();
         ReportFiles { files, names }
     }

@@ -10,8 +10,11 @@ use std::path::{Component, Path, PathBuf};
 /// An outcome with every location turned into what users read.
 pub struct Report<'a> {
     pub outcome: &'a Outcome,
-    /// The folder paths are shown relative to (and `%SRCROOT%` in SARIF).
+    /// The folder paths are shown relative to (and `%SRCROOT%` in SARIF): the project root
+    /// (the config file's folder), else the current folder.
     pub cwd: PathBuf,
+    /// The current folder: relative paths in the outcome are read against it.
+    pub anchor: PathBuf,
     pub findings: Vec<ResolvedFinding<'a>>,
     pub errors: Vec<ResolvedError<'a>>,
 }
@@ -53,13 +56,19 @@ pub struct Location {
 
 impl<'a> Report<'a> {
     pub fn new(outcome: &'a Outcome, cwd: &Path) -> Report<'a> {
+        Report::rooted(outcome, cwd, cwd)
+    }
+
+    /// Paths (relative ones are read against `cwd`) shown relative to `root`.
+    pub fn rooted(outcome: &'a Outcome, cwd: &Path, root: &Path) -> Report<'a> {
+        let anchored = |path: &Path| absolute_path(path, cwd);
         let mut occurrences: HashMap<(&'static str, String, u64), usize> = HashMap::new();
         let findings = outcome
             .findings
             .iter()
             .map(|finding| {
                 let d = &finding.diagnostic;
-                let location = locate(&outcome.files, d.file, d.span, cwd);
+                let location = locate(&outcome.files, d.file, d.span, cwd, root);
                 let hash = line_hash(&outcome.files[d.file], location.start.line, &d.message);
                 let seen = occurrences
                     .entry((d.rule, location.path.clone(), hash))
@@ -77,7 +86,7 @@ impl<'a> Report<'a> {
                         .iter()
                         .map(|r| {
                             (
-                                locate(&outcome.files, r.file, r.span, cwd),
+                                locate(&outcome.files, r.file, r.span, cwd, root),
                                 r.message.as_str(),
                             )
                         })
@@ -91,19 +100,20 @@ impl<'a> Report<'a> {
             .errors
             .iter()
             .map(|error| {
-                let relative = relative_path(&error.path, cwd);
+                let absolute = anchored(&error.path);
                 ResolvedError {
                     error,
-                    path: display_path(&error.path, cwd),
-                    absolute: absolute_path(&error.path, cwd),
-                    relative,
+                    path: display_path(&absolute, root),
+                    relative: relative_path(&absolute, root),
+                    absolute,
                     kind: error.kind,
                 }
             })
             .collect();
         Report {
             outcome,
-            cwd: cwd.to_path_buf(),
+            cwd: root.to_path_buf(),
+            anchor: cwd.to_path_buf(),
             findings,
             errors,
         }
@@ -137,14 +147,14 @@ pub fn all_rules() -> Vec<&'static RuleMeta> {
     rules
 }
 
-fn locate(files: &[SourceFile], file: usize, span: Span, cwd: &Path) -> Location {
+fn locate(files: &[SourceFile], file: usize, span: Span, cwd: &Path, root: &Path) -> Location {
     let source = &files[file];
-    let relative = relative_path(&source.path, cwd);
+    let absolute = absolute_path(&source.path, cwd);
     Location {
         file,
-        path: display_path(&source.path, cwd),
-        relative,
-        absolute: absolute_path(&source.path, cwd),
+        path: display_path(&absolute, root),
+        relative: relative_path(&absolute, root),
+        absolute,
         span,
         start: source.lines.line_col(&source.text, span.start),
         end: source.lines.line_col(&source.text, span.end),
@@ -201,27 +211,62 @@ fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// Hash of the primary line's text (whitespace collapsed) and the message (digits masked, so a
-/// message that names another line does not change when code moves). FNV-1a: stable forever.
+/// Hash of the primary line's text and of the lines that open its enclosing blocks (the
+/// function, the type: see [`enclosing_lines`]), whitespace collapsed, and of the message
+/// (digits masked, so a message that names another line does not change when code moves).
+/// Two identical lines in different functions so get different fingerprints, and cannot
+/// swap identities when one of them moves. FNV-1a: stable forever.
 fn line_hash(file: &SourceFile, line: u32, message: &str) -> u64 {
+    let mut hash = Fnv::new();
+    for text in std::iter::once(line_text(file, line)).chain(enclosing_lines(file, line)) {
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                hash.write(b" ");
+            }
+            hash.write(word.as_bytes());
+        }
+        hash.write(&[0]);
+    }
+    for byte in message.bytes() {
+        hash.write(&[if byte.is_ascii_digit() { b'0' } else { byte }]);
+    }
+    hash.0
+}
+
+fn line_text(file: &SourceFile, line: u32) -> &str {
     let start = file.lines.line_start(line).unwrap_or(0) as usize;
     let end = file
         .lines
         .line_start(line + 1)
         .map_or(file.text.len(), |e| e as usize);
-    let text = file.text.get(start..end).unwrap_or("");
-    let mut hash = Fnv::new();
-    for (i, word) in text.split_whitespace().enumerate() {
-        if i > 0 {
-            hash.write(b" ");
+    file.text.get(start..end).unwrap_or("")
+}
+
+/// The lines that open the blocks around `line`, innermost first: each earlier line indented
+/// less than the last one found (`func fetch() {`, then `final class Client {`), up to the
+/// file's top level. Layout, not syntax, so it is the same for every language; lines of
+/// braces alone (`{` on its own line) and comments are passed over.
+fn enclosing_lines(file: &SourceFile, line: u32) -> Vec<&str> {
+    let indent = |text: &str| text.len() - text.trim_start().len();
+    let mut depth = indent(line_text(file, line));
+    let mut found = Vec::new();
+    for earlier in (1..line).rev() {
+        if depth == 0 {
+            break;
         }
-        hash.write(word.as_bytes());
+        let text = line_text(file, earlier);
+        let trimmed = text.trim();
+        let decorative = trimmed.chars().all(|c| "{}()[];,".contains(c));
+        let comment = ["//", "/*", "*", "#"]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
+        if decorative || comment || indent(text) >= depth {
+            continue;
+        }
+        depth = indent(text);
+        found.push(text);
     }
-    hash.write(&[0]);
-    for byte in message.bytes() {
-        hash.write(&[if byte.is_ascii_digit() { b'0' } else { byte }]);
-    }
-    hash.0
+    found
 }
 
 /// FNV-1a, 64 bits.
@@ -242,6 +287,29 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("A.swift".into(), Language::Swift, text, Vec::new())
+    }
+
+    #[test]
+    fn enclosing_lines_are_the_blocks_around_a_line() {
+        let f = file(
+            "final class Client {\n    // one\n    func a() {\n        let s = make()\n    }\n\n    func b()\n    {\n        let s = make()\n    }\n}\n",
+        );
+        assert_eq!(
+            enclosing_lines(&f, 4),
+            vec!["    func a() {\n", "final class Client {\n"]
+        );
+        // `{` alone on its line is passed over: the function's own line is found.
+        assert_eq!(
+            enclosing_lines(&f, 9),
+            vec!["    func b()\n", "final class Client {\n"]
+        );
+        assert_eq!(enclosing_lines(&f, 1), Vec::<&str>::new());
+        // The same line in two functions: two hashes.
+        assert_ne!(line_hash(&f, 4, "m"), line_hash(&f, 9, "m"));
+    }
 
     #[test]
     fn relative_paths_use_slashes_and_drop_dot_components() {

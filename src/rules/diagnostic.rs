@@ -13,6 +13,9 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub related: Vec<Related>,
+    /// A change that would remove the finding, when the rule knows one (see [`crate::fix`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::Fix>,
 }
 
 /// A secondary location that explains the diagnostic (the early exit, the `deinit`, ...).

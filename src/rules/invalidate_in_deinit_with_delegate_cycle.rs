@@ -29,6 +29,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             let deinit = cx.project.function(deinit_fn);
             out.push(Diagnostic {
                 rule: "SL004",
+                fix: None,
                 file: store.function.file,
                 span: store.site.span,
                 message: format!(

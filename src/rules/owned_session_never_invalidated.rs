@@ -22,6 +22,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
         for store in &facts.stores {
             out.push(Diagnostic {
                 rule: "SL003",
+                fix: None,
                 file: store.function.file,
                 span: store.site.span,
                 message: format!(

@@ -52,6 +52,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             };
             out.push(Diagnostic {
                 rule: "SL002",
+                fix: None,
                 file: id.file,
                 span: site.span,
                 message,

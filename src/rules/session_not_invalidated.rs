@@ -29,6 +29,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             };
             out.push(Diagnostic {
                 rule: "SL001",
+                fix: finish_at_scope_end(cx, id, site),
                 file: id.file,
                 span: site.span,
                 message: format!("{} is never invalidated: {tail}", describe(site)),
@@ -36,4 +37,39 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+}
+
+/// Invalidates the session when its scope ends, with `finishTasksAndInvalidate` (its tasks
+/// still complete). Safe when no closure names the session: nothing can use it after the
+/// scope. A closure that does may start tasks later, which would fail: then unsafe.
+fn finish_at_scope_end(
+    cx: &ProjectAnalysis,
+    id: crate::project::FnId,
+    site: &crate::analyze::flow::CreationSite,
+) -> Option<crate::fix::Fix> {
+    use crate::facts::FunctionKind;
+    let f = cx.project.function(id);
+    // Top-level code and property initialisers have no scope that ends.
+    if matches!(
+        f.kind,
+        FunctionKind::GlobalInitializer | FunctionKind::PropertyInitializer
+    ) {
+        return None;
+    }
+    let session = site.binding.as_ref()?;
+    let scope = crate::fix::locate::creation_scope(&f.body, session, site.span)?;
+    Some(crate::fix::Fix {
+        title: format!("Invalidate `{session}` when its scope ends (`finishTasksAndInvalidate`)"),
+        applicability: if scope.captured {
+            crate::fix::Applicability::Unsafe
+        } else {
+            crate::fix::Applicability::Safe
+        },
+        edits: vec![crate::fix::Edit::FinishAtScopeEnd {
+            session: session.clone(),
+            creation: scope.creation,
+            last: scope.last,
+            leaves_early: scope.leaves_early,
+        }],
+    })
 }

@@ -19,6 +19,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             }
             out.push(Diagnostic {
                 rule: "SL005",
+                fix: None,
                 file: id.file,
                 span: store.span,
                 message: format!(

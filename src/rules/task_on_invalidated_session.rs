@@ -16,6 +16,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             let line = cx.project.line_of(id.file, invalidated.start);
             out.push(Diagnostic {
                 rule: "SL007",
+                fix: None,
                 file: id.file,
                 span: task,
                 message: format!(

@@ -22,11 +22,17 @@ pub fn unused_suppression_meta() -> &'static RuleMeta {
         severity: Severity::Warning,
         languages: vec!["swift".into(), "objective-c".into(), "rust".into()],
         summary: "A suppression comment that suppresses nothing".into(),
-        help: "remove the comment, or the rule ids in it that no longer fire here".into(),
-        explanation: "## What it does\nReported with `--report-unused-suppressions` for a \
-            `sessionlint:disable...` comment (or one rule named in it) that suppressed no \
-            finding.\n\n## Why is this bad?\nA stale suppression hides the next real finding \
-            on that line.\n"
+        help: "fix the comment's spelling or rule id, or remove the comment (or the rule ids in \
+            it that no longer fire here)"
+            .into(),
+        explanation: "## What it does\nAlways reports a `sessionlint:` comment that is not a \
+            valid directive (`// sessionlint: disable-next-line` with a space, an unknown verb, \
+            an unknown rule id or name), with the closest valid spelling. With \
+            `--report-unused-suppressions`, also reports a valid `sessionlint:disable...` \
+            comment (or one rule named in it) that suppressed no finding.\n\n## Why is this \
+            bad?\nA misspelt directive suppresses nothing, silently: the finding it was meant \
+            for still fails the build, or the author believes a line is covered when it is \
+            not. A stale suppression hides the next real finding on that line.\n"
             .into(),
         examples: Examples::default(),
     })
@@ -46,10 +52,18 @@ struct Entry {
 
 /// Removes suppressed findings. With `report_unused`, adds an `unused-suppression` warning for
 /// every directive entry that suppressed nothing (rules that are off in `enabled` excepted).
+/// Misspelt directives and unknown rule ids are always reported (they would otherwise
+/// suppress nothing, silently).
 pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) -> bool) {
     let mut entries: Vec<Entry> = Vec::new();
+    let mut typos: Vec<Finding> = Vec::new();
     for (file_id, file) in outcome.files.iter().enumerate() {
         collect_entries(file_id, file, &mut entries);
+        collect_typos(file_id, file, &mut typos);
+    }
+    if !typos.is_empty() {
+        outcome.findings.append(&mut typos);
+        sort_findings(outcome);
     }
     if entries.is_empty() {
         return;
@@ -76,23 +90,27 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
         }
         !suppressed
     });
-    if !report_unused {
-        return;
-    }
     for entry in entries.iter().filter(|e| !e.used) {
-        if entry.rule.is_some_and(|r| !enabled(r)) {
+        let unknown = entry.rule.is_none() && entry.written.is_some();
+        if (!report_unused && !unknown) || entry.rule.is_some_and(|r| !enabled(r)) {
             continue;
         }
         let message = match &entry.written {
-            Some(word) if entry.rule.is_none() => {
-                format!("unknown rule `{word}` in suppression comment")
-            }
+            Some(word) if entry.rule.is_none() => match parse::closest_rule(word) {
+                Some(near) => {
+                    format!("unknown rule `{word}` in suppression comment: did you mean `{near}`?")
+                }
+                None => format!(
+                    "unknown rule `{word}` in suppression comment (`sessionlint rules` lists them)"
+                ),
+            },
             Some(word) => format!("unused suppression: `{word}` reports nothing here"),
             None => "unused suppression: no finding here to suppress".into(),
         };
         outcome.findings.push(Finding {
             diagnostic: Diagnostic {
                 rule: UNUSED_SUPPRESSION,
+                fix: None,
                 file: entry.file,
                 span: entry.comment,
                 message,
@@ -102,6 +120,29 @@ pub fn apply(outcome: &mut Outcome, report_unused: bool, enabled: &dyn Fn(&str) 
         });
     }
     sort_findings(outcome);
+}
+
+/// A warning for each comment that looks meant as a directive but is not one.
+fn collect_typos(file_id: usize, file: &SourceFile, out: &mut Vec<Finding>) {
+    for comment in &file.comments {
+        let Some(typo) = parse::malformed(&comment.text) else {
+            continue;
+        };
+        out.push(Finding {
+            diagnostic: Diagnostic {
+                rule: UNUSED_SUPPRESSION,
+                file: file_id,
+                span: comment.span,
+                message: format!(
+                    "`{}` is not a suppression directive and suppresses nothing: did you mean `{}`?",
+                    typo.written, typo.suggestion
+                ),
+                related: Vec::new(),
+                fix: None,
+            },
+            severity: Severity::Warning,
+        });
+    }
 }
 
 fn sort_findings(outcome: &mut Outcome) {

@@ -56,10 +56,98 @@ pub fn parse(comment: &str) -> Option<Directive> {
     Some(Directive { kind: *kind, rules })
 }
 
+/// A comment that looks meant as a directive but is not one, and the spelling it likely meant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    /// What was written, from `sessionlint` to the end of the verb.
+    pub written: String,
+    /// The closest valid directive: `sessionlint:disable-next-line`.
+    pub suggestion: String,
+}
+
+/// Whether a comment holds a directive, well-formed or not (runs keep only these comments).
+pub fn mentions_directive(comment: &str) -> bool {
+    parse(comment).is_some() || malformed(comment).is_some()
+}
+
+/// `// sessionlint: disable-next-line` (a space), `// sessionlint:disabled` (an unknown verb),
+/// `// sessionlint disable-line` (no colon): a typo that would otherwise silently suppress
+/// nothing. Prose that merely names the tool (`// sessionlint is great`) is not one.
+pub fn malformed(comment: &str) -> Option<Malformed> {
+    if parse(comment).is_some() {
+        return None;
+    }
+    let lower = comment.to_ascii_lowercase();
+    let at = lower.find("sessionlint")?;
+    let after = &comment[at + "sessionlint".len()..];
+    let colon = after.trim_start().starts_with(':');
+    let rest = after.trim_start().trim_start_matches(':').trim_start();
+    let verb: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if verb.is_empty() {
+        return None;
+    }
+    let (closest, distance) = KINDS
+        .iter()
+        .map(|(word, _)| (*word, edit_distance(&verb.to_ascii_lowercase(), word)))
+        .min_by_key(|(_, d)| *d)?;
+    // With a colon it is surely meant as a directive; without one, only a near-verb is.
+    let meant = if colon {
+        distance <= closest.len() / 2
+    } else {
+        distance <= 2
+    };
+    if !meant {
+        return None;
+    }
+    let end = at + "sessionlint".len() + (after.len() - rest.len()) + verb.len();
+    Some(Malformed {
+        written: comment[at..end].to_string(),
+        suggestion: format!("{MARKER}{closest}"),
+    })
+}
+
+/// The id or name closest to an unknown rule word, if any is near.
+pub fn closest_rule(word: &str) -> Option<String> {
+    let word = word.to_ascii_lowercase();
+    crate::rules::registry::all()
+        .iter()
+        .flat_map(|rule| {
+            [
+                (
+                    rule.id.clone(),
+                    edit_distance(&word, &rule.id.to_ascii_lowercase()),
+                ),
+                (rule.name.clone(), edit_distance(&word, &rule.name)),
+            ]
+        })
+        .filter(|(candidate, d)| *d <= candidate.len().div_ceil(3).max(1))
+        .min_by_key(|(_, d)| *d)
+        .map(|(candidate, _)| candidate)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// A known id or name, or anything shaped like an id (`SL123`): a typo is then reported as an
 /// unused suppression instead of silently widening to "all rules".
 fn looks_like_rule(token: &str) -> bool {
-    if crate::rules::registry::find(token).is_some() {
+    if crate::rules::registry::find(token).is_some() || closest_rule(token).is_some() {
         return true;
     }
     let bytes = token.as_bytes();
@@ -104,6 +192,47 @@ mod tests {
             parse("// sessionlint:disable SL99"),
             d(Kind::Disable, &["SL99"])
         );
+    }
+
+    fn suggestion(comment: &str) -> Option<String> {
+        malformed(comment).map(|m| m.suggestion)
+    }
+
+    #[test]
+    fn typos_get_the_closest_valid_spelling() {
+        let next = Some("sessionlint:disable-next-line".to_string());
+        assert_eq!(suggestion("// sessionlint: disable-next-line SL001"), next);
+        assert_eq!(suggestion("// sessionlint:disable-nextline SL001"), next);
+        assert_eq!(suggestion("// sessionlint disable-next-line SL001"), next);
+        assert_eq!(suggestion("// SessionLint:Disable-Next-Line"), next);
+        assert_eq!(
+            suggestion("/* sessionlint:disabled SL001 */"),
+            Some("sessionlint:disable".to_string())
+        );
+        assert_eq!(
+            suggestion("// sessionlint:enabel"),
+            Some("sessionlint:enable".to_string())
+        );
+        assert_eq!(
+            malformed("// sessionlint: disable-line").map(|m| m.written),
+            Some("sessionlint: disable-line".to_string())
+        );
+        // Well-formed directives and prose are not typos.
+        assert_eq!(malformed("// sessionlint:disable-next-line SL001"), None);
+        assert_eq!(malformed("// sessionlint is great"), None);
+        assert_eq!(malformed("// run sessionlint check before pushing"), None);
+        assert_eq!(malformed("// see sessionlint: the README"), None);
+    }
+
+    #[test]
+    fn unknown_rules_get_the_closest_id_or_name() {
+        assert_eq!(closest_rule("SL01"), Some("SL001".to_string()));
+        assert_eq!(closest_rule("sl0001"), Some("SL001".to_string()));
+        assert_eq!(
+            closest_rule("session-not-invalidate"),
+            Some("session-not-invalidated".to_string())
+        );
+        assert_eq!(closest_rule("completely-different"), None);
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub fn finding(
     Finding {
         diagnostic: Diagnostic {
             rule,
+            fix: None,
             file,
             span: span_of(&files[file], needle, 0),
             message: message.into(),

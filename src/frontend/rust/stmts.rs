@@ -379,7 +379,13 @@ impl Lowerer<'_> {
             });
         }
         if patterns::bindings(&local.pat).is_empty() {
+            // `let _: () = e;` is one statement: its span is the whole `let` (a fix that
+            // removes the statement must not leave `let _: () =` behind).
+            let at = out.len();
             push_eval(value, out);
+            if let Some(stmt) = out.get_mut(at) {
+                stmt.span = span;
+            }
             return;
         }
         self.bind_pattern(&local.pat, value, span, out);

@@ -1,0 +1,148 @@
+//! Which config applies to a path, as ruff finds it: `--config` for every path, else the
+//! nearest `sessionlint.toml` / `.sessionlint.toml` in the path's folder or above it (not
+//! the current folder's). Each config file is read once; its folder is its project root.
+
+use super::{Config, ConfigError, FileFilter};
+use crate::report::position::absolute_path;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// A config with the command line's overrides applied, and what it decides from.
+pub struct Resolved {
+    pub config: Config,
+    /// The config file's folder (the current folder when there is none): paths in the config,
+    /// the baseline and the output are relative to it.
+    pub root: PathBuf,
+    pub filter: FileFilter,
+}
+
+/// Finds, reads and caches configs by folder.
+pub struct Resolver<'a> {
+    cwd: PathBuf,
+    /// `--config`: one config for every path.
+    forced: Option<Rc<Resolved>>,
+    /// Applies the command line's flags (select, ignore, fail level...) to each config read.
+    overrides: &'a dyn Fn(&mut Config),
+    /// Folder -> the config file that governs it (`None`: none up to the filesystem root).
+    by_folder: RefCell<HashMap<PathBuf, Option<PathBuf>>>,
+    loaded: RefCell<HashMap<Option<PathBuf>, Rc<Resolved>>>,
+}
+
+impl<'a> Resolver<'a> {
+    /// `forced` is `--config`'s file, if given (read now, so its errors come first).
+    pub fn new(
+        cwd: &Path,
+        forced: Option<&Path>,
+        overrides: &'a dyn Fn(&mut Config),
+    ) -> Result<Resolver<'a>, ConfigError> {
+        let mut resolver = Resolver {
+            cwd: cwd.to_path_buf(),
+            forced: None,
+            overrides,
+            by_folder: RefCell::new(HashMap::new()),
+            loaded: RefCell::new(HashMap::new()),
+        };
+        if let Some(file) = forced {
+            resolver.forced = Some(resolver.load(Some(absolute_path(file, cwd)))?);
+        }
+        Ok(resolver)
+    }
+
+    /// The config for a file (its folder's) or a folder (its own, or the nearest above).
+    pub fn for_path(&self, path: &Path) -> Result<Rc<Resolved>, ConfigError> {
+        if let Some(forced) = &self.forced {
+            return Ok(forced.clone());
+        }
+        let absolute = absolute_path(path, &self.cwd);
+        let folder = if absolute.is_dir() {
+            absolute
+        } else {
+            absolute
+                .parent()
+                .map_or_else(|| absolute.clone(), Path::to_path_buf)
+        };
+        let file = self.config_file_for(&folder);
+        self.load(file)
+    }
+
+    /// Every config read so far, keyed by its file (`None`: the defaults).
+    pub fn loaded(&self) -> Vec<Rc<Resolved>> {
+        let mut all: Vec<_> = self.loaded.borrow().values().cloned().collect();
+        all.sort_by(|a, b| a.config.source.cmp(&b.config.source));
+        all
+    }
+
+    fn config_file_for(&self, folder: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.by_folder.borrow().get(folder) {
+            return known.clone();
+        }
+        let found = super::CONFIG_FILE_NAMES
+            .iter()
+            .map(|name| folder.join(name))
+            .find(|candidate| candidate.is_file())
+            .or_else(|| folder.parent().and_then(|up| self.config_file_for(up)));
+        self.by_folder
+            .borrow_mut()
+            .insert(folder.to_path_buf(), found.clone());
+        found
+    }
+
+    fn load(&self, file: Option<PathBuf>) -> Result<Rc<Resolved>, ConfigError> {
+        if let Some(known) = self.loaded.borrow().get(&file) {
+            return Ok(known.clone());
+        }
+        let mut config = match &file {
+            Some(path) => super::load_file(path)?,
+            None => Config::default(),
+        };
+        (self.overrides)(&mut config);
+        let root = config.root(&self.cwd);
+        let filter = config.file_filter(&self.cwd);
+        let resolved = Rc::new(Resolved {
+            config,
+            root,
+            filter,
+        });
+        self.loaded.borrow_mut().insert(file, resolved.clone());
+        Ok(resolved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_gets_the_nearest_config_at_or_above_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("app/Sources")).unwrap();
+        std::fs::create_dir_all(root.join("lib/Vendor")).unwrap();
+        std::fs::write(root.join("app/sessionlint.toml"), "ignore = [\"SL006\"]\n").unwrap();
+        std::fs::write(
+            root.join("lib/Vendor/.sessionlint.toml"),
+            "select = [\"SL001\"]\n",
+        )
+        .unwrap();
+        let none = |_: &mut Config| {};
+        let resolver = Resolver::new(root, None, &none).unwrap();
+        let app = resolver.for_path(Path::new("app/Sources/A.swift")).unwrap();
+        assert_eq!(app.root, root.join("app"));
+        assert_eq!(app.config.ignore, vec!["SL006"]);
+        // A folder uses its own config.
+        let vendor = resolver.for_path(&root.join("lib/Vendor")).unwrap();
+        assert_eq!(vendor.config.select, vec!["SL001"]);
+        // Nothing at or above `lib`: the defaults, rooted at the current folder.
+        let lib = resolver.for_path(Path::new("lib")).unwrap();
+        assert!(
+            lib.config.source.is_none() || !lib.config.source.as_ref().unwrap().starts_with(root)
+        );
+        // `--config` wins everywhere.
+        let forced = Resolver::new(root, Some(Path::new("app/sessionlint.toml")), &none).unwrap();
+        let vendor = forced.for_path(Path::new("lib/Vendor/V.m")).unwrap();
+        assert_eq!(vendor.config.ignore, vec!["SL006"]);
+        assert_eq!(vendor.root, root.join("app"));
+    }
+}
