@@ -342,7 +342,8 @@ fn check_inputs_in_pool(
         .explain
         .as_ref()
         .and_then(|at| explain_query(&files, at));
-    let checked = crate::analyze::check_project_explaining(&project, query);
+    let mut checked = crate::analyze::check_project_explaining(&project, query);
+    crate::analyze::explain::honour_config(&mut checked.explanations, &settings.config);
     let diagnostics = checked.diagnostics;
     for (file, message) in checked.failures {
         errors.push(FileError {
