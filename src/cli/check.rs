@@ -84,8 +84,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let progress = Progress::start(total, args.quiet);
     let mut outcomes = Vec::new();
     let mut fail_levels = Vec::new();
-    let mut explained = Vec::new();
-    let mut files_before = 0;
+    // `--explain`: the run (one per config) that holds the asked-about line.
+    let mut explained = None;
     for (resolved, inputs) in groups {
         let settings = Settings {
             jobs: args.jobs.map(usize::from),
@@ -95,11 +95,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             progress: Some(progress.done.clone()),
             explain: args.explain.clone(),
         };
-        let (mut outcome, mut explanations) = run::check_inputs_explained(inputs, &settings);
-        // Outcomes are merged in this order: file indexes move by the files before.
-        super::why::shift(&mut explanations, files_before);
-        explained.append(&mut explanations);
-        files_before += outcome.files.len();
+        let (mut outcome, found) = run::check_inputs_explained(inputs, &settings);
+        if explained.is_none() && !found.is_empty() {
+            explained = Some((outcomes.len(), found));
+        }
         let enabled = |id: &str| {
             registry::find(id).is_some_and(|rule| settings.config.level(rule) != config::Level::Off)
         };
@@ -107,11 +106,18 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         fail_levels.extend(outcome.files.iter().map(|_| settings.config.fail_level));
         outcomes.push(outcome);
     }
+    if let Some(at) = &args.explain {
+        progress.finish();
+        let (index, found) = explained.unwrap_or((0, Vec::new()));
+        let outcome = if index < outcomes.len() {
+            outcomes.swap_remove(index)
+        } else {
+            merge(outcomes)
+        };
+        return super::why::print(args, at, &outcome, &found, &cwd);
+    }
     let mut outcome = merge(outcomes);
     progress.finish();
-    if let Some(at) = &args.explain {
-        return super::why::print(args, at, &outcome, &explained, &cwd);
-    }
     outcome.timings.walk = plan.walk_time;
     outcome.errors.extend(plan.walk_errors);
     outcome

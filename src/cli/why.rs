@@ -31,18 +31,6 @@ pub fn parse_location(s: &str) -> Result<ExplainAt, String> {
     })
 }
 
-/// Moves the explanations' file indexes by `offset` (for outcomes merged after others).
-pub fn shift(explanations: &mut [Explanation], offset: usize) {
-    for e in explanations {
-        e.file += offset;
-        for b in &mut e.reasons {
-            if let Some((file, _)) = &mut b.at {
-                *file += offset;
-            }
-        }
-    }
-}
-
 /// Prints the explanations of `outcome` for `at`.
 pub fn print(
     args: &CheckArgs,

@@ -512,7 +512,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// The directive's name and the rest of its line: `#  if 0` → (`if`, ` 0`).
-fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(super) fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let rest = line.strip_prefix(b"#")?;
     let start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
     let rest = &rest[start..];
@@ -525,7 +525,7 @@ fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// The value of a conditional directive's condition when it is known: `0`, `1`, and the
 /// tests of `__cplusplus` (an undefined macro is 0 in `#if`). `None` for everything else.
-fn condition(name: &[u8], rest: &[u8], cplusplus: bool) -> Option<bool> {
+pub(super) fn condition(name: &[u8], rest: &[u8], cplusplus: bool) -> Option<bool> {
     let text = String::from_utf8_lossy(rest);
     let cond = text.split("//").next().unwrap_or("");
     let cond = cond.split("/*").next().unwrap_or("");
