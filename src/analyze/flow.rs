@@ -812,6 +812,17 @@ impl Cx<'_, '_> {
         {
             return self.invoke_closure(c, *span, args, st, loop_depth);
         }
+        if let Some(Expr {
+            kind: ExprKind::Member { base, name },
+            ..
+        }) = receiver
+        {
+            if matches!(base.kind, ExprKind::SelfRef)
+                && crate::facts::api::initializes_on_first_use(method)
+            {
+                return self.lazy_member_init(e, name, args, st, loop_depth);
+            }
+        }
         let recv = match receiver {
             Some(r) => self.eval(r, st, Use::Kept, loop_depth),
             None => Value::new(),
@@ -1016,6 +1027,30 @@ impl Cx<'_, '_> {
             }
         }
         Some(Value::new())
+    }
+
+    /// `self.session.get_or_insert_with(|| ...)`: what the argument makes (or the closure
+    /// returns) is stored into the member, on first use.
+    fn lazy_member_init(
+        &mut self,
+        e: &Expr,
+        member: &Name,
+        args: &[crate::facts::Arg],
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Value {
+        let mut made = Value::new();
+        for a in args {
+            match &a.value.kind {
+                ExprKind::Closure(c) => {
+                    made.extend(self.invoke_closure(c, a.value.span, &[], st, loop_depth))
+                }
+                _ => made.extend(self.eval(&a.value, st, Use::Kept, loop_depth)),
+            }
+        }
+        let owner = self.body.function.owner.clone().unwrap_or_default();
+        self.store_member(&owner, member, e.span, made, st, false);
+        Value::from([Src::Member(member.clone())])
     }
 
     /// `{ ... }()`: the closure runs here; the sessions it creates and returns are created
