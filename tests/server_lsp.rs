@@ -179,6 +179,17 @@ extension MapTiles {
 }
 ";
 
+const FETCH: &str = "import Foundation
+
+func fetch(_ url: URL) {
+    let session = URLSession(configuration: .ephemeral)
+    guard let host = url.host else { return }
+    print(host)
+    session.dataTask(with: url).resume()
+    session.finishTasksAndInvalidate()
+}
+";
+
 #[test]
 fn diagnostics_fixes_suppressions_and_config_over_json_rpc() {
     let dir = tempfile::tempdir().unwrap();
@@ -225,6 +236,26 @@ fn diagnostics_fixes_suppressions_and_config_over_json_rpc() {
         .as_str()
         .unwrap()
         .ends_with("#sl001-session-not-invalidated"));
+
+    // A finding's secondary labels are its related information: SL002 names the early exit.
+    let fetch = root.join("Fetch.swift");
+    let fetch_uri = file_uri(&fetch);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": fetch_uri, "languageId": "swift", "version": 1, "text": FETCH}}),
+    );
+    let early = client.diagnostics(&fetch_uri, |d| !d.is_empty());
+    assert_eq!(rules_of(&early), ["SL002"], "{early:#?}");
+    let related = early[0]["relatedInformation"].as_array().unwrap();
+    assert_eq!(related[0]["location"]["uri"], fetch_uri);
+    assert_eq!(related[0]["location"]["range"]["start"]["line"], 4);
+    assert!(related[0]["message"].as_str().unwrap().contains("exit"));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": fetch_uri}}),
+    );
+    let closed = client.diagnostics(&fetch_uri, |d| d.is_empty());
+    assert!(closed.is_empty());
 
     // Code actions on the finding: the safe fix first, then the suppression.
     let actions = client.request(
