@@ -131,10 +131,9 @@ impl Client {
             }
             if message["method"] == "textDocument/publishDiagnostics"
                 && message["params"]["uri"] == uri
+                && accept(&message["params"])
             {
-                if accept(&message["params"]) {
-                    return message["params"].clone();
-                }
+                return message["params"].clone();
             }
         }
     }
