@@ -22,6 +22,16 @@ pub struct Settings {
     pub follow_symlinks: bool,
     /// Counts the inputs read so far (each once), for a progress display.
     pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// Explain the creation sites on this line (`--explain FILE:LINE`).
+    pub explain: Option<ExplainAt>,
+}
+
+/// A line of a file whose creation sites `--explain` asks about.
+#[derive(Clone, Debug)]
+pub struct ExplainAt {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: u32,
 }
 
 impl Default for Settings {
@@ -32,6 +42,7 @@ impl Default for Settings {
             prefilter: true,
             follow_symlinks: false,
             progress: None,
+            explain: None,
         }
     }
 }
@@ -207,12 +218,26 @@ pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 /// [`check_inputs`] with another front-end (for fault-injection tests).
 #[doc(hidden)]
 pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
+    in_pool(settings, || check_inputs_in_pool(inputs, settings, lower).0)
+}
+
+/// [`check_inputs`], with the explanations of the sites `settings.explain` asks about.
+pub fn check_inputs_explained(
+    inputs: Vec<Input>,
+    settings: &Settings,
+) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+    in_pool(settings, || {
+        check_inputs_in_pool(inputs, settings, &crate::frontend::lower)
+    })
+}
+
+fn in_pool<T: Send>(settings: &Settings, run: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(64 * 1024 * 1024)
         .build()
         .expect("thread pool");
-    pool.install(|| check_inputs_in_pool(inputs, settings, lower))
+    pool.install(run)
 }
 
 struct Lowered {
@@ -232,7 +257,11 @@ enum Processed {
     Failed(FileError),
 }
 
-fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
+fn check_inputs_in_pool(
+    inputs: Vec<Input>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
     let mut timings = Timings::default();
     let start = Instant::now();
     let mut words = settings.prefilter.then(|| Words::initial(&settings.config));
@@ -309,7 +338,11 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     timings.merge = start.elapsed();
 
     let start = Instant::now();
-    let checked = crate::analyze::check_project(&project);
+    let query = settings
+        .explain
+        .as_ref()
+        .and_then(|at| explain_query(&files, at));
+    let checked = crate::analyze::check_project_explaining(&project, query);
     let diagnostics = checked.diagnostics;
     for (file, message) in checked.failures {
         errors.push(FileError {
@@ -337,12 +370,25 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     sort_findings(&mut findings, &files);
     findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
     errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    Outcome {
+    let outcome = Outcome {
         files,
         findings,
         errors,
         timings,
-    }
+    };
+    (outcome, checked.explanations)
+}
+
+/// The linted file `--explain` names (as given, or the same file by another path).
+fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::analyze::explain::Query> {
+    let wanted = std::fs::canonicalize(&at.path).ok();
+    let file = files.iter().position(|f| {
+        f.path == at.path || wanted.is_some() && std::fs::canonicalize(&f.path).ok() == wanted
+    })?;
+    Some(crate::analyze::explain::Query {
+        file,
+        line: at.line,
+    })
 }
 
 /// Reads again the text of the files that have findings and whose text was dropped after

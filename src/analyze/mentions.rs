@@ -63,6 +63,10 @@ impl Mentions {
                             names.push(method);
                         }
                         ExprKind::Member { name, .. } | ExprKind::Name(name) => names.push(name),
+                        // Which types a body instantiates (singleton checks look it up).
+                        ExprKind::Construct { type_name, .. } | ExprKind::TypeRef(type_name) => {
+                            names.push(type_name)
+                        }
                         ExprKind::Closure(c) => closure_body = Some(&c.body),
                         _ => {}
                     }
@@ -298,6 +302,9 @@ final class Client {
                         names.push(method);
                     }
                     ExprKind::Member { name, .. } | ExprKind::Name(name) => names.push(name),
+                    ExprKind::Construct { type_name, .. } | ExprKind::TypeRef(type_name) => {
+                        names.push(type_name)
+                    }
                     _ => {}
                 });
                 let mut is_static = false;

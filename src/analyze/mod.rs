@@ -3,6 +3,7 @@
 //! never walk a CFG or look at syntax.
 
 pub mod cfg;
+pub mod explain;
 pub mod flow;
 pub mod mentions;
 pub mod owners;
@@ -110,17 +111,28 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<(usize, String)>,
+    /// The creation sites asked about (`--explain`), with why each is reported or silent.
+    pub explanations: Vec<explain::Explanation>,
 }
 
 /// Runs every rule over the project.
 pub fn check_project(project: &Project) -> Checked {
+    check_project_explaining(project, None)
+}
+
+/// [`check_project`], also explaining the creation sites on the line `query` names.
+pub fn check_project_explaining(project: &Project, query: Option<explain::Query>) -> Checked {
     let analysis = analyze(project);
     let mut out = Vec::new();
     for rule in crate::rules::CHECKS {
         (rule.check)(&analysis, &mut out);
     }
+    let explanations = query
+        .map(|q| explain::explain(&analysis, &out, q))
+        .unwrap_or_default();
     Checked {
         diagnostics: out,
         failures: analysis.failures,
+        explanations,
     }
 }

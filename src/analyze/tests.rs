@@ -95,6 +95,7 @@ fn func(
         span: sp(0),
         name_span: sp(1),
         body: body.into(),
+        visibility: crate::facts::Visibility::default(),
     }
 }
 fn free(body: Block) -> Function {
@@ -119,6 +120,7 @@ fn class(n: &str, members: &[(&str, bool)]) -> TypeDecl {
                 declared_type: None,
             })
             .collect(),
+        info: TypeDeclInfo::default(),
     }
 }
 

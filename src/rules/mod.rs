@@ -55,10 +55,27 @@ pub const CHECKS: &[Check] = &[
 ];
 
 /// How a message names a created session: by its binding, its factory, or "this session".
-fn describe(site: &CreationSite) -> String {
+pub(crate) fn describe(site: &CreationSite) -> String {
     match (&site.binding, &site.factory) {
         (Some(b), _) => format!("session `{b}`"),
         (None, Some(f)) => format!("the session returned by `{f}`"),
         (None, None) => "this session".to_string(),
     }
+}
+
+/// Owner rules (SL003-SL005) judge `owner.member` only when the owner has more than one
+/// instance, both names are known, and no region of the type the parser could not read
+/// may touch the member (it could hold the invalidation).
+fn judged_owner(project: &crate::project::Project, owner: &str, member: &str) -> bool {
+    let ivar = format!("_{member}");
+    let words = [
+        member,
+        ivar.as_str(),
+        "invalidateAndCancel",
+        "finishTasksAndInvalidate",
+    ];
+    !owner.is_empty()
+        && !member.is_empty()
+        && !project.process_lifetime.contains(owner)
+        && !project.has_unreadable_parts(owner, &words)
 }
