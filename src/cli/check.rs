@@ -204,6 +204,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             "{}",
             summary_line(&report, started.elapsed(), hidden_by_baseline)
         );
+        if let Some(hint) = super::fixing::hint(&report) {
+            eprintln!("{hint}");
+        }
     }
     if args.timings {
         print_timings(&outcome.timings, report_time);
