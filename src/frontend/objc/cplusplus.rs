@@ -28,15 +28,15 @@ pub fn blank_cplusplus(text: &mut [u8]) {
 
 /// The code bytes of the text (comments, literals' insides and directives out), in order,
 /// with the offsets of their matching brackets.
-struct Code {
+pub(super) struct Code {
     /// Offsets of code bytes; a literal is its first byte.
-    bytes: Vec<usize>,
+    pub bytes: Vec<usize>,
     /// For a bracket at code index `i`, the code index of its partner (`usize::MAX` if none).
-    partner: Vec<usize>,
+    pub partner: Vec<usize>,
 }
 
 impl Code {
-    fn read(text: &[u8]) -> Code {
+    pub fn read(text: &[u8]) -> Code {
         let mut bytes = Vec::new();
         let mut line_start = true;
         let mut i = 0;

@@ -10,6 +10,7 @@ mod cplusplus;
 mod decls;
 mod exprs;
 mod lowerer;
+mod macros;
 mod neutralize;
 mod parse;
 mod recover;
@@ -73,7 +74,8 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
 }
 
 /// The text the grammar reads: macros and dead groups blanked, one branch of each group
-/// it cannot read, and (in `.mm` files and headers) no C++. Every byte stays in place.
+/// it cannot read, (in `.mm` files and headers) no C++, and no statement macros. Every
+/// byte stays in place.
 fn prepare(text: &str, dialect: neutralize::Dialect, header: bool) -> neutralize::Neutralized {
     let mut neutral = neutralize::neutralize(text, dialect);
     let cplusplus = dialect == neutralize::Dialect::ObjCpp;
@@ -83,6 +85,7 @@ fn prepare(text: &str, dialect: neutralize::Dialect, header: bool) -> neutralize
     if cplusplus || header {
         cplusplus::blank_cplusplus(&mut neutral.text);
     }
+    macros::blank_statement_macros(&mut neutral.text);
     neutral
 }
 
