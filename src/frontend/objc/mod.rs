@@ -5,9 +5,13 @@
 //! statement tree for every method, C function and block. Regions the parser could not
 //! read become problems; method bodies inside them are re-parsed alone and lowered.
 
+mod conditionals;
+mod cplusplus;
 mod decls;
+mod defines;
 mod exprs;
 mod lowerer;
+mod macros;
 mod neutralize;
 mod parse;
 mod recover;
@@ -30,7 +34,15 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
     } else {
         neutralize::Dialect::ObjC
     };
-    let neutral = neutralize::neutralize(text, dialect);
+    if header && !has_objective_c(text) {
+        // A C or C++ header (`.pb.h`, a C++ library's): nothing in it can hold a session,
+        // and the grammar, which reads no C++, would only report it unreadable.
+        return FileFacts {
+            declarations_only: true,
+            ..FileFacts::default()
+        };
+    }
+    let neutral = prepare(text, dialect, header);
     let mut facts = FileFacts {
         declarations_only: header,
         comments: neutral.comments,
@@ -60,4 +72,38 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
     facts.types = declarations.types;
     facts.functions.sort_by_key(|f| f.span.start);
     facts
+}
+
+/// The text the grammar reads: macros and dead groups blanked, one branch of each group
+/// it cannot read, (in `.mm` files and headers) no C++, and no statement macros. Every
+/// byte stays in place.
+fn prepare(text: &str, dialect: neutralize::Dialect, header: bool) -> neutralize::Neutralized {
+    let mut neutral = neutralize::neutralize(text, dialect);
+    let cplusplus = dialect == neutralize::Dialect::ObjCpp;
+    conditionals::resolve(&mut neutral.text, &move |name, rest| {
+        neutralize::condition(name, rest, cplusplus)
+    });
+    if cplusplus || header {
+        cplusplus::blank_cplusplus(&mut neutral.text);
+    }
+    macros::blank_statement_macros(&mut neutral.text);
+    neutral
+}
+
+/// Whether a header has anything of Objective-C: an `@` keyword or string, or a session
+/// class named in C (`[NSURLSession sessionWithConfiguration:c]` in an inline function).
+/// (An `@` in a doc comment, `@param`, is no Objective-C.)
+fn has_objective_c(text: &str) -> bool {
+    const KEYWORDS: &[&[u8]] = &[
+        b"interface",
+        b"protocol",
+        b"class",
+        b"implementation",
+        b"import",
+        b"\"",
+    ];
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'@', bytes)
+        .any(|at| KEYWORDS.iter().any(|k| bytes[at + 1..].starts_with(k)))
+        || memchr::memmem::find(bytes, b"URLSession").is_some()
 }

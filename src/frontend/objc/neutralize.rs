@@ -143,6 +143,7 @@ pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
         line_start: true,
         cplusplus: dialect == Dialect::ObjCpp,
         groups: Vec::new(),
+        defines: Default::default(),
     };
     pass.run();
     Neutralized {
@@ -214,6 +215,8 @@ struct Pass<'a> {
     /// The open conditionals, innermost last: whether one of their branches so far was
     /// known to be taken (every later branch is then dead).
     groups: Vec<bool>,
+    /// What the file `#define`s so far (decides `#if NAME` of its own macros).
+    defines: super::defines::Defines,
 }
 
 impl Pass<'_> {
@@ -296,14 +299,16 @@ impl Pass<'_> {
         };
         let dead = match name {
             b"if" | b"ifdef" | b"ifndef" => {
-                let known = condition(name, rest, self.cplusplus);
+                let known = condition(name, rest, self.cplusplus)
+                    .or_else(|| self.defines.condition(name, rest));
                 self.groups.push(known == Some(true));
                 known == Some(false)
             }
             b"elif" | b"elifdef" | b"elifndef" => match self.groups.last_mut() {
                 Some(true) => true,
                 Some(taken) => {
-                    let known = condition(name, rest, self.cplusplus);
+                    let known = condition(name, rest, self.cplusplus)
+                        .or_else(|| self.defines.condition(name, rest));
                     *taken = known == Some(true);
                     known == Some(false)
                 }
@@ -312,6 +317,12 @@ impl Pass<'_> {
             b"else" => self.groups.last() == Some(&true),
             b"endif" => {
                 self.groups.pop();
+                false
+            }
+            b"define" | b"undef" => {
+                // Known only when every enclosing branch is known to be read.
+                let decided = self.groups.iter().all(|&taken| taken);
+                self.defines.record(name, rest, decided);
                 false
             }
             _ => false,
@@ -501,7 +512,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// The directive's name and the rest of its line: `#  if 0` → (`if`, ` 0`).
-fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(super) fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let rest = line.strip_prefix(b"#")?;
     let start = rest.iter().position(|b| !matches!(b, b' ' | b'\t'))?;
     let rest = &rest[start..];
@@ -514,7 +525,7 @@ fn directive_words(line: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// The value of a conditional directive's condition when it is known: `0`, `1`, and the
 /// tests of `__cplusplus` (an undefined macro is 0 in `#if`). `None` for everything else.
-fn condition(name: &[u8], rest: &[u8], cplusplus: bool) -> Option<bool> {
+pub(super) fn condition(name: &[u8], rest: &[u8], cplusplus: bool) -> Option<bool> {
     let text = String::from_utf8_lossy(rest);
     let cond = text.split("//").next().unwrap_or("");
     let cond = cond.split("/*").next().unwrap_or("");

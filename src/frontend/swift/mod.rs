@@ -1,5 +1,6 @@
 //! Swift front-end (tree-sitter-swift): parses a file and lowers it to [`FileFacts`].
 //!
+//! - `gaps`: byte-preserving rewrites of valid Swift the grammar misreads (`.success(())`).
 //! - `parse`: one parser per thread; `recover`: re-reads files with unterminated strings.
 //! - `scan`: comments and unreadable regions, in one iterative pass.
 //! - `directives`: which items of a list survive `#if false`.
@@ -12,6 +13,7 @@
 mod decls;
 mod directives;
 mod exprs;
+mod gaps;
 mod lowerer;
 mod parse;
 mod recover;
@@ -28,12 +30,13 @@ mod tests;
 use crate::facts::{FileFacts, ParseProblem, Span};
 
 pub fn lower(text: &str) -> FileFacts {
+    let bridged = gaps::bridge(text);
     let Some(recover::Recovered {
         tree,
         text,
         mut problems,
         blanked_comments,
-    }) = recover::parse_recovering(text)
+    }) = recover::parse_recovering(&bridged)
     else {
         return FileFacts {
             problems: vec![ParseProblem {

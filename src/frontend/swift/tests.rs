@@ -277,8 +277,7 @@ class K {
 fn misread_code_is_a_problem_and_the_rest_still_lowers() {
     let src = r#"
 func ok() { let s = URLSession(configuration: .default); s.invalidateAndCancel() }
-func misread() { completion(.success(())) }
-protocol P { associatedtype X: A, B }
+func misread() { let x = ) ) ( }
 func after() { let s = URLSession(configuration: .ephemeral) }
 "#;
     let facts = lower(src);
