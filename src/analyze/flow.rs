@@ -913,6 +913,10 @@ impl Cx<'_, '_> {
             _ => {}
         }
 
+        if let Some(c) = callee {
+            self.delegated_init(c, receiver, st);
+        }
+
         match summary {
             Some(summary) if followed.is_some() => {
                 self.pass_to_callee(summary, method, &arg_values, e, st);
@@ -978,6 +982,20 @@ impl Cx<'_, '_> {
             }
         }
         Value::new()
+    }
+
+    /// `self.init()` / `[self init]` from another initializer of the same type: the
+    /// sessions that initializer stores are held from here on (replacing them is SL005).
+    fn delegated_init(&mut self, callee: FnId, receiver: Option<&Expr>, st: &mut State) {
+        let f = self.project.function(callee);
+        let own_type = f.owner.is_some() && f.owner == self.body.function.owner;
+        let on_self = matches!(receiver.map(|r| &r.kind), None | Some(ExprKind::SelfRef));
+        if f.kind != FunctionKind::Initializer || !own_type || !on_self {
+            return;
+        }
+        for ((_, member), _) in super::owners::known_holds_of(f) {
+            st.members.insert(member, hold::VALID);
+        }
     }
 
     /// `[[Other alloc] initWithSession:s]` / Rust `Other { session: s }` of a project type:
@@ -1179,6 +1197,25 @@ impl Cx<'_, '_> {
             .member(owner, member)
             .is_some_and(|m| m.is_static);
         let flags = st.members.get(member).copied().unwrap_or(0);
+        // Whatever replaces a session the member is known to hold (an injected one, a
+        // factory's, the shared one) drops it; only `nil` and the member's own value do not.
+        let keeps_own = v.iter().any(|s| matches!(s, Src::Member(m) if m == member));
+        let clears = nil_or_field && v.is_empty();
+        if creations.is_empty()
+            && !static_member
+            && flags & hold::VALID != 0
+            && !keeps_own
+            && !clears
+            && self.record
+        {
+            self.out.member_stores.push(MemberStore {
+                owner: owner.clone(),
+                member: member.clone(),
+                span,
+                creations: Vec::new(),
+                replaces_valid: true,
+            });
+        }
         if !creations.is_empty() && !static_member {
             if self.record {
                 self.out.member_stores.push(MemberStore {

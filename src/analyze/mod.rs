@@ -88,7 +88,13 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     };
     let summaries = summary::compute(project, &run);
     let interesting_names = summaries.interesting_names(project);
-    let interesting = mentions::NameSearch::new(interesting_names.iter().map(String::as_str));
+    // A body that only names a member known to hold a session may replace it (SL005).
+    let interesting = mentions::NameSearch::new(
+        interesting_names
+            .iter()
+            .chain(known.members())
+            .map(String::as_str),
+    );
     let ids: Vec<FnId> = project
         .function_ids()
         .filter(|id| !project.facts[id.file].declarations_only)

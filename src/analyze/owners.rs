@@ -32,6 +32,11 @@ impl KnownHolds {
         KnownHolds { set }
     }
 
+    /// Names of the members known to hold a session.
+    pub fn members(&self) -> impl Iterator<Item = &Name> {
+        self.set.keys().map(|(_, m)| m)
+    }
+
     /// What member `m` of `f`'s owner may hold when `f` starts; `None` if it is not known
     /// to be a session member at all.
     pub fn entry(&self, project: &Project, f: &Function, m: &str) -> Option<u8> {
@@ -207,7 +212,7 @@ fn creates(e: &Expr) -> bool {
 
 /// The members `f` (an initializer or a property initializer) stores a new session in,
 /// each with whether it does so at the declaration.
-fn known_holds_of(f: &Function) -> Vec<((Name, Name), bool)> {
+pub(super) fn known_holds_of(f: &Function) -> Vec<((Name, Name), bool)> {
     let mut out = Vec::new();
     let Some(owner) = &f.owner else { return out };
     let at_declaration = f.kind == FunctionKind::PropertyInitializer;

@@ -1,8 +1,9 @@
 //! SL005 `session-replaced-without-invalidate`.
 //!
 //! ## What it does
-//! Reports an assignment of a new session to a member known to hold a valid session on
-//! that path (initialised at its declaration or in the initializer, or assigned earlier).
+//! Reports an assignment to a member known to hold a valid session on that path
+//! (initialised at its declaration or in the initializer, or assigned earlier), whatever
+//! replaces it: a new session, an injected one, a factory's.
 //!
 //! ## Why is this bad?
 //! Overwriting drops the app's reference, not the session: the old one leaks with its
@@ -22,10 +23,17 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
                 fix: None,
                 file: id.file,
                 span: store.span,
-                message: format!(
-                    "assigning a new session to `{}` drops the old one without invalidating it",
-                    store.member
-                ),
+                message: if store.creations.is_empty() {
+                    format!(
+                        "assigning to `{}` drops the session it holds without invalidating it",
+                        store.member
+                    )
+                } else {
+                    format!(
+                        "assigning a new session to `{}` drops the old one without invalidating it",
+                        store.member
+                    )
+                },
                 related: Vec::new(),
             });
         }
