@@ -823,6 +823,11 @@ impl Cx<'_, '_> {
                 return self.lazy_member_init(e, name, args, st, loop_depth);
             }
         }
+        if let Some(collection) = self.own_member(receiver, st) {
+            if crate::facts::api::adds_to_collection(method) {
+                return self.add_to_collection(e, &collection, args, st, loop_depth);
+            }
+        }
         let recv = match receiver {
             Some(r) => self.eval(r, st, Use::Kept, loop_depth),
             None => Value::new(),
@@ -979,6 +984,38 @@ impl Cx<'_, '_> {
                     };
                     self.escape(v, st, why);
                 }
+            }
+        }
+        Value::new()
+    }
+
+    /// The member of `self` an expression names (`self.m`, `_m`, a bare `m` that is no local).
+    fn own_member(&self, e: Option<&Expr>, st: &State) -> Option<Name> {
+        let owner = self.body.function.owner.as_ref()?;
+        let name = match &e?.kind {
+            ExprKind::Member { base, name } if matches!(base.kind, ExprKind::SelfRef) => name,
+            ExprKind::Name(n) if !self.locals.contains(n) && !st.env.contains_key(n) => n,
+            _ => return None,
+        };
+        let decl = self.project.member(owner, name)?;
+        (!decl.is_static).then(|| name.clone())
+    }
+
+    /// `sessions.append(s)`, `[self.sessions addObject:s]`, `self.sessions.push(s)`: the
+    /// owner keeps every session put in its collection (it must invalidate the elements).
+    fn add_to_collection(
+        &mut self,
+        e: &Expr,
+        collection: &Name,
+        args: &[crate::facts::Arg],
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Value {
+        let owner = self.body.function.owner.clone().unwrap_or_default();
+        for a in args {
+            let v = self.eval(&a.value, st, Use::Kept, loop_depth);
+            if !v.is_empty() {
+                self.store_foreign(&owner, collection, e.span, &v, st);
             }
         }
         Value::new()
@@ -1163,6 +1200,17 @@ impl Cx<'_, '_> {
                 self.store_member(&owner, m, e.span, v.clone(), st, is_nil);
             }
             _ => {
+                // `sessions[key] = s`: an element of a member collection.
+                if let ExprKind::Opaque(parts) = &target.kind {
+                    if let Some(collection) = self.own_member(parts.first(), st) {
+                        for key in &parts[1..] {
+                            self.eval(key, st, Use::Kept, loop_depth);
+                        }
+                        let owner = self.body.function.owner.clone().unwrap_or_default();
+                        self.store_foreign(&owner, &collection, e.span, &v, st);
+                        return v;
+                    }
+                }
                 if !matches!(target.kind, ExprKind::Name(_)) {
                     self.eval(target, st, Use::Kept, loop_depth);
                 }

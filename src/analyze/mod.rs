@@ -3,6 +3,7 @@
 //! never walk a CFG or look at syntax.
 
 pub mod cfg;
+pub mod collections;
 pub mod explain;
 pub mod flow;
 pub mod mentions;

@@ -134,6 +134,15 @@ pub fn collect(
                 out.entry((owner.clone(), m.clone())).or_default().escapes = true;
             }
         }
+        if let Some(owner) = &f.owner {
+            let is_member = |m: &Name| project.member(owner, m).is_some();
+            for (m, span) in super::collections::element_invalidations(f, &is_member) {
+                out.entry((owner.clone(), m))
+                    .or_default()
+                    .invalidations
+                    .push((*id, span, deinit_only(*id)));
+            }
+        }
     }
     credit_subtypes(project, &mut out);
     out

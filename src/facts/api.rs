@@ -93,6 +93,37 @@ pub fn stores_closure_argument(method: &str) -> bool {
         || method.starts_with("set") && method[3..].starts_with(|c: char| c.is_ascii_uppercase())
 }
 
+/// Methods that put their argument into the collection they are called on (an array, set,
+/// dictionary or `Vec`/`HashMap`): called on a member, the member's type keeps what they get.
+pub fn adds_to_collection(method: &str) -> bool {
+    matches!(
+        method,
+        "append"
+            | "insert"
+            | "updateValue"
+            | "push"
+            | "push_back"
+            | "push_front"
+            | "addObject:"
+            | "insertObject:atIndex:"
+            | "setObject:forKey:"
+            | "setObject:forKeyedSubscript:"
+            | "setValue:forKey:"
+    )
+}
+
+/// Methods that run their argument (a closure, a selector) on every element of a collection.
+pub fn visits_each_element(method: &str) -> bool {
+    matches!(
+        method,
+        "forEach"
+            | "for_each"
+            | "makeObjectsPerformSelector:"
+            | "enumerateObjectsUsingBlock:"
+            | "enumerateKeysAndObjectsUsingBlock:"
+    )
+}
+
 /// Methods that fill an empty slot on first use and return its content (Rust `Option`,
 /// `OnceCell`): called on a member, they store what their argument makes.
 pub fn initializes_on_first_use(method: &str) -> bool {

@@ -355,6 +355,17 @@ impl Lowerer<'_> {
             self.push(out, node, StmtKind::Eval(e));
         }
         let mut header = Vec::new();
+        // The collection iterated, as Swift's and Rust's loops carry it: what the loop body
+        // does to each element is done to the collection's elements.
+        if let Some(c) = collection {
+            let e = self.expr(*c);
+            if e.is_plain_read() {
+                header.push(Stmt {
+                    span: e.span,
+                    kind: StmtKind::Eval(e),
+                });
+            }
+        }
         let variable = children[..in_index]
             .iter()
             .rev()
