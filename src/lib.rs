@@ -13,6 +13,7 @@ pub mod discover;
 pub mod facts;
 pub mod fix;
 pub mod frontend;
+pub mod isolate;
 pub mod prefilter;
 pub mod project;
 pub mod report;

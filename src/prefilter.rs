@@ -1,303 +1,322 @@
 //! The prefilter: skip parsing files that cannot contribute to any finding.
 //!
-//! A file matters when its bytes mention a session API name, or a name the files already
-//! parsed make interesting: a callable function that can have a non-empty summary (it
-//! creates or invalidates a session, or calls one that can: calling it is a creation or
-//! an invalidation, and a namesake elsewhere changes how calls resolve), or a type that
-//! owns a session or such a function (an extension, a singleton declaration or a `Drop` of
-//! it elsewhere changes the verdict). Functions that only make tasks or use the shared
-//! session do not spread: a call of a function with an empty summary, resolved or not,
-//! only lets its arguments escape (the contract with `analyze::flow`'s call handling).
-//! Rounds repeat until no new name appears, so the result is the same as parsing
-//! everything (`--no-prefilter`; the fixture harness checks both ways).
+//! Every file is read once. A file whose bytes mention a session API name (or a configured
+//! factory, releaser or type) is parsed at once; every other file leaves behind only the
+//! identifiers it contains ([`Identifiers`], a few hashes a name with the positions they
+//! occur in) and its bytes are dropped. The parsed files are then analysed, and the
+//! analysis itself says what in another file could change its answer
+//! ([`crate::analyze::relevance::Demand`]); the files whose identifiers meet that demand
+//! are parsed and the analysis asked again, until nothing new is wanted. Each round is a
+//! lookup of a few hundred names in in-memory sets: no file is read or scanned twice, and
+//! no automaton is rebuilt. The result is the same as parsing everything
+//! (`--no-prefilter`; `tests/prefilter_equivalence.rs` and the fixture harness check both
+//! ways), because the demand covers every way the analysis reads another file.
 
-use crate::analyze::walk;
-use crate::facts::api::{self, Api};
-use crate::facts::{ExprKind, FileFacts, FunctionKind};
-use crate::project::resolve;
+use crate::analyze::relevance::Demand;
 use aho_corasick::AhoCorasick;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
 
-/// The words that make a file worth parsing.
-pub struct Words {
-    /// API and configured names: they match anywhere, as they also occur inside longer
-    /// names (`NSURLSession`, objc2's `sessionWithConfiguration_delegate_delegateQueue`).
-    seeds: BTreeSet<String>,
-    seed_matcher: AhoCorasick,
-    /// Names the project's own code made interesting: they match whole identifiers only, so
-    /// a method `start` does not pull in every file that says `restart` or `startOfDay`
-    /// (a different identifier is never a call or declaration of that name).
-    names: BTreeSet<String>,
-    name_matcher: Option<NameMatcher>,
-    /// The names that came from functions, with the arities those functions take.
-    arities: BTreeMap<String, BTreeSet<usize>>,
-    /// The names that came from types (owners of sessions or of session code).
-    types: BTreeSet<String>,
-    /// The names that came from getters (reached by a bare name or a member access).
-    getters: BTreeSet<String>,
+/// The fixed words that make a file worth parsing on sight: API and configured names. They
+/// match anywhere, as they also occur inside longer names (`NSURLSession`, objc2's
+/// `sessionWithConfiguration_delegate_delegateQueue`).
+pub struct Seeds {
+    matcher: AhoCorasick,
 }
 
-/// Names too common to be worth chasing (they are never factories or owner types alone).
-const TOO_COMMON: &[&str] = &[
-    "init", "deinit", "dealloc", "drop", "new", "main", "self", "Self",
-];
-
-impl Words {
-    pub fn initial(config: &crate::config::Config) -> Words {
-        let mut words: BTreeSet<String> = api::API_WORDS.iter().map(|w| w.to_string()).collect();
+impl Seeds {
+    pub fn new(config: &crate::config::Config) -> Seeds {
+        let mut words: Vec<String> = crate::facts::api::API_WORDS
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
         // Suppression comments are read (and misspelt ones reported) wherever they are.
-        words.insert("sessionlint".into());
+        words.push("sessionlint".into());
         for entry in config
             .factories
             .iter()
             .chain(&config.releasers)
             .chain(&config.process_lifetime_types)
         {
-            words.extend(entry.split('.').map(str::to_string));
+            words.extend(
+                entry
+                    .split('.')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+            );
         }
-        Words {
-            seed_matcher: automaton(&words),
-            seeds: words,
-            names: BTreeSet::new(),
-            name_matcher: None,
-            arities: BTreeMap::new(),
-            types: BTreeSet::new(),
-            getters: BTreeSet::new(),
-        }
+        words.sort();
+        words.dedup();
+        let matcher = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&words)
+            .expect("a few words make a small automaton");
+        Seeds { matcher }
     }
 
     pub fn matches(&self, bytes: &[u8]) -> bool {
-        self.seed_matcher.is_match(bytes)
-            || self.name_matcher.as_ref().is_some_and(|m| m.matches(bytes))
+        self.matcher.is_match(bytes)
+    }
+}
+
+/// Where an identifier occurs, as flag bits.
+mod at {
+    /// Anywhere (a bare name, a member, a parameter, a comment).
+    pub const ANY: u8 = 1;
+    /// Called or declared: followed by `(`, `:` (an ObjC selector part), `]` (`[obj
+    /// reset]`), `{` (a trailing closure, an ObjC method body) or `<` (generics).
+    pub const CALL: u8 = 2;
+    /// Declared as a type (after `class`, `struct`, `enum`, `actor`, `extension`,
+    /// `protocol`, `@interface`, `@implementation`, `impl`, `for`, `trait`, `union`) or
+    /// constructed (`T(`, `T {`, `T<`, `T.init`, `T::new`, `[T alloc]`, `[T new]`).
+    pub const TYPE: u8 = 4;
+}
+
+/// The identifiers of one file, as sorted `(hash, where)` pairs. A hash collision only
+/// makes a file look wanted when it is not: it is parsed for nothing, never skipped wrongly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identifiers {
+    entries: Box<[(u32, u8)]>,
+}
+
+/// Keywords after which the next identifier names a type being declared or extended.
+const TYPE_KEYWORDS: &[&[u8]] = &[
+    b"class",
+    b"struct",
+    b"enum",
+    b"actor",
+    b"extension",
+    b"protocol",
+    b"interface",
+    b"implementation",
+    b"impl",
+    b"for",
+    b"trait",
+    b"union",
+];
+
+/// Methods that construct their receiver type (as `project::lifetime::construction` sees it).
+const CONSTRUCTORS: &[&[u8]] = &[b"init", b"new", b"alloc", b"default"];
+
+impl Identifiers {
+    /// Scans `bytes` once. Identifiers are runs of ASCII letters, digits, `_` and non-ASCII
+    /// bytes (Swift allows Unicode letters); each is recorded whole and by its `_`-separated
+    /// parts (an ObjC ivar `_session`, an objc2 selector `start_withURL`), in the positions
+    /// it occurs in. Comments and strings are scanned like code: a name there can only make
+    /// a file wanted.
+    pub fn of(bytes: &[u8]) -> Identifiers {
+        let mut found: Vec<(u32, u8)> = Vec::with_capacity(bytes.len() / 8);
+        let mut record = |token: &[u8], flags: u8| {
+            found.push((hash(token), flags));
+            if token.contains(&b'_') {
+                for part in token.split(|&b| b == b'_').filter(|p| !p.is_empty()) {
+                    found.push((hash(part), flags));
+                }
+            }
+        };
+        // The next identifier is declared as a type (it follows a type keyword, or a type
+        // name and `.`/`::` in a qualified declaration `extension Outer.Inner`).
+        let mut type_next = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            if !is_ident(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_ident(bytes[i]) {
+                i += 1;
+            }
+            let token = &bytes[start..i];
+            if token[0].is_ascii_digit() {
+                type_next = false;
+                continue;
+            }
+            let next = skip_space(bytes, i);
+            let after = bytes.get(next).copied();
+            let mut flags = at::ANY;
+            if matches!(after, Some(b'(' | b':' | b']' | b'{' | b'<')) {
+                flags |= at::CALL;
+            }
+            let declared = type_next;
+            if declared || constructs(bytes, next) {
+                flags |= at::TYPE;
+            }
+            record(token, flags);
+            type_next = if TYPE_KEYWORDS.contains(&token) {
+                if token == b"impl" && after == Some(b'<') {
+                    // `impl<T: Bound> Name<T>`: the name follows the generic parameters.
+                    i = skip_generics(bytes, next);
+                }
+                true
+            } else {
+                declared && (after == Some(b'.') || bytes[next..].starts_with(b"::"))
+            };
+        }
+        found.sort_unstable();
+        let mut entries: Vec<(u32, u8)> = Vec::with_capacity(found.len() / 4);
+        for (h, flags) in found {
+            match entries.last_mut() {
+                Some((last, all)) if *last == h => *all |= flags,
+                _ => entries.push((h, flags)),
+            }
+        }
+        Identifiers {
+            entries: entries.into_boxed_slice(),
+        }
     }
 
-    /// A matcher for what `self` adds to `scanned` (names that are new, or that now match
-    /// anywhere rather than only as calls): a file `scanned` rejected can only match `self`
-    /// through those, so later rounds scan for them alone.
-    pub fn added_since(&self, scanned: &Words) -> Option<NameMatcher> {
-        let call_only = |w: &Words, n: &str| w.is_call_only(n);
-        let fresh: Vec<(&String, bool)> = self
-            .names
+    fn flags(&self, hash: u32) -> u8 {
+        self.entries
+            .binary_search_by_key(&hash, |&(h, _)| h)
+            .map_or(0, |at| self.entries[at].1)
+    }
+
+    /// Does this file have something the analysis asks for?
+    pub fn meets(&self, wanted: &Wanted) -> bool {
+        wanted.0.iter().any(|&(h, f)| self.flags(h) & f != 0)
+    }
+
+    /// Approximate heap bytes held (for the memory budget's tests).
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.len() * std::mem::size_of::<(u32, u8)>()
+    }
+}
+
+/// A [`Demand`] as hashes, each with the positions that count.
+pub struct Wanted(Vec<(u32, u8)>);
+
+impl Wanted {
+    pub fn new(demand: &Demand) -> Wanted {
+        let mut wanted: HashMap<u32, u8> = HashMap::new();
+        let mut want = |name: &str, flags: u8| {
+            if !name.is_empty() {
+                *wanted.entry(hash(name.as_bytes())).or_default() |= flags;
+            }
+        };
+        for name in &demand.calls {
+            want(name, at::CALL);
+        }
+        for name in &demand.reads {
+            want(name, at::ANY);
+        }
+        for name in &demand.types {
+            want(name, at::TYPE);
+        }
+        for name in &demand.owners {
+            want(name, at::ANY);
+        }
+        Wanted(wanted.into_iter().collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i
+}
+
+/// Does the code at `next` (just after a name) construct the named type: `(`, `{`, `<`,
+/// `.init`/`.new`, `::new`/`::default`, or an ObjC `alloc`/`new` message to it?
+fn constructs(bytes: &[u8], next: usize) -> bool {
+    let rest = &bytes[next.min(bytes.len())..];
+    let word_at = |from: usize| {
+        let from = skip_space(rest, from);
+        let end = rest[from.min(rest.len())..]
             .iter()
-            .filter(|n| {
-                !scanned.names.contains(*n) || (scanned.is_call_only(n) && !call_only(self, n))
-            })
-            .map(|n| (n, call_only(self, n)))
-            .collect();
-        NameMatcher::new(fresh)
+            .position(|&b| !is_ident(b))
+            .map_or(rest.len(), |n| from + n);
+        &rest[from.min(end)..end]
+    };
+    match rest.first() {
+        Some(b'(' | b'{' | b'<') => true,
+        Some(b'.') => CONSTRUCTORS.contains(&word_at(1)),
+        Some(b':') if rest.starts_with(b"::") => CONSTRUCTORS.contains(&word_at(2)),
+        Some(&b) if is_ident(b) => matches!(word_at(0), b"alloc" | b"new"),
+        _ => false,
     }
+}
 
-    fn is_call_only(&self, name: &str) -> bool {
-        !self.types.contains(name) && !self.getters.contains(name)
-    }
-
-    /// Can a call of `method` with `arity` arguments reach a function that matters? A name
-    /// only matters with the arity of the function it came from: the analysis resolves
-    /// calls by name and arity, so `store.get(key)` never reaches `get(_:completion:)`.
-    fn may_call(&self, method: &str, arity: usize) -> bool {
-        let method = method.split(':').next().unwrap_or(method);
-        self.seeds.contains(method) || self.arities.get(method).is_some_and(|a| a.contains(&arity))
-    }
-
-    /// Can `body` give its function a non-empty summary (a factory, a releaser, an
-    /// invalidator of its type's members)? It must create or invalidate a session, or call
-    /// (or, for a getter, name) a function that can. Making tasks on a session or using
-    /// the shared one does not: a call of such a function, resolved or not, lets its
-    /// arguments escape and nothing else, so its callers and namesakes do not matter.
-    fn touches(&self, body: &crate::facts::Block) -> bool {
-        let mut found = false;
-        walk::each_expr(body, true, &mut |e| {
-            if found {
-                return;
-            }
-            found = match &e.kind {
-                ExprKind::NewSession(_) => true,
-                ExprKind::Call {
-                    api: Api::Invalidate { .. },
-                    ..
-                } => true,
-                ExprKind::Call { method, args, .. } => self.may_call(method, args.len()),
-                // A bare name or member reaches a computed property (a getter) at most.
-                ExprKind::Member { name, .. } | ExprKind::Name(name) => {
-                    self.seeds.contains(name) || self.getters.contains(name)
-                }
-                _ => false,
-            };
-        });
-        found
-    }
-
-    /// Adds the names `facts` make interesting; returns the grown set if any name was new.
-    pub fn grow(&self, facts: &[&FileFacts]) -> Option<Words> {
-        let mut arities = self.arities.clone();
-        let mut types = self.types.clone();
-        let mut getters = self.getters.clone();
-        for ff in facts {
-            for f in &ff.functions {
-                if !self.touches(&f.body) {
-                    continue;
-                }
-                // Only callable functions are reached by calls (initializers, deinits and
-                // property initializers matter through their owner type).
-                if let Some(word) = word(&f.name).filter(|_| crate::project::is_callable(f)) {
-                    arities
-                        .entry(word.to_string())
-                        .or_default()
-                        .insert(resolve::arity_of(f));
-                    if f.kind == FunctionKind::Getter {
-                        getters.insert(word.to_string());
-                    }
-                }
-                if let Some(owner) = f.owner.as_deref().and_then(word) {
-                    types.insert(owner.to_string());
+/// The index just past the `>` that closes the `<` at `open` (an arrow's `>` is not one).
+fn skip_generics(bytes: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => depth += 1,
+            b'>' if i > 0 && bytes[i - 1] == b'-' => {}
+            b'>' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
                 }
             }
-            for t in &ff.types {
-                if t.members.iter().any(|m| m.declared_session) {
-                    if let Some(name) = word(&t.name) {
-                        types.insert(name.to_string());
-                    }
-                }
-            }
+            b'{' | b';' => return i,
+            _ => {}
         }
-        arities.retain(|w, _| !self.seeds.contains(w));
-        types.retain(|w| !self.seeds.contains(w));
-        let names: BTreeSet<String> = arities.keys().chain(&types).cloned().collect();
-        getters.retain(|w| !self.seeds.contains(w));
-        let grew = names.len() > self.names.len() || arities != self.arities;
-        grew.then(|| {
-            let mut grown = Words {
-                seeds: self.seeds.clone(),
-                seed_matcher: self.seed_matcher.clone(),
-                name_matcher: None,
-                names,
-                arities,
-                types,
-                getters,
-            };
-            let all = grown
-                .names
-                .iter()
-                .map(|n| (n, grown.is_call_only(n)))
-                .collect();
-            grown.name_matcher = NameMatcher::new(all);
-            grown
-        })
+        i += 1;
     }
+    i
 }
 
-/// Whole-identifier matching of the names the project's code made interesting.
-pub struct NameMatcher {
-    automaton: AhoCorasick,
-    /// Per pattern: only a call or declaration of it matters, not `case reset` or a
-    /// closure parameter `start` (the name came only from non-getter functions).
-    call_only: Vec<bool>,
-}
-
-impl NameMatcher {
-    fn new(names: Vec<(&String, bool)>) -> Option<NameMatcher> {
-        if names.is_empty() {
-            return None;
-        }
-        let call_only = names.iter().map(|(_, c)| *c).collect();
-        let automaton = build(names.iter().map(|(n, _)| n.as_str()));
-        Some(NameMatcher {
-            automaton,
-            call_only,
-        })
+/// FNV-1a, folded to 32 bits: fast on short names, and stable across runs (the cache
+/// stores these hashes).
+fn hash(bytes: &[u8]) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-
-    pub fn matches(&self, bytes: &[u8]) -> bool {
-        self.automaton.find_overlapping_iter(bytes).any(|hit| {
-            is_whole_identifier(bytes, hit.start(), hit.end())
-                && (!self.call_only[hit.pattern().as_usize()]
-                    || is_call_or_declaration(bytes, hit.end()))
-        })
-    }
-}
-
-fn automaton(words: &BTreeSet<String>) -> AhoCorasick {
-    build(words.iter().map(String::as_str))
-}
-
-/// A DFA: the word sets are small (tens to a few hundred names) and every byte of every
-/// file passes through it, overlapping search included.
-fn build<'a>(words: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
-    AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(words)
-        .expect("prefilter words build an automaton")
-}
-
-/// Is `bytes[start..end]` a whole identifier (or an `_`-separated part of one: an ObjC
-/// ivar `_session`, an objc2 selector `start_withURL`)? Non-ASCII bytes count as
-/// identifier characters (Swift allows Unicode letters in names).
-fn is_whole_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-    let before = start.checked_sub(1).and_then(|i| bytes.get(i));
-    !before.is_some_and(|&b| ident(b)) && !bytes.get(end).is_some_and(|&b| ident(b))
-}
-
-/// Is the identifier ending at `end` called or declared: followed by `(` (Swift, Rust, C;
-/// also `func f(` and `fn f(`), `:` (an ObjC selector part), `]` (`[obj reset]`), `{` (a
-/// Swift trailing closure, an ObjC method body `- (void)reset {`) or `<` (generics)?
-fn is_call_or_declaration(bytes: &[u8], end: usize) -> bool {
-    let next = bytes[end.min(bytes.len())..]
-        .iter()
-        .find(|b| !b.is_ascii_whitespace());
-    matches!(next, Some(b'(' | b':' | b']' | b'{' | b'<'))
-}
-
-/// A name as it appears at call sites (an ObjC selector by its first part), unless it is
-/// too short or too common to be worth chasing.
-fn word(name: &str) -> Option<&str> {
-    let word = name.split(':').next().unwrap_or(name);
-    (word.len() >= 3 && !TOO_COMMON.contains(&word)).then_some(word)
+    (h ^ (h >> 32)) as u32
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
-    #[test]
-    fn api_names_match_and_plain_code_does_not() {
-        let w = Words::initial(&crate::config::Config::default());
-        assert!(w.matches(b"let s = URLSession(configuration: .default)"));
-        assert!(w.matches(b"[NSURLSession sharedSession]"));
-        assert!(!w.matches(b"struct Point { var x: Int }"));
+    fn demand(calls: &[&str], reads: &[&str], types: &[&str]) -> Wanted {
+        let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+        Wanted::new(&Demand {
+            calls: set(calls),
+            reads: set(reads),
+            types: set(types),
+            owners: BTreeSet::new(),
+        })
+    }
+
+    fn meets(src: &str, wanted: &Wanted) -> bool {
+        Identifiers::of(src.as_bytes()).meets(wanted)
     }
 
     #[test]
-    fn project_names_match_whole_identifiers_only() {
-        let w = Words::initial(&crate::config::Config::default());
-        let mut names = BTreeSet::new();
-        names.insert("start".to_string());
-        let w = Words {
-            name_matcher: NameMatcher::new(vec![(&"start".to_string(), false)]),
-            names,
-            ..w
-        };
-        assert!(w.matches(b"manager.start(url)"));
-        assert!(w.matches(b"[self start];"));
-        assert!(w.matches(b"unsafe { obj.start_withURL(url) }"));
-        assert!(w.matches(b"- (void)start;"));
-        assert!(w.matches(b"start"));
-        assert!(!w.matches(b"let day = date.startOfDay; restart()"));
-        assert!(!w.matches(b"func start\xC3\xA9() {}"));
-        // A miss next to a hit must not hide it (overlapping matches are all checked).
-        assert!(w.matches(b"restart(); start()"));
+    fn api_names_match_anywhere_and_plain_code_does_not() {
+        let seeds = Seeds::new(&crate::config::Config::default());
+        assert!(seeds.matches(b"let s = URLSession(configuration: .default)"));
+        assert!(seeds.matches(b"[NSURLSession sharedSession]"));
+        assert!(!seeds.matches(b"struct Point { var x: Int }"));
     }
 
     #[test]
-    fn function_names_match_where_called_or_declared() {
-        let w = Words::initial(&crate::config::Config::default());
-        let mut names = BTreeSet::new();
-        names.insert("reset".to_string());
-        let w = Words {
-            name_matcher: NameMatcher::new(vec![(&"reset".to_string(), true)]),
-            names,
-            ..w
+    fn configured_names_are_seeds() {
+        let config = crate::config::Config {
+            factories: vec!["NetworkStack.makeSession".into()],
+            ..Default::default()
         };
+        assert!(Seeds::new(&config).matches(b"let s = stack.makeSession()"));
+    }
+
+    #[test]
+    fn called_names_match_where_called_or_declared() {
+        let wanted = demand(&["reset", "start"], &[], &[]);
         for called in [
             "holder.reset()",
             "[holder reset];",
@@ -306,25 +325,67 @@ mod tests {
             "[holder reset:YES]",
             "holder.reset { done() }",
             "fn reset (&mut self) {}",
+            "unsafe { obj.start_withURL(url) }",
+            "[self _reset]",
         ] {
-            assert!(w.matches(called.as_bytes()), "{called}");
+            assert!(meets(called, &wanted), "{called}");
         }
         for mentioned in [
             "case (_, .reset): break",
             "case start, reset, finish",
             "let reset = 1",
+            "let day = date.startOfDay; restart()",
+            "func start\u{e9}() {}",
         ] {
-            assert!(!w.matches(mentioned.as_bytes()), "{mentioned}");
+            assert!(!meets(mentioned, &wanted), "{mentioned}");
         }
     }
 
     #[test]
-    fn configured_names_are_words_from_the_start() {
-        let config = crate::config::Config {
-            factories: vec!["NetworkStack.makeSession".into()],
-            ..Default::default()
-        };
-        let w = Words::initial(&config);
-        assert!(w.matches(b"let s = stack.makeSession()"));
+    fn read_names_match_anywhere_as_whole_identifiers() {
+        let wanted = demand(&[], &["session"], &[]);
+        assert!(meets("let s = self.session", &wanted));
+        assert!(meets("foo(_session);", &wanted));
+        assert!(!meets("let s = self.sessions", &wanted));
+    }
+
+    #[test]
+    fn types_match_where_declared_or_constructed_only() {
+        let wanted = demand(&[], &[], &["Client"]);
+        for declared in [
+            "final class Client: NSObject {",
+            "extension Client {",
+            "extension Module.Client {",
+            "@interface Client ()",
+            "@implementation Client (Teardown)",
+            "impl Drop for Client {",
+            "impl<T: Fn() -> u8> Client<T> {",
+            "impl<'a> Client<'a> {",
+            "static let shared = Client()",
+            "static let shared = Client.init()",
+            "Client { session }",
+            "static X: LazyLock<Client> = LazyLock::new(Client::new);",
+            "shared = [[Client alloc] init];",
+            "shared = [Client new];",
+            "struct Client;",
+        ] {
+            assert!(meets(declared, &wanted), "{declared}");
+        }
+        for used in [
+            "let c: Client = x",
+            "Client.shared.fetch()",
+            "(Client *)delegate",
+            "fn f(c: &Client) {}",
+            "let clients = 1",
+        ] {
+            assert!(!meets(used, &wanted), "{used}");
+        }
+    }
+
+    #[test]
+    fn an_empty_demand_wants_nothing() {
+        let wanted = demand(&[], &[], &[]);
+        assert!(wanted.is_empty());
+        assert!(!meets("class A { func f() { g() } }", &wanted));
     }
 }

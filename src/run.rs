@@ -2,7 +2,7 @@
 
 use crate::config::{Config, Level};
 use crate::facts::{FileFacts, Language, LineIndex};
-use crate::prefilter::{NameMatcher, Words};
+use crate::prefilter::{Identifiers, Seeds, Wanted};
 use crate::project::Project;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::registry::{self, Severity};
@@ -22,6 +22,16 @@ pub struct Settings {
     pub follow_symlinks: bool,
     /// Counts the inputs read so far (each once), for a progress display.
     pub progress: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// Explain the creation sites on this line (`--explain FILE:LINE`).
+    pub explain: Option<ExplainAt>,
+}
+
+/// A line of a file whose creation sites `--explain` asks about.
+#[derive(Clone, Debug)]
+pub struct ExplainAt {
+    pub path: PathBuf,
+    /// 1-based.
+    pub line: u32,
 }
 
 impl Default for Settings {
@@ -32,6 +42,7 @@ impl Default for Settings {
             prefilter: true,
             follow_symlinks: false,
             progress: None,
+            explain: None,
         }
     }
 }
@@ -52,53 +63,8 @@ impl Input {
     }
 }
 
-/// A file that was linted: what reporting needs to show its diagnostics.
-#[derive(Debug)]
-pub struct SourceFile {
-    pub path: PathBuf,
-    pub language: Language,
-    /// The text, for the files with findings or suppression comments. Other files' text is
-    /// dropped after lowering (memory does not grow with the tree) and left empty.
-    pub text: Arc<str>,
-    pub lines: LineIndex,
-    /// The comments suppressions are read from (a run keeps only those with a directive).
-    pub comments: Vec<crate::facts::Comment>,
-    /// Set while the text is dropped.
-    pub(crate) dropped: Option<Dropped>,
-}
-
-impl SourceFile {
-    pub fn new(
-        path: PathBuf,
-        language: Language,
-        text: &str,
-        comments: Vec<crate::facts::Comment>,
-    ) -> SourceFile {
-        SourceFile {
-            path,
-            language,
-            lines: LineIndex::new(text),
-            text: Arc::from(text),
-            comments,
-            dropped: None,
-        }
-    }
-}
-
-/// A file's size and modification time when it was read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-}
-
-/// What is left of a dropped text: enough to tell whether the file changed before it is read
-/// again, and to stand in for it if it did.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Dropped {
-    stamp: Stamp,
-    text_len: usize,
-}
+pub use crate::facts::source::SourceFile;
+use crate::facts::source::{Dropped, Stamp};
 
 /// A file (or folder) that could not be read or fully parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,12 +173,26 @@ pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 /// [`check_inputs`] with another front-end (for fault-injection tests).
 #[doc(hidden)]
 pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
+    in_pool(settings, || check_inputs_in_pool(inputs, settings, lower).0)
+}
+
+/// [`check_inputs`], with the explanations of the sites `settings.explain` asks about.
+pub fn check_inputs_explained(
+    inputs: Vec<Input>,
+    settings: &Settings,
+) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+    in_pool(settings, || {
+        check_inputs_in_pool(inputs, settings, &crate::frontend::lower)
+    })
+}
+
+fn in_pool<T: Send>(settings: &Settings, run: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(64 * 1024 * 1024)
         .build()
         .expect("thread pool");
-    pool.install(|| check_inputs_in_pool(inputs, settings, lower))
+    pool.install(run)
 }
 
 struct Lowered {
@@ -223,94 +203,143 @@ struct Lowered {
     errors: Vec<FileError>,
 }
 
-/// What became of one input in a prefilter round.
+/// What became of one input when it was read.
 enum Processed {
     Lowered(Box<Lowered>),
-    /// Not parsed this round: nothing in it matched. Its bytes are dropped (re-read if a
-    /// later round wants it) so memory does not grow with the tree.
-    Skipped(Input, u64),
+    /// Not parsed: no seed word in it. Only its identifiers are kept (its bytes are read
+    /// again if a later round wants it), so memory does not grow with the tree.
+    Indexed(Pending),
     Failed(FileError),
 }
 
-fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
-    let mut timings = Timings::default();
-    let start = Instant::now();
-    let mut words = settings.prefilter.then(|| Words::initial(&settings.config));
-    // The first round scans for every word; later rounds only for what the last growth
-    // added, since every pending file already failed the rest.
-    let mut fresh: Option<NameMatcher> = None;
-    let mut pending = largest_first(inputs);
-    let mut lowered: Vec<Lowered> = Vec::new();
-    let mut errors = Vec::new();
-    loop {
-        let scan = match (&words, &fresh) {
-            (None, _) => Scan::Everything,
-            (Some(w), None) => Scan::Words(w),
-            (Some(_), Some(f)) => Scan::Added(f),
-        };
-        // One file per job: rayon otherwise hands out runs of files that cannot be split
-        // once started, and the last run kept one thread busy for a second after the other
-        // ran dry on a million-line tree.
-        let first_round = !matches!(scan, Scan::Added(_));
-        let results: Vec<Processed> = std::mem::take(&mut pending)
-            .into_par_iter()
-            .with_max_len(1)
-            .map(|(input, _)| {
-                let processed = process(input, scan, settings, lower);
-                if let Some(done) = settings.progress.as_ref().filter(|_| first_round) {
-                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+/// A file the prefilter has not parsed (yet).
+struct Pending {
+    input: Input,
+    len: u64,
+    names: Identifiers,
+}
+
+/// The files parsed so far, in step: `files[i]` is the file of `facts[i]`.
+#[derive(Default)]
+struct Parsed {
+    files: Vec<SourceFile>,
+    facts: Vec<FileFacts>,
+    bytes: u64,
+}
+
+impl Parsed {
+    fn add(
+        &mut self,
+        processed: Vec<Processed>,
+        pending: &mut Vec<Pending>,
+        errors: &mut Vec<FileError>,
+    ) {
+        for p in processed {
+            match p {
+                Processed::Lowered(l) => {
+                    self.bytes += l.bytes;
+                    errors.extend(l.errors);
+                    self.files.push(l.file);
+                    self.facts.push(l.facts);
                 }
-                processed
-            })
-            .collect();
-        for result in results {
-            match result {
-                Processed::Lowered(l) => lowered.push(*l),
-                Processed::Skipped(input, len) => pending.push((input, len)),
+                Processed::Indexed(p) => pending.push(p),
                 Processed::Failed(e) => errors.push(e),
             }
         }
-        let Some(scanned) = words.take() else { break };
-        if pending.is_empty() {
-            break;
-        }
-        // Grow to a fixpoint over everything parsed so far: a growth can make more of the
-        // parsed functions matter even when no new file was parsed.
-        let all: Vec<&FileFacts> = lowered.iter().map(|l| &l.facts).collect();
-        let mut current: Option<Words> = None;
-        while let Some(grown) = current.as_ref().unwrap_or(&scanned).grow(&all) {
-            current = Some(grown);
-        }
-        let Some(current) = current else { break };
-        fresh = current.added_since(&scanned);
-        if fresh.is_none() {
-            // Nothing a pending file could match was added: they all stay skipped.
-            break;
-        }
-        words = Some(current);
     }
-    timings.read_and_lower = start.elapsed();
+
+    /// Sorted by path: file ids (and so output) do not depend on the order files were parsed.
+    fn sort(&mut self) {
+        let mut order: Vec<usize> = (0..self.files.len()).collect();
+        order.sort_by(|&a, &b| self.files[a].path.cmp(&self.files[b].path));
+        let mut files: Vec<Option<SourceFile>> = self.files.drain(..).map(Some).collect();
+        let mut facts: Vec<Option<FileFacts>> = self.facts.drain(..).map(Some).collect();
+        for i in order {
+            self.files.extend(files[i].take());
+            self.facts.extend(facts[i].take());
+        }
+    }
+}
+
+fn check_inputs_in_pool(
+    inputs: Vec<Input>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+    let mut timings = Timings::default();
+    let start = Instant::now();
+    let seeds = settings.prefilter.then(|| Seeds::new(&settings.config));
+    let mut errors = Vec::new();
+    let mut pending = Vec::new();
+    let mut parsed = Parsed::default();
+    // One file per job: rayon otherwise hands out runs of files that cannot be split
+    // once started, and the last run kept one thread busy for a second after the other
+    // ran dry on a million-line tree.
+    let first: Vec<Processed> = largest_first(inputs)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(input, len)| {
+            let processed = process(input, len, seeds.as_ref(), settings, lower);
+            if let Some(done) = &settings.progress {
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            processed
+        })
+        .collect();
+    parsed.add(first, &mut pending, &mut errors);
+    timings.read_and_lower += start.elapsed();
+
+    // Analyse what is parsed; parse what the analysis says could change it; repeat.
+    let (project, checked) = loop {
+        parsed.sort();
+        let start = Instant::now();
+        let project = Project::build(
+            &parsed.files,
+            std::mem::take(&mut parsed.facts),
+            &settings.config,
+        );
+        timings.merge += start.elapsed();
+        let start = Instant::now();
+        let analysis = crate::analyze::analyze(&project);
+        let wanted = if pending.is_empty() {
+            Vec::new()
+        } else {
+            let demand = Wanted::new(&crate::analyze::relevance::demand(&analysis));
+            let (wanted, still): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut pending)
+                .into_par_iter()
+                .partition(|p| p.names.meets(&demand));
+            pending = still;
+            wanted
+        };
+        if wanted.is_empty() {
+            let query = settings
+                .explain
+                .as_ref()
+                .and_then(|at| explain_query(&parsed.files, at));
+            let mut checked = crate::rules::check(&analysis, query);
+            crate::analyze::explain::honour_config(&mut checked.explanations, &settings.config);
+            timings.analyze += start.elapsed();
+            drop(analysis);
+            break (project, checked);
+        }
+        drop(analysis);
+        timings.analyze += start.elapsed();
+        parsed.facts = project.into_facts();
+        let start = Instant::now();
+        let more: Vec<Processed> = wanted
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|p| process(p.input, p.len, None, settings, lower))
+            .collect();
+        parsed.add(more, &mut pending, &mut errors);
+        timings.read_and_lower += start.elapsed();
+    };
+    timings.files_parsed = parsed.files.len();
+    timings.bytes = parsed.bytes;
     timings.files_skipped = pending.len();
-    timings.bytes_skipped = pending.iter().map(|(_, len)| len).sum();
-    lowered.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-
-    let mut files = Vec::new();
-    let mut all_facts = Vec::new();
-    for l in lowered {
-        timings.files_parsed += 1;
-        timings.bytes += l.bytes;
-        errors.extend(l.errors);
-        files.push(l.file);
-        all_facts.push(l.facts);
-    }
-
-    let start = Instant::now();
-    let project = Project::build(&files, all_facts, &settings.config);
-    timings.merge = start.elapsed();
-
-    let start = Instant::now();
-    let checked = crate::analyze::check_project(&project);
-    let diagnostics = checked.diagnostics;
+    timings.bytes_skipped = pending.iter().map(|p| p.len).sum();
+    drop(pending);
+    let mut files = parsed.files;
     for (file, message) in checked.failures {
         errors.push(FileError {
             path: files[file].path.clone(),
@@ -320,10 +349,10 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
             kind: ErrorKind::Internal,
         });
     }
-    timings.analyze = start.elapsed();
     project.free();
 
-    let mut findings: Vec<Finding> = diagnostics
+    let mut findings: Vec<Finding> = checked
+        .diagnostics
         .into_iter()
         .filter_map(|d| match settings.config.level(registry::get(d.rule)) {
             Level::Off => None,
@@ -337,12 +366,25 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     sort_findings(&mut findings, &files);
     findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
     errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    Outcome {
+    let outcome = Outcome {
         files,
         findings,
         errors,
         timings,
-    }
+    };
+    (outcome, checked.explanations)
+}
+
+/// The linted file `--explain` names (as given, or the same file by another path).
+fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::analyze::explain::Query> {
+    let wanted = std::fs::canonicalize(&at.path).ok();
+    let file = files.iter().position(|f| {
+        f.path == at.path || wanted.is_some() && std::fs::canonicalize(&f.path).ok() == wanted
+    })?;
+    Some(crate::analyze::explain::Query {
+        file,
+        line: at.line,
+    })
 }
 
 /// Reads again the text of the files that have findings and whose text was dropped after
@@ -441,28 +483,16 @@ pub fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
     });
 }
 
-/// What decides whether a file is parsed this round.
-#[derive(Clone, Copy)]
-enum Scan<'a> {
-    /// The prefilter is off.
-    Everything,
-    Words(&'a Words),
-    /// Only the names added since the last round.
-    Added(&'a NameMatcher),
-}
-
-impl Scan<'_> {
-    fn wants(&self, bytes: &[u8]) -> bool {
-        match self {
-            Scan::Everything => true,
-            Scan::Words(w) => w.matches(bytes),
-            Scan::Added(m) => m.matches(bytes),
-        }
-    }
-}
-
-fn process(input: Input, scan: Scan<'_>, settings: &Settings, lower: &LowerFn<'_>) -> Processed {
-    match read_and_lower(input, scan, settings, lower) {
+/// Reads one file and lowers it, unless `seeds` are given and it has none of them: then
+/// only its identifiers are kept.
+fn process(
+    input: Input,
+    len: u64,
+    seeds: Option<&Seeds>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+) -> Processed {
+    match read_and_lower(input, len, seeds, settings, lower) {
         Ok(p) => p,
         Err(e) => Processed::Failed(e),
     }
@@ -470,7 +500,8 @@ fn process(input: Input, scan: Scan<'_>, settings: &Settings, lower: &LowerFn<'_
 
 fn read_and_lower(
     input: Input,
-    scan: Scan<'_>,
+    len: u64,
+    seeds: Option<&Seeds>,
     settings: &Settings,
     lower: &LowerFn<'_>,
 ) -> Result<Processed, FileError> {
@@ -503,9 +534,12 @@ fn read_and_lower(
             ..io_error(too_big(bytes.len() as u64, max))
         });
     }
-    if !scan.wants(&bytes) {
-        let len = bytes.len() as u64;
-        return Ok(Processed::Skipped(Input { path, ..input }, len));
+    if seeds.is_some_and(|s| !s.matches(&bytes)) {
+        return Ok(Processed::Indexed(Pending {
+            names: Identifiers::of(&bytes),
+            input: Input { path, ..input },
+            len,
+        }));
     }
     let mut errors = Vec::new();
     let text = decode(&bytes, &path, &mut errors);
@@ -566,7 +600,7 @@ fn read_and_lower(
 #[doc(hidden)]
 pub fn lower_one(path: &Path, settings: &Settings) -> Option<Box<dyn std::any::Any + Send>> {
     let input = Input::file(path);
-    match read_and_lower(input, Scan::Everything, settings, &crate::frontend::lower) {
+    match read_and_lower(input, 0, None, settings, &crate::frontend::lower) {
         Ok(Processed::Lowered(lowered)) => Some(lowered),
         _ => None,
     }
@@ -652,11 +686,4 @@ fn lower_isolated(
     )
 }
 
-/// The text of a caught panic.
-pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
+pub use crate::isolate::panic_message;

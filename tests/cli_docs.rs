@@ -22,6 +22,11 @@ fn explain_accepts_an_id_or_a_name() {
     assert!(by_id.starts_with("# SL004 `invalidate-in-deinit-with-delegate-cycle`\n"));
     assert!(by_id.contains(rule.explanation.trim()));
     assert!(by_id.contains(&format!("## Fix\n{}", rule.help)));
+    // Objective-C and Rust users get examples in their language, without the test marker.
+    assert!(by_id.contains("## In Objective-C\nReported:\n```objc\n@interface StreamReader"));
+    assert!(by_id.contains("## In Rust\nReported:\n```rust\npub struct Downloader"));
+    assert!(by_id.contains("- (void)dealloc {"), "{by_id}");
+    assert!(!by_id.contains('↓'));
     let (_, by_name, _) = run(&["explain", "invalidate-in-deinit-with-delegate-cycle"]);
     assert_eq!(by_id, by_name);
     let (code, _, err) = run(&["explain", "SL999"]);

@@ -446,3 +446,48 @@ fn xcode_columns_are_bytes_as_clang_counts_them() {
         "clang: {diagnostics}"
     );
 }
+
+/// The README's Xcode Run Script, run as Xcode runs it: a minimal PATH without cargo's or
+/// Homebrew's folders, `SRCROOT` set, sessionlint installed in `~/.cargo/bin`.
+#[test]
+fn the_readme_run_script_finds_sessionlint_without_xcodes_path() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme
+        .find("#### Xcode Run Script build phase")
+        .expect("section")..];
+    let start = section.find("```sh\n").expect("script") + "```sh\n".len();
+    let script = &section[start..start + section[start..].find("```").unwrap()];
+    assert!(script.contains("--format xcode"), "{script}");
+
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join(".cargo/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sessionlint"), bin.join("sessionlint")).unwrap();
+    let project = tempfile::tempdir().unwrap();
+    write(project.path(), "App/Leak.swift", LEAK);
+    let out = Command::new("/bin/sh")
+        .args(["-c", script])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("SRCROOT", project.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let expected = format!(
+        "{}:2:19: error: ",
+        project.path().join("App/Leak.swift").display()
+    );
+    assert!(stdout(&out).starts_with(&expected), "{}", stdout(&out));
+
+    // Not installed anywhere: a build-log warning that says how to install it.
+    let out = Command::new("/bin/sh")
+        .args(["-c", script])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", project.path())
+        .env("SRCROOT", project.path())
+        .output()
+        .unwrap();
+    assert!(stdout(&out).starts_with("warning: sessionlint is not installed"));
+}

@@ -42,6 +42,7 @@ fn one_function(body: Block) -> FileFacts {
             span: Span::new(0, 1),
             name_span: Span::new(0, 1),
             body: body.into(),
+            visibility: Default::default(),
         }],
         ..FileFacts::default()
     }

@@ -61,6 +61,7 @@ fn func(n: &str, params: &[&str], body: Block) -> Function {
         span: sp(0),
         name_span: sp(0),
         body: body.into(),
+        visibility: Default::default(),
     }
 }
 

@@ -248,3 +248,31 @@ fn sarif_validates_against_the_official_schema() {
         assert!(errors.is_empty(), "schema errors: {errors:#?}");
     }
 }
+
+/// Every rule's SARIF `helpUri` points at a heading the README has (GitHub's anchor slugs).
+#[test]
+fn sarif_help_links_point_at_readme_headings() {
+    let readme = include_str!("../README.md");
+    let anchors: std::collections::HashSet<String> = readme
+        .lines()
+        .filter(|l| l.starts_with('#') && l.trim_start_matches('#').starts_with(' '))
+        .map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect();
+    for rule in report::position::all_rules() {
+        let uri = report::sarif::help_uri(rule);
+        let anchor = uri.split_once('#').map(|(_, a)| a).unwrap_or_default();
+        assert!(
+            anchors.contains(anchor),
+            "{}: no README heading for #{anchor}",
+            rule.id
+        );
+    }
+}

@@ -47,6 +47,24 @@ fn unmark(example: &Example) -> (String, Option<(u32, u32)>) {
 }
 
 #[test]
+fn every_language_a_rule_covers_has_examples_both_ways() {
+    for rule in registry::all() {
+        for language in &rule.languages {
+            for (kind, examples) in [
+                ("triggering", &rule.examples.triggering),
+                ("non-triggering", &rule.examples.non_triggering),
+            ] {
+                assert!(
+                    examples.iter().any(|e| e.language == *language),
+                    "{} has no {kind} {language} example",
+                    rule.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn triggering_examples_report_where_the_arrow_points() {
     for rule in registry::all() {
         assert!(

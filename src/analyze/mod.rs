@@ -3,19 +3,21 @@
 //! never walk a CFG or look at syntax.
 
 pub mod cfg;
+pub mod explain;
 pub mod flow;
 pub mod mentions;
 pub mod owners;
 pub mod reason;
+pub mod relevance;
 pub mod summary;
-pub mod walk;
+/// The traversals live with the facts they walk; analyses reach them here too.
+pub use crate::facts::walk;
 
 #[cfg(test)]
 mod tests;
 
 use crate::facts::Name;
 use crate::project::{FnId, Project};
-use crate::rules::diagnostic::Diagnostic;
 use flow::BodyAnalysis;
 use owners::{KnownHolds, MemberFacts};
 use rayon::prelude::*;
@@ -31,6 +33,10 @@ pub struct ProjectAnalysis<'p> {
     pub members: BTreeMap<(Name, Name), MemberFacts>,
     /// Files where analysing a function failed (an internal error, caught): (file, message).
     pub failures: Vec<(usize, String)>,
+    /// Names of the functions whose calls matter (non-empty summaries, configured ones).
+    pub interesting: std::collections::BTreeSet<Name>,
+    /// The functions with a non-empty summary, in id order.
+    pub summarised: Vec<FnId>,
 }
 
 impl ProjectAnalysis<'_> {
@@ -68,7 +74,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
             Ok(summary::analyze_function(project, summaries, id, &entry))
         }))
         .unwrap_or_else(|panic| {
-            let what = crate::run::panic_message(&*panic);
+            let what = crate::isolate::panic_message(&*panic);
             Err(format!(
                 "internal error while analysing `{}` (please report it): {what}",
                 f.name
@@ -81,8 +87,8 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         })
     };
     let summaries = summary::compute(project, &run);
-    let interesting = summaries.interesting_names(project);
-    let interesting = mentions::NameSearch::new(interesting.iter().map(String::as_str));
+    let interesting_names = summaries.interesting_names(project);
+    let interesting = mentions::NameSearch::new(interesting_names.iter().map(String::as_str));
     let ids: Vec<FnId> = project
         .function_ids()
         .filter(|id| !project.facts[id.file].declarations_only)
@@ -103,24 +109,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         bodies,
         members,
         failures,
-    }
-}
-
-/// The diagnostics of a project, and the files whose analysis failed.
-pub struct Checked {
-    pub diagnostics: Vec<Diagnostic>,
-    pub failures: Vec<(usize, String)>,
-}
-
-/// Runs every rule over the project.
-pub fn check_project(project: &Project) -> Checked {
-    let analysis = analyze(project);
-    let mut out = Vec::new();
-    for rule in crate::rules::CHECKS {
-        (rule.check)(&analysis, &mut out);
-    }
-    Checked {
-        diagnostics: out,
-        failures: analysis.failures,
+        interesting: interesting_names,
+        summarised: summaries.non_empty(),
     }
 }

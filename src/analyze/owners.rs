@@ -69,28 +69,40 @@ pub struct StoredCreation {
     pub site: CreationSite,
 }
 
+/// An invalidation of a member: (function, span, only its owner's deinit reaches it).
+pub type Invalidation = (FnId, Span, bool);
+
 /// Everything known about one (type, member) pair that receives sessions.
 #[derive(Debug, Default)]
 pub struct MemberFacts {
     pub stores: Vec<StoredCreation>,
     /// Invalidations: (function, span, happens only in deinit or helpers only deinit calls).
-    pub invalidations: Vec<(FnId, Span, bool)>,
+    pub invalidations: Vec<Invalidation>,
     /// Handed to unknown code somewhere: the analysis cannot judge it.
     pub escapes: bool,
 }
+
+/// Methods the framework calls at the end of an object's use: an invalidation there runs.
+const LIFECYCLE_TEARDOWNS: &[&str] = &[
+    "stopLoading",
+    "viewWillDisappear",
+    "viewDidDisappear",
+    "viewWillDisappear:",
+    "viewDidDisappear:",
+    "tearDown",
+    "tearDownWithError",
+    "cancel",
+    "applicationWillTerminate",
+    "applicationWillTerminate:",
+];
 
 /// Collects member facts from every analysed body.
 pub fn collect(
     project: &Project,
     bodies: &[(FnId, BodyAnalysis)],
 ) -> BTreeMap<(Name, Name), MemberFacts> {
-    let callers = caller_kinds(project, bodies);
-    let deinit_only = |id: FnId| {
-        project.function(id).kind == FunctionKind::Deinit
-            || callers.get(&id).is_some_and(|kinds| {
-                !kinds.is_empty() && kinds.iter().all(|k| *k == FunctionKind::Deinit)
-            })
-    };
+    let callers = callers(project, bodies);
+    let deinit_only = |id: FnId| only_through_own_deinit(project, &callers, id);
     let mut out: BTreeMap<(Name, Name), MemberFacts> = BTreeMap::new();
     for (id, analysis) in bodies {
         let f = project.function(*id);
@@ -118,20 +130,66 @@ pub fn collect(
             }
         }
     }
+    credit_subtypes(project, &mut out);
     out
 }
 
-/// For each function, the kinds of the functions that call it.
-fn caller_kinds(
-    project: &Project,
-    bodies: &[(FnId, BodyAnalysis)],
-) -> BTreeMap<FnId, BTreeSet<FunctionKind>> {
-    let mut out: BTreeMap<FnId, BTreeSet<FunctionKind>> = BTreeMap::new();
+/// What a protocol extension's default method or a superclass method does to a member, it
+/// does for every conforming type or subclass that has that member (in any file).
+fn credit_subtypes(project: &Project, out: &mut BTreeMap<(Name, Name), MemberFacts>) {
+    let mut credited: Vec<((Name, Name), &[Invalidation], bool)> = Vec::new();
+    for ((owner, member), facts) in out.iter() {
+        if facts.invalidations.is_empty() && !facts.escapes {
+            continue;
+        }
+        for sub in project.subtypes_of(owner) {
+            credited.push(((sub, member.clone()), &facts.invalidations, facts.escapes));
+        }
+    }
+    let credited: Vec<_> = credited
+        .into_iter()
+        .map(|(key, invalidations, escapes)| (key, invalidations.to_vec(), escapes))
+        .collect();
+    for (key, invalidations, escapes) in credited {
+        if let Some(entry) = out.get_mut(&key) {
+            entry.invalidations.extend(invalidations);
+            entry.escapes |= escapes;
+        }
+    }
+}
+
+/// Every path to `id` goes through its owner's own `deinit`/`dealloc`/`Drop`: it is the
+/// deinit, or a helper only that deinit calls. A method another type's deinit calls, any
+/// other call site, a public method (a library's users call it) or a framework lifecycle
+/// method is a reachable teardown.
+fn only_through_own_deinit(project: &Project, callers: &Callers, id: FnId) -> bool {
+    let f = project.function(id);
+    if f.kind == FunctionKind::Deinit {
+        return true;
+    }
+    if project.is_public_function(f) || LIFECYCLE_TEARDOWNS.contains(&f.name.as_str()) {
+        return false;
+    }
+    callers.get(&id).is_some_and(|from| {
+        !from.is_empty()
+            && from
+                .iter()
+                .all(|(kind, owner)| *kind == FunctionKind::Deinit && *owner == f.owner)
+    })
+}
+
+/// For each function, the kind and owner of each function that calls it.
+type Callers = BTreeMap<FnId, BTreeSet<(FunctionKind, Option<Name>)>>;
+
+fn callers(project: &Project, bodies: &[(FnId, BodyAnalysis)]) -> Callers {
+    let mut out = Callers::new();
     for (id, analysis) in bodies {
-        let kind = project.function(*id).kind;
+        let f = project.function(*id);
         for body in analysis.all() {
             for callee in &body.callees {
-                out.entry(*callee).or_default().insert(kind);
+                out.entry(*callee)
+                    .or_default()
+                    .insert((f.kind, f.owner.clone()));
             }
         }
     }

@@ -95,6 +95,7 @@ fn func(
         span: sp(0),
         name_span: sp(1),
         body: body.into(),
+        visibility: crate::facts::Visibility::default(),
     }
 }
 fn free(body: Block) -> Function {
@@ -119,6 +120,7 @@ fn class(n: &str, members: &[(&str, bool)]) -> TypeDecl {
                 declared_type: None,
             })
             .collect(),
+        info: TypeDeclInfo::default(),
     }
 }
 
@@ -131,7 +133,7 @@ fn run(functions: Vec<Function>, types: Vec<TypeDecl>) -> Vec<(&'static str, u32
     };
     let file = SourceFile::new("t.swift".into(), Language::Swift, "", Vec::new());
     let project = Project::build(&[file], vec![facts], &Config::default());
-    let mut out: Vec<_> = super::check_project(&project)
+    let mut out: Vec<_> = crate::rules::check_project(&project)
         .diagnostics
         .into_iter()
         .map(|d| (d.rule, d.span.start))

@@ -157,6 +157,10 @@ pub struct CheckArgs {
     /// With --fix or --diff: unsafe fixes too (they may change more than the leak).
     #[arg(long)]
     pub unsafe_fixes: bool,
+
+    /// Say why each session created on FILE:LINE is reported or silent, instead of the report.
+    #[arg(long, value_name = "FILE:LINE", value_parser = super::why::parse_location)]
+    pub explain: Option<crate::run::ExplainAt>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

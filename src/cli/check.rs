@@ -84,6 +84,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let progress = Progress::start(total, args.quiet);
     let mut outcomes = Vec::new();
     let mut fail_levels = Vec::new();
+    // `--explain`: the run (one per config) that holds the asked-about line.
+    let mut explained = None;
     for (resolved, inputs) in groups {
         let settings = Settings {
             jobs: args.jobs.map(usize::from),
@@ -91,14 +93,28 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             follow_symlinks: args.follow_symlinks,
             config: resolved.config.clone(),
             progress: Some(progress.done.clone()),
+            explain: args.explain.clone(),
         };
-        let mut outcome = run::check_inputs(inputs, &settings);
+        let (mut outcome, found) = run::check_inputs_explained(inputs, &settings);
+        if explained.is_none() && !found.is_empty() {
+            explained = Some((outcomes.len(), found));
+        }
         let enabled = |id: &str| {
             registry::find(id).is_some_and(|rule| settings.config.level(rule) != config::Level::Off)
         };
         crate::suppress::apply(&mut outcome, args.report_unused_suppressions, &enabled);
         fail_levels.extend(outcome.files.iter().map(|_| settings.config.fail_level));
         outcomes.push(outcome);
+    }
+    if let Some(at) = &args.explain {
+        progress.finish();
+        let (index, found) = explained.unwrap_or((0, Vec::new()));
+        let outcome = if index < outcomes.len() {
+            outcomes.swap_remove(index)
+        } else {
+            merge(outcomes)
+        };
+        return super::why::print(args, at, &outcome, &found, &cwd);
     }
     let mut outcome = merge(outcomes);
     progress.finish();
@@ -188,6 +204,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             "{}",
             summary_line(&report, started.elapsed(), hidden_by_baseline)
         );
+        if let Some(hint) = super::fixing::hint(&report) {
+            eprintln!("{hint}");
+        }
     }
     if args.timings {
         print_timings(&outcome.timings, report_time);

@@ -24,15 +24,44 @@ pub fn explain(key: &str) -> Result<u8, UsageError> {
 /// The rule's full documentation, as `explain` prints it.
 pub fn explanation(rule: &RuleMeta) -> String {
     format!(
-        "# {} `{}`\n\nDefault severity: {}. Languages: {}.\n\n{}\n\n{}\n\n## Fix\n{}\n",
+        "# {} `{}`\n\nDefault severity: {}. Languages: {}.\n\n{}\n\n{}\n\n## Fix\n{}\n{}",
         rule.id,
         rule.name,
         rule.severity.as_str(),
         rule.languages.join(", "),
         rule.summary,
         rule.explanation.trim(),
-        rule.help
+        rule.help,
+        other_languages(rule)
     )
+}
+
+/// The Objective-C and Rust examples (the explanation's own are Swift), reported and not.
+fn other_languages(rule: &RuleMeta) -> String {
+    let mut text = String::new();
+    for (language, title, fence) in [
+        ("objective-c", "Objective-C", "objc"),
+        ("rust", "Rust", "rust"),
+    ] {
+        let pick = |examples: &[crate::rules::registry::Example]| {
+            examples
+                .iter()
+                .find(|e| e.language == language)
+                .map(|e| e.code.replace('↓', ""))
+        };
+        let (Some(bad), Some(good)) = (
+            pick(&rule.examples.triggering),
+            pick(&rule.examples.non_triggering),
+        ) else {
+            continue;
+        };
+        text.push_str(&format!(
+            "\n## In {title}\nReported:\n```{fence}\n{}\n```\nNot reported:\n```{fence}\n{}\n```\n",
+            bad.trim_end(),
+            good.trim_end()
+        ));
+    }
+    text
 }
 
 pub fn rules_table() -> Result<u8, UsageError> {

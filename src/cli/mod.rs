@@ -6,6 +6,7 @@ mod docs;
 mod fixing;
 mod inputs;
 mod progress;
+mod why;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -3,7 +3,7 @@
 //! the current folder's). Each config file is read once; its folder is its project root.
 
 use super::{Config, ConfigError, FileFilter};
-use crate::report::position::absolute_path;
+use crate::discover::absolute_path;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -83,7 +83,7 @@ impl Config {
         self.source
             .as_deref()
             .and_then(Path::parent)
-            .map(|dir| crate::report::position::absolute_path(dir, cwd))
+            .map(|dir| crate::discover::absolute_path(dir, cwd))
             .unwrap_or_else(|| cwd.to_path_buf())
     }
 
@@ -110,7 +110,7 @@ pub struct FileFilter {
 
 impl FileFilter {
     pub fn accepts(&self, path: &Path) -> bool {
-        let absolute = crate::report::position::absolute_path(path, &self.cwd);
+        let absolute = crate::discover::absolute_path(path, &self.cwd);
         let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
         if self.exclude.as_ref().is_some_and(|g| g.is_match(relative)) {
             return false;

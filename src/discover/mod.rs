@@ -1,7 +1,7 @@
 //! Finding the files to lint: recursive, `.gitignore`-aware, by extension.
 
 use crate::facts::Language;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Folders never entered unless named on the command line: dependencies and build output.
 const SKIPPED_DIRS: &[&str] = &["Pods", "Carthage", ".build", "DerivedData", "target"];
@@ -98,4 +98,32 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
         ignore::Error::Loop { child, .. } => Some(child.clone()),
         _ => None,
     }
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` removed lexically (no symlinks resolved).
+pub fn absolute_path(path: &Path, cwd: &Path) -> PathBuf {
+    if path.is_absolute() {
+        lexical_clean(path)
+    } else {
+        lexical_clean(&cwd.join(path))
+    }
+}
+
+/// `path` with `.` and `..` removed lexically.
+pub fn lexical_clean(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }

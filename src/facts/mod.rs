@@ -11,7 +11,10 @@
 
 pub mod api;
 pub mod body;
+pub mod mentions;
+pub mod source;
 pub mod span;
+pub mod walk;
 
 pub use body::Body;
 pub use span::{LineIndex, Span};
@@ -59,15 +62,18 @@ pub struct FileFacts {
     pub types: Vec<TypeDecl>,
     /// Regions the parser could not structure. Nothing is reported from inside them.
     pub problems: Vec<ParseProblem>,
+    /// The identifiers written in each problem's lines (in `problems` order, sorted, each
+    /// once): what unreadable code may do to a member (owner rules ask).
+    pub unreadable_words: Vec<Vec<Name>>,
     /// Comments as (span, text) so suppressions can be read without re-parsing (a run moves
-    /// the ones with a directive into its [`crate::run::SourceFile`] and frees the rest).
+    /// the ones with a directive into its [`source::SourceFile`] and frees the rest).
     pub comments: Vec<Comment>,
     /// True for declaration-only files (ObjC headers): they contribute types, never findings.
     pub declarations_only: bool,
     /// What each function mentions, in function order: derived from the facts above, filled
     /// in after lowering (or by `Project::build` when missing).
     #[serde(skip)]
-    pub mentions: Vec<crate::analyze::mentions::Mentions>,
+    pub mentions: Vec<mentions::Mentions>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -93,6 +99,35 @@ pub struct TypeDecl {
     pub span: Span,
     /// Stored members declared in this fragment (properties, ivars, fields).
     pub members: Vec<MemberDecl>,
+    /// What ownership needs to know about the declaration itself.
+    pub info: TypeDeclInfo,
+}
+
+/// Who may call a declaration: code outside its module (a library's users), code of its
+/// module, or only its own file / type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Swift `public`/`open`, Rust `pub`, ObjC declared in a header.
+    Public,
+    /// The language's default (Swift `internal`, Rust private-to-module).
+    #[default]
+    Internal,
+    /// Swift `private`/`fileprivate`.
+    Private,
+}
+
+/// Declaration facts of a type fragment beyond its members.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct TypeDeclInfo {
+    pub visibility: Visibility,
+    /// Superclass and adopted protocols as written in this fragment (Swift inheritance
+    /// clause, ObjC `: Super <P, Q>`, Rust `impl Trait for`), plain names.
+    pub supertypes: Vec<Name>,
+    /// Attributes without `@` (`main`, `UIApplicationMain`, `NSApplicationMain`).
+    pub attributes: Vec<Name>,
+    /// Methods declared (not defined) in this fragment: ObjC `@interface` selectors.
+    pub declared_methods: Vec<Name>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -145,6 +180,8 @@ pub struct Function {
     /// The name token, for labels ("the deinit").
     pub name_span: Span,
     pub body: Body,
+    /// Who may call it (ObjC: `Internal`; a header declaring it makes it public project-wide).
+    pub visibility: Visibility,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -16,6 +16,35 @@ use std::path::Path;
 
 /// Parses `text` (the file's contents, already decoded) and lowers it to facts.
 pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
+    let mut facts = lower_language(language, text, path);
+    facts.unreadable_words = facts
+        .problems
+        .iter()
+        .map(|p| words_on_lines(text, p.span))
+        .collect();
+    facts
+}
+
+/// The identifiers on the lines a span touches, sorted, each once.
+fn words_on_lines(text: &str, span: crate::facts::Span) -> Vec<String> {
+    let start = (span.start as usize).min(text.len());
+    let end = (span.end as usize).clamp(start, text.len());
+    let from = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let Some(region) = text.get(from..to) else {
+        return Vec::new();
+    };
+    let mut words: Vec<String> = region
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+        .map(str::to_owned)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+fn lower_language(language: Language, text: &str, path: &Path) -> FileFacts {
     if language == Language::Rust {
         // The Rust front-end measures nesting itself (syn must not even start on it).
         return rust::lower(text);

@@ -1,25 +1,59 @@
-//! Which types live for the whole process: singletons and configured types.
+//! Which types live for the whole process: singletons, app delegates and configured types.
 //!
-//! A type is process-lifetime when an instance of it is constructed into process-lifetime
-//! storage: a global or `static` initializer (`static let shared = Client()`, Rust
-//! `static X: LazyLock<Client>`), a function-level `static` (ObjC `dispatch_once`
-//! singletons), or a `OnceLock`-style `get_or_init` on a static.
+//! A type is a *candidate* singleton when an instance of it is constructed into
+//! process-lifetime storage: a global or `static` initializer (`static let shared =
+//! Client()`, Rust `static X: LazyLock<Client>`), a function-level `static` (ObjC
+//! `dispatch_once` singletons), or a `OnceLock`-style `get_or_init` on a static. It is
+//! process-lifetime only when that is its only instance: its initializers are private, or
+//! nothing else in the project constructs it and (Swift) no initializer is public for a
+//! library's users to call. Otherwise its other instances are judged like any type's.
 
-use super::Project;
-use crate::analyze::walk::each_expr;
-use crate::facts::{Block, Expr, ExprKind, Function, FunctionKind, StmtKind};
+use super::{FnId, Project};
+use crate::facts::walk::each_expr;
+use crate::facts::{Block, Expr, ExprKind, Function, FunctionKind, Name, StmtKind, Visibility};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-pub fn process_lifetime_types(project: &Project) -> BTreeSet<String> {
-    let configured: BTreeSet<String> = project
-        .config
-        .process_lifetime_types
+/// What the project knows about how many instances types have.
+#[derive(Debug, Default)]
+pub struct Lifetimes {
+    /// Types with one instance for the whole process.
+    pub process: BTreeSet<Name>,
+    /// Types with a shared instance and others besides it (public initializer, other
+    /// constructions): judged like any type.
+    pub shared_and_more: BTreeSet<Name>,
+}
+
+/// Attributes that make a type the application's delegate, made once by the framework.
+const APP_ENTRY_ATTRIBUTES: &[&str] = &["main", "UIApplicationMain", "NSApplicationMain"];
+/// Protocols only the application delegate adopts.
+const APP_DELEGATE_PROTOCOLS: &[&str] = &["UIApplicationDelegate", "NSApplicationDelegate"];
+/// Framework base classes whose instances the framework makes per use (a request, a
+/// screen, a test, an operation): never one instance for the process.
+const PER_USE_BASES: &[&str] = &[
+    "URLProtocol",
+    "NSURLProtocol",
+    "UIViewController",
+    "NSViewController",
+    "UITableViewController",
+    "UICollectionViewController",
+    "XCTestCase",
+    "Operation",
+    "NSOperation",
+];
+
+/// Made per use by the framework: a subclass (in any generation) of a [`PER_USE_BASES`] class.
+pub fn is_per_use_type(project: &Project, name: &str) -> bool {
+    project
+        .supertypes_of(name)
         .iter()
-        .cloned()
-        .collect();
+        .any(|s| PER_USE_BASES.contains(&s.as_str()))
+}
+
+pub fn process_lifetime_types(project: &Project) -> Lifetimes {
     let ids: Vec<_> = project.function_ids().collect();
-    ids.into_par_iter()
+    let candidates: BTreeMap<Name, BTreeSet<FnId>> = ids
+        .into_par_iter()
         .filter(|&id| {
             project.mentions(id).static_storage
                 || project.function(id).kind == FunctionKind::GlobalInitializer
@@ -27,15 +61,99 @@ pub fn process_lifetime_types(project: &Project) -> BTreeSet<String> {
         .map(|id| {
             let mut out = BTreeSet::new();
             constructed_into_statics(project, project.function(id), &mut out);
-            out
+            out.into_iter()
+                .map(|t| (t, BTreeSet::from([id])))
+                .collect::<BTreeMap<_, _>>()
         })
-        .reduce(
-            || configured.clone(),
-            |mut a, mut b| {
-                a.append(&mut b);
-                a
-            },
-        )
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (t, ids) in b {
+                a.entry(t).or_default().extend(ids);
+            }
+            a
+        });
+    let mut out = Lifetimes {
+        process: project
+            .config
+            .process_lifetime_types
+            .iter()
+            .cloned()
+            .collect(),
+        ..Lifetimes::default()
+    };
+    for (t, makers) in candidates {
+        if is_per_use_type(project, &t) {
+            continue;
+        }
+        if only_instance(project, &t, &makers) {
+            out.process.insert(t);
+        } else {
+            out.shared_and_more.insert(t);
+        }
+    }
+    out.process.extend(app_delegates(project));
+    out
+}
+
+/// Types the framework instantiates once as the application's delegate.
+fn app_delegates(project: &Project) -> BTreeSet<Name> {
+    let mut out = BTreeSet::new();
+    for ff in &project.facts {
+        for t in &ff.types {
+            let entry = t
+                .info
+                .attributes
+                .iter()
+                .any(|a| APP_ENTRY_ATTRIBUTES.contains(&a.as_str()));
+            let delegate = t
+                .info
+                .supertypes
+                .iter()
+                .any(|s| APP_DELEGATE_PROTOCOLS.contains(&s.as_str()));
+            if entry || delegate {
+                out.insert(t.name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The instance(s) `makers` construct into static storage are the only ones `t` has.
+fn only_instance(project: &Project, t: &str, makers: &BTreeSet<FnId>) -> bool {
+    let inits: Vec<&Function> = project
+        .functions_named(Some(t), "init")
+        .map(|id| project.function(id))
+        .filter(|f| f.kind == FunctionKind::Initializer)
+        .collect();
+    if !inits.is_empty() && inits.iter().all(|f| f.visibility == Visibility::Private) {
+        return true;
+    }
+    // A library's users may call a public initializer of a public type.
+    if project.is_public_type(t) && inits.iter().any(|f| f.visibility == Visibility::Public) {
+        return false;
+    }
+    !constructed_elsewhere(project, t, makers)
+}
+
+/// Some function other than `makers` and `t`'s own constructors (a Rust `fn new() ->
+/// Self { Self { .. } }` builds the one instance its caller asked for) constructs a `t`.
+fn constructed_elsewhere(project: &Project, t: &str, makers: &BTreeSet<FnId>) -> bool {
+    let ids: Vec<FnId> = project
+        .function_ids()
+        .filter(|id| {
+            let f = project.function(*id);
+            !makers.contains(id)
+                && f.owner.as_deref() != Some(t)
+                && project.mentions(*id).names.iter().any(|n| n == t)
+        })
+        .collect();
+    ids.into_par_iter().any(|id| {
+        let f = project.function(id);
+        let mut found = false;
+        each_expr(&f.body, true, &mut |e| {
+            found |= construction(project, f, e).as_deref() == Some(t);
+        });
+        found
+    })
 }
 
 /// The types `f` constructs into process-lifetime storage.
@@ -63,7 +181,7 @@ fn constructed_into_statics(project: &Project, f: &Function, out: &mut BTreeSet<
         }
         _ => {}
     });
-    crate::analyze::walk::each_stmt(&f.body, &mut |stmt| {
+    crate::facts::walk::each_stmt(&f.body, &mut |stmt| {
         if let StmtKind::Let {
             is_static: true,
             value: Some(v),
@@ -75,12 +193,7 @@ fn constructed_into_statics(project: &Project, f: &Function, out: &mut BTreeSet<
     });
 }
 
-pub(crate) fn is_once_init(method: &str) -> bool {
-    matches!(
-        method,
-        "get_or_init" | "get_or_try_init" | "get_or_insert_with" | "call_once" | "with"
-    )
-}
+pub(crate) use crate::facts::api::is_once_init;
 
 /// `SHARED` / `Self::SHARED` / `CLIENT`: Rust statics are SCREAMING_CASE by convention.
 fn looks_static(e: &Expr) -> bool {
@@ -94,7 +207,7 @@ fn looks_static(e: &Expr) -> bool {
 
 fn static_locals(body: &Block) -> BTreeSet<&str> {
     let mut names = BTreeSet::new();
-    crate::analyze::walk::each_stmt(body, &mut |stmt| {
+    crate::facts::walk::each_stmt(body, &mut |stmt| {
         if let StmtKind::Let {
             name,
             is_static: true,
@@ -116,7 +229,7 @@ fn constructed_types(project: &Project, f: &Function, body: &Block, out: &mut BT
 }
 
 fn constructions_in(project: &Project, f: &Function, e: &Expr, out: &mut BTreeSet<String>) {
-    crate::analyze::walk::each_in_expr(e, &mut |e| {
+    crate::facts::walk::each_in_expr(e, &mut |e| {
         if let Some(t) = construction(project, f, e) {
             out.insert(t);
         }
@@ -147,6 +260,13 @@ pub fn construction(project: &Project, f: &Function, e: &Expr) -> Option<String>
             ExprKind::TypeRef(t) => resolve(t),
             _ => None,
         },
+        // `get_or_init(Registry::new)`: the constructor handed over as a function.
+        ExprKind::Member { base, name } if matches!(name.as_str(), "new" | "default") => {
+            match &base.kind {
+                ExprKind::TypeRef(t) => resolve(t),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -9,10 +9,12 @@ pub(crate) mod lifetime;
 pub mod resolve;
 
 use crate::config::Config;
-use crate::facts::{FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeDecl};
-use crate::run::SourceFile;
+use crate::facts::source::SourceFile;
+use crate::facts::{
+    FileFacts, Function, FunctionKind, LineIndex, MemberDecl, Name, TypeDecl, TypeKind, Visibility,
+};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 /// Index of a function: (file, position in that file's `functions`).
@@ -49,6 +51,13 @@ pub struct Project {
     methods_by_name: index::NameIndex,
     /// Types whose instances live for the whole process (singletons, configured types).
     pub process_lifetime: BTreeSet<Name>,
+    /// Types that also have a shared instance but other instances too (judged like any type;
+    /// messages say the shared one is fine).
+    pub shared_and_more: BTreeSet<Name>,
+    /// For each type or protocol, the types that name it as a supertype (directly).
+    subtypes: BTreeMap<Name, BTreeSet<Name>>,
+    /// ObjC selectors declared in a header's `@interface`, per class: callable by users.
+    header_methods: HashSet<(Name, Name)>,
 }
 
 impl Project {
@@ -57,7 +66,7 @@ impl Project {
         facts
             .par_iter_mut()
             .filter(|ff| ff.mentions.len() != ff.functions.len())
-            .for_each(|ff| ff.mentions = crate::analyze::mentions::index(ff));
+            .for_each(|ff| ff.mentions = crate::facts::mentions::index(ff));
         let types = merge_types(&facts);
         let keyed: Vec<(index::Keyed, index::Keyed)> = facts
             .par_iter()
@@ -76,6 +85,26 @@ impl Project {
             })
             .collect();
         let (by_owner, methods): (Vec<_>, Vec<_>) = keyed.into_iter().unzip();
+        let mut subtypes: BTreeMap<Name, BTreeSet<Name>> = BTreeMap::new();
+        let mut header_methods = HashSet::new();
+        for ff in &facts {
+            for t in &ff.types {
+                for s in &t.info.supertypes {
+                    subtypes
+                        .entry(s.clone())
+                        .or_default()
+                        .insert(t.name.clone());
+                }
+                if ff.declarations_only {
+                    header_methods.extend(
+                        t.info
+                            .declared_methods
+                            .iter()
+                            .map(|m| (t.name.clone(), m.clone())),
+                    );
+                }
+            }
+        }
         let by_owner_name = index::NameIndex::new(by_owner.concat());
         let methods_by_name = index::NameIndex::new(methods.concat());
         let mut project = Project {
@@ -86,8 +115,13 @@ impl Project {
             by_owner_name,
             methods_by_name,
             process_lifetime: BTreeSet::new(),
+            shared_and_more: BTreeSet::new(),
+            subtypes,
+            header_methods,
         };
-        project.process_lifetime = lifetime::process_lifetime_types(&project);
+        let lifetimes = lifetime::process_lifetime_types(&project);
+        project.process_lifetime = lifetimes.process;
+        project.shared_and_more = lifetimes.shared_and_more;
         project
     }
 
@@ -116,14 +150,19 @@ impl Project {
             .filter(move |&id| self.function(id).name == name)
     }
 
+    /// Gives the facts back (to merge them again with more files).
+    pub fn into_facts(self) -> Vec<FileFacts> {
+        self.facts
+    }
+
     /// Frees the facts on every worker thread: on a large tree, dropping millions of small
     /// facts on one thread shows at the end of the run.
     pub fn free(self) {
         self.facts.into_par_iter().for_each(drop);
     }
 
-    /// What the function mentions (see [`crate::analyze::mentions`]).
-    pub fn mentions(&self, id: FnId) -> &crate::analyze::mentions::Mentions {
+    /// What the function mentions (see [`crate::facts::mentions`]).
+    pub fn mentions(&self, id: FnId) -> &crate::facts::mentions::Mentions {
         &self.facts[id.file].mentions[id.index]
     }
 
@@ -180,6 +219,98 @@ impl Project {
 
     fn member_at(&self, info: &TypeInfo, &(fragment, index): &(usize, usize)) -> &MemberDecl {
         &self.fragment(info.fragments[fragment]).members[index]
+    }
+
+    /// The types that conform to or inherit from `name`, transitively (not `name` itself).
+    pub fn subtypes_of(&self, name: &str) -> BTreeSet<Name> {
+        let mut out = BTreeSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(t) = todo.pop() {
+            for sub in self.subtypes.get(&t).into_iter().flatten() {
+                if out.insert(sub.clone()) {
+                    todo.push(sub.clone());
+                }
+            }
+        }
+        out.remove(name);
+        out
+    }
+
+    /// Supertypes of `name` across its fragments, transitively, nearest first.
+    pub fn supertypes_of(&self, name: &str) -> Vec<Name> {
+        let mut out: Vec<Name> = Vec::new();
+        let mut i = 0;
+        let mut current = name.to_string();
+        loop {
+            for decl in self.fragments_of(&current) {
+                for s in &decl.info.supertypes {
+                    if s != name && !out.contains(s) {
+                        out.push(s.clone());
+                    }
+                }
+            }
+            let Some(next) = out.get(i) else { break };
+            current = next.clone();
+            i += 1;
+        }
+        out
+    }
+
+    /// Every fragment of the type `name`, in file order.
+    pub fn fragments_of<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a TypeDecl> + 'a {
+        self.type_info(name)
+            .into_iter()
+            .flat_map(move |info| info.fragments.iter().map(move |&at| self.fragment(at)))
+    }
+
+    /// Where the fragments of `name` are: (file, span).
+    pub fn fragment_spans(&self, name: &str) -> Vec<(usize, crate::facts::Span)> {
+        self.type_info(name)
+            .map(|info| {
+                info.fragments
+                    .iter()
+                    .map(|&(file, index)| (file, self.facts[file].types[index].span))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Some fragment of `name` holds a region the parser could not read that writes one of
+    /// `words` (a member's name, an invalidation): what the type does there is unknown.
+    pub fn has_unreadable_parts(&self, name: &str, words: &[&str]) -> bool {
+        self.fragment_spans(name).into_iter().any(|(file, span)| {
+            let ff = &self.facts[file];
+            ff.problems.iter().enumerate().any(|(i, p)| {
+                let overlaps = p.span.start < span.end && span.start <= p.span.end;
+                // Facts built without words (tests) count every region.
+                overlaps
+                    && ff.unreadable_words.get(i).is_none_or(|written| {
+                        words
+                            .iter()
+                            .any(|w| written.binary_search_by(|x| x.as_str().cmp(w)).is_ok())
+                    })
+            })
+        })
+    }
+
+    /// The type is visible to a library's users: declared `public`/`open` (Swift, Rust) or
+    /// in an ObjC header.
+    pub fn is_public_type(&self, name: &str) -> bool {
+        self.type_info(name).is_some_and(|info| {
+            info.fragments.iter().any(|&(file, index)| {
+                let decl = &self.facts[file].types[index];
+                decl.info.visibility == Visibility::Public
+                    || (self.facts[file].declarations_only && decl.kind == TypeKind::Class)
+            })
+        })
+    }
+
+    /// A library's users can call `f`: `public`/`open`/`pub`, or (ObjC) declared in a header.
+    pub fn is_public_function(&self, f: &Function) -> bool {
+        f.visibility == Visibility::Public
+            || f.owner
+                .as_ref()
+                .is_some_and(|o| self.header_methods.contains(&(o.clone(), f.name.clone())))
     }
 
     /// 1-based line of a byte offset in a file.
@@ -259,7 +390,7 @@ pub(crate) fn is_callable(f: &Function) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{Language, Span, TypeKind};
+    use crate::facts::{Language, Span};
 
     fn member(name: &str, is_weak: bool) -> MemberDecl {
         MemberDecl {
@@ -281,6 +412,7 @@ mod tests {
             kind,
             span: Span::new(0, 1),
             members,
+            info: crate::facts::TypeDeclInfo::default(),
         }
     }
 

@@ -5,7 +5,7 @@ use crate::facts::{Language, Span};
 use crate::rules::registry::{RuleMeta, Severity};
 use crate::run::{ErrorKind, FileError, Finding, Outcome, SourceFile};
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// An outcome with every location turned into what users read.
 pub struct Report<'a> {
@@ -180,32 +180,8 @@ pub fn relative_path(path: &Path, cwd: &Path) -> Option<String> {
     Some(slashed(&rel))
 }
 
-/// `path` made absolute against `cwd`, with `.` and `..` removed lexically (no symlinks resolved).
-pub fn absolute_path(path: &Path, cwd: &Path) -> PathBuf {
-    if path.is_absolute() {
-        lexical_clean(path)
-    } else {
-        lexical_clean(&cwd.join(path))
-    }
-}
-
-fn lexical_clean(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use crate::discover::absolute_path;
+use crate::discover::lexical_clean;
 
 fn slashed(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")

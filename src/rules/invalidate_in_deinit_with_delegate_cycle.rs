@@ -16,7 +16,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
     for ((owner, member), facts) in &cx.members {
         let only_in_deinit = !facts.invalidations.is_empty()
             && facts.invalidations.iter().all(|(_, _, deinit)| *deinit);
-        if !only_in_deinit || cx.project.process_lifetime.contains(owner) {
+        if !only_in_deinit || !super::judged_owner(cx.project, owner, member) {
             continue;
         }
         let Some(&(deinit_fn, _, _)) = facts.invalidations.first() else {

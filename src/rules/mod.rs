@@ -54,11 +54,61 @@ pub const CHECKS: &[Check] = &[
     },
 ];
 
+/// The diagnostics of a project, and the files whose analysis failed.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<(usize, String)>,
+    /// The creation sites asked about (`--explain`), with why each is reported or silent.
+    pub explanations: Vec<crate::analyze::explain::Explanation>,
+}
+
+/// Analyses the project and runs every rule over it.
+pub fn check_project(project: &crate::project::Project) -> Checked {
+    check(&crate::analyze::analyze(project), None)
+}
+
+/// Runs every rule over an analysis, also explaining the creation sites on the line
+/// `query` names.
+pub fn check(
+    analysis: &ProjectAnalysis<'_>,
+    query: Option<crate::analyze::explain::Query>,
+) -> Checked {
+    let mut out = Vec::new();
+    for rule in CHECKS {
+        (rule.check)(analysis, &mut out);
+    }
+    let explanations = query
+        .map(|q| crate::analyze::explain::explain(analysis, &out, q))
+        .unwrap_or_default();
+    Checked {
+        diagnostics: out,
+        failures: analysis.failures.clone(),
+        explanations,
+    }
+}
+
 /// How a message names a created session: by its binding, its factory, or "this session".
-fn describe(site: &CreationSite) -> String {
+pub(crate) fn describe(site: &CreationSite) -> String {
     match (&site.binding, &site.factory) {
         (Some(b), _) => format!("session `{b}`"),
         (None, Some(f)) => format!("the session returned by `{f}`"),
         (None, None) => "this session".to_string(),
     }
+}
+
+/// Owner rules (SL003-SL005) judge `owner.member` only when the owner has more than one
+/// instance, both names are known, and no region of the type the parser could not read
+/// may touch the member (it could hold the invalidation).
+fn judged_owner(project: &crate::project::Project, owner: &str, member: &str) -> bool {
+    let ivar = format!("_{member}");
+    let words = [
+        member,
+        ivar.as_str(),
+        "invalidateAndCancel",
+        "finishTasksAndInvalidate",
+    ];
+    !owner.is_empty()
+        && !member.is_empty()
+        && !project.process_lifetime.contains(owner)
+        && !project.has_unreadable_parts(owner, &words)
 }

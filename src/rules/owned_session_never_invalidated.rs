@@ -14,11 +14,16 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
     for ((owner, member), facts) in &cx.members {
         if !facts.invalidations.is_empty()
             || facts.escapes
-            || cx.project.process_lifetime.contains(owner)
+            || !super::judged_owner(cx.project, owner, member)
             || cx.project.member(owner, member).is_some_and(|m| m.is_weak)
         {
             continue;
         }
+        let each = if cx.project.shared_and_more.contains(owner) {
+            "its shared instance is fine, but every other instance leaks it"
+        } else {
+            "each instance leaks it"
+        };
         for store in &facts.stores {
             out.push(Diagnostic {
                 rule: "SL003",
@@ -26,7 +31,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
                 file: store.function.file,
                 span: store.site.span,
                 message: format!(
-                    "the session stored in `{owner}.{member}` is never invalidated by `{owner}`: each instance leaks it"
+                    "the session stored in `{owner}.{member}` is never invalidated by `{owner}`: {each}"
                 ),
                 related: Vec::new(),
             });

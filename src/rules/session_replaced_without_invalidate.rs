@@ -14,7 +14,7 @@ use crate::analyze::ProjectAnalysis;
 pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
     for (id, body) in cx.each_body() {
         for store in body.member_stores.iter().filter(|s| s.replaces_valid) {
-            if cx.project.process_lifetime.contains(&store.owner) {
+            if !super::judged_owner(cx.project, &store.owner, &store.member) {
                 continue;
             }
             out.push(Diagnostic {

@@ -40,6 +40,7 @@ pub fn leaking_function(at: usize) -> Function {
         span: Span::new(at, at + 1),
         name_span: Span::new(at, at + 1),
         body: vec![let_session(at)].into(),
+        visibility: Default::default(),
     }
 }
 

@@ -7,7 +7,7 @@ use super::lowerer::{
 };
 use super::syntax::{Field, Syntax};
 use crate::facts::api::mentions_session_type;
-use crate::facts::{Function, FunctionKind, MemberDecl, TypeDecl, TypeKind};
+use crate::facts::{Function, FunctionKind, MemberDecl, TypeDecl, TypeDeclInfo, TypeKind};
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -112,6 +112,7 @@ impl Lowerer<'_> {
         } else {
             TypeKind::Class
         };
+        let info = self.type_decl_info(node, kind, &children);
         let mut members = Vec::new();
         if kind != TypeKind::Protocol {
             let mut stack: Vec<Node> = code_children(node).into_iter().rev().collect();
@@ -148,7 +149,54 @@ impl Lowerer<'_> {
             kind,
             span: self.span(node),
             members,
+            info,
         })
+    }
+
+    /// Superclass, adopted protocols and declared selectors of an `@interface` /
+    /// `@protocol` (an `@implementation` names its superclass at most).
+    fn type_decl_info(&self, node: Node, kind: TypeKind, children: &[Node]) -> TypeDeclInfo {
+        let mut info = TypeDeclInfo::default();
+        let mut identifiers = 0;
+        for child in children {
+            match child.kind_name() {
+                "identifier" => {
+                    identifiers += 1;
+                    // The second identifier of a class is its superclass (of a category, its name).
+                    if identifiers == 2 && kind == TypeKind::Class {
+                        info.supertypes.push(self.text(*child).to_owned());
+                    }
+                }
+                "parameterized_arguments" | "protocol_reference_list" => {
+                    let mut stack = vec![*child];
+                    while let Some(n) = stack.pop() {
+                        if matches!(n.kind_name(), "type_identifier" | "identifier") {
+                            info.supertypes.push(self.text(n).to_owned());
+                        } else {
+                            stack.extend(code_children(n).into_iter().rev());
+                        }
+                    }
+                }
+                "method_declaration" if node.kind_name() != "class_implementation" => {
+                    info.declared_methods.push(self.selector(*child));
+                }
+                _ => {}
+            }
+        }
+        info
+    }
+
+    /// The selector a method declaration or definition spells (`initWithURL:delegate:`).
+    fn selector(&self, method: Node) -> String {
+        let mut selector = String::new();
+        for child in all_children(method) {
+            match child.kind_name() {
+                "identifier" => selector.push_str(self.text(child)),
+                "method_parameter" => selector.push(':'),
+                _ => {}
+            }
+        }
+        selector
     }
 
     /// One ivar or property declaration (`NSURLSession *_a, *_b;`).
@@ -265,6 +313,7 @@ impl Lowerer<'_> {
             span: self.span(node),
             name_span: name_span.unwrap_or_else(|| self.span(node)),
             body: body.into(),
+            visibility: crate::facts::Visibility::default(),
         })
     }
 
@@ -305,6 +354,7 @@ impl Lowerer<'_> {
             span: self.span(node),
             name_span: self.span(name_node),
             body: body.into(),
+            visibility: crate::facts::Visibility::default(),
         })
     }
 

@@ -8,6 +8,7 @@
 mod conditionals;
 mod cplusplus;
 mod decls;
+mod defines;
 mod exprs;
 mod lowerer;
 mod macros;

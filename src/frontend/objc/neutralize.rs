@@ -143,6 +143,7 @@ pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
         line_start: true,
         cplusplus: dialect == Dialect::ObjCpp,
         groups: Vec::new(),
+        defines: Default::default(),
     };
     pass.run();
     Neutralized {
@@ -214,6 +215,8 @@ struct Pass<'a> {
     /// The open conditionals, innermost last: whether one of their branches so far was
     /// known to be taken (every later branch is then dead).
     groups: Vec<bool>,
+    /// What the file `#define`s so far (decides `#if NAME` of its own macros).
+    defines: super::defines::Defines,
 }
 
 impl Pass<'_> {
@@ -296,14 +299,16 @@ impl Pass<'_> {
         };
         let dead = match name {
             b"if" | b"ifdef" | b"ifndef" => {
-                let known = condition(name, rest, self.cplusplus);
+                let known = condition(name, rest, self.cplusplus)
+                    .or_else(|| self.defines.condition(name, rest));
                 self.groups.push(known == Some(true));
                 known == Some(false)
             }
             b"elif" | b"elifdef" | b"elifndef" => match self.groups.last_mut() {
                 Some(true) => true,
                 Some(taken) => {
-                    let known = condition(name, rest, self.cplusplus);
+                    let known = condition(name, rest, self.cplusplus)
+                        .or_else(|| self.defines.condition(name, rest));
                     *taken = known == Some(true);
                     known == Some(false)
                 }
@@ -312,6 +317,12 @@ impl Pass<'_> {
             b"else" => self.groups.last() == Some(&true),
             b"endif" => {
                 self.groups.pop();
+                false
+            }
+            b"define" | b"undef" => {
+                // Known only when every enclosing branch is known to be read.
+                let decided = self.groups.iter().all(|&taken| taken);
+                self.defines.record(name, rest, decided);
                 false
             }
             _ => false,

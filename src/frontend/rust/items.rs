@@ -6,6 +6,7 @@ use super::context::{expr, Lowerer};
 use super::stmts::Tail;
 use crate::facts::{
     Block, ExprKind, Function, FunctionKind, MemberDecl, Span, Stmt, StmtKind, TypeDecl, TypeKind,
+    Visibility,
 };
 use proc_macro2::Ident;
 use syn::parse::{ParseStream, Parser};
@@ -41,7 +42,8 @@ impl Lowerer<'_> {
         let saved_owner = self.owner.take();
         match item {
             syn::Item::Fn(f) if !is_disabled(&f.attrs) => {
-                let function = self.lower_fn(&f.sig, &f.block, FunctionKind::Free, None);
+                let mut function = self.lower_fn(&f.sig, &f.block, FunctionKind::Free, None);
+                function.visibility = visibility(&f.vis);
                 self.functions.push(function);
             }
             syn::Item::Impl(i) if !is_disabled(&i.attrs) => self.lower_impl(i),
@@ -51,6 +53,7 @@ impl Lowerer<'_> {
                 kind: TypeKind::Struct,
                 span: self.spans.span(e.ident.span()),
                 members: Vec::new(),
+                info: crate::facts::TypeDeclInfo::default(),
             }),
             syn::Item::Trait(t) if !is_disabled(&t.attrs) => self.lower_trait(t),
             syn::Item::Static(s) if !is_disabled(&s.attrs) => {
@@ -104,6 +107,7 @@ impl Lowerer<'_> {
             ),
             name_span: self.spans.span(sig.ident.span()),
             body: body.into(),
+            visibility: crate::facts::Visibility::default(),
         }
     }
 
@@ -116,11 +120,20 @@ impl Lowerer<'_> {
             .as_ref()
             .and_then(|(_, path, _)| path.segments.last())
             .is_some_and(|s| s.ident == "Drop");
+        let trait_name = i
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .map(|s| s.ident.to_string());
         self.types.push(TypeDecl {
             name: owner.clone(),
             kind: TypeKind::Extension,
             span: self.span_of(&i.self_ty),
             members: Vec::new(),
+            info: crate::facts::TypeDeclInfo {
+                supertypes: trait_name.iter().cloned().collect(),
+                ..crate::facts::TypeDeclInfo::default()
+            },
         });
         for item in &i.items {
             self.owner = Some(owner.clone());
@@ -133,7 +146,12 @@ impl Lowerer<'_> {
                     } else {
                         FunctionKind::StaticMethod
                     };
-                    let function = self.lower_fn(&f.sig, &f.block, kind, Some(owner.clone()));
+                    let mut function = self.lower_fn(&f.sig, &f.block, kind, Some(owner.clone()));
+                    // A trait method is as callable as the trait.
+                    function.visibility = match trait_name {
+                        Some(_) => Visibility::Public,
+                        None => visibility(&f.vis),
+                    };
                     self.functions.push(function);
                 }
                 syn::ImplItem::Const(c) if !is_disabled(&c.attrs) => {
@@ -151,6 +169,7 @@ impl Lowerer<'_> {
             kind: TypeKind::Protocol,
             span: self.spans.span(t.ident.span()),
             members: Vec::new(),
+            info: crate::facts::TypeDeclInfo::default(),
         });
         for item in &t.items {
             self.owner = Some(owner.clone());
@@ -198,6 +217,10 @@ impl Lowerer<'_> {
             kind: TypeKind::Struct,
             span: self.spans.span(s.ident.span()),
             members,
+            info: crate::facts::TypeDeclInfo {
+                visibility: visibility(&s.vis),
+                ..crate::facts::TypeDeclInfo::default()
+            },
         });
     }
 
@@ -226,6 +249,7 @@ impl Lowerer<'_> {
             span,
             name_span,
             body: body.into(),
+            visibility: crate::facts::Visibility::default(),
         });
     }
 
@@ -385,4 +409,12 @@ fn parse_items(input: ParseStream) -> syn::Result<Vec<syn::Item>> {
         items.push(input.parse()?);
     }
     Ok(items)
+}
+
+/// `pub` (any form but `pub(self)`) is callable outside the module.
+fn visibility(vis: &syn::Visibility) -> Visibility {
+    match vis {
+        syn::Visibility::Public(_) => Visibility::Public,
+        syn::Visibility::Restricted(_) | syn::Visibility::Inherited => Visibility::Internal,
+    }
 }

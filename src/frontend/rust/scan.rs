@@ -1,6 +1,13 @@
 //! One lexical pass over the text, before syn sees it: collects the comments (syn drops
 //! them) and measures how deeply the code nests, so pathological input is refused before
 //! the recursive parser can overflow the stack.
+//!
+//! The measure is a conservative estimate of how deep syn's tree gets: brackets, plus every
+//! token that can make the next thing a child of the current one (prefix and binary
+//! operators, `.`, `as`, `else`, `@`, `#`, closure bars, postfix calls and indexing). Commas
+//! end a run only inside a level that is really a list: a bracket, generic arguments
+//! (`<...>`) or closure parameters (`|...|`), which are levels of their own here, so
+//! `|a, b| |a, b| ...` and `A<u8, A<u8, ...>>` are measured as deep as they are.
 
 use crate::facts::{Comment, Span};
 
@@ -8,17 +15,17 @@ use crate::facts::{Comment, Span};
 #[derive(Debug, Default)]
 pub struct Scan {
     pub comments: Vec<Comment>,
-    /// Deepest `(`/`[`/`{` nesting outside comments and literals.
+    /// Deepest nesting of levels (brackets, `<...>`, `|...|`) outside comments and literals.
     pub max_depth: usize,
     /// Byte offset where `max_depth` was first reached.
     pub deepest_at: usize,
     /// Longest run of nesting-prone tokens (operators, `.`, `as`, `else`, closures' `|`, ...)
-    /// in one comma/semicolon-separated segment of one bracket level. syn builds a tree as
-    /// deep as such a run (`!!!!x`, `a + b + ...`, `|| || x`, `if .. else if ..`).
+    /// in one list element of one level. syn builds a tree as deep as such a run (`!!!!x`,
+    /// `a + b + ...`, `|| || x`, `if .. else if ..`).
     pub max_run: usize,
     pub longest_run_at: usize,
-    /// Deepest nesting along one path: open brackets plus the runs of every level on the
-    /// way (`(|| (|| !!x))`), which is how deep syn's tree (and its recursion) gets.
+    /// Deepest nesting along one path: open levels plus the runs of every level on the
+    /// way (`(|| (|| !!x))`), which bounds how deep syn's tree (and its recursion) gets.
     pub max_nesting: usize,
     pub most_nested_at: usize,
     /// Byte offsets just after each top-level `;` or closing `}`: where items can end.
@@ -33,11 +40,24 @@ pub fn scan(text: &str) -> Scan {
         bytes: text.as_bytes(),
         pos: 0,
         out: Scan::default(),
+        levels: vec![Level::Bracket],
         runs: vec![0],
         runs_total: 0,
+        after_closer: false,
     };
     scanner.run();
     scanner.out
+}
+
+/// What opened a level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level {
+    /// `(`, `[`, `{` (and the file itself).
+    Bracket,
+    /// `<`: generic arguments, or a comparison (then closed at the end of the statement).
+    Angle,
+    /// `|`: closure parameters, or a binary/pattern `|` (closed by the next one).
+    Bar,
 }
 
 struct Scanner<'a> {
@@ -45,33 +65,93 @@ struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
     out: Scan,
-    /// The run counter of each open bracket level (index = depth).
+    /// The kind of each open level (index = depth).
+    levels: Vec<Level>,
+    /// The run counter of each open level.
     runs: Vec<usize>,
     /// Sum of `runs`.
     runs_total: usize,
+    /// The last token is `)` or `]`: a `(` or `[` now is a postfix call or index.
+    after_closer: bool,
 }
 
 impl Scanner<'_> {
     fn run(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
+            let closer = std::mem::take(&mut self.after_closer);
             match b {
-                b'/' if self.peek(1) == Some(b'/') => self.line_comment(),
-                b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
+                b'/' if self.peek(1) == Some(b'/') => {
+                    self.line_comment();
+                    self.after_closer = closer;
+                }
+                b'/' if self.peek(1) == Some(b'*') => {
+                    self.block_comment();
+                    self.after_closer = closer;
+                }
+                b' ' | b'\t' | b'\n' | b'\r' => {
+                    self.pos += 1;
+                    self.after_closer = closer;
+                }
                 b'"' => self.quoted(self.pos + 1),
                 b'\'' => self.quote_or_lifetime(),
-                b'(' | b'[' | b'{' => self.open(),
-                b')' | b']' | b'}' => self.close(),
-                b',' | b';' => self.reset_run(),
+                b'(' | b'[' => {
+                    if closer {
+                        self.count_run(); // `f()()`, `a[0][0]`: a chain of postfix nodes
+                    }
+                    self.open(Level::Bracket);
+                }
+                b'{' => {
+                    self.pop_pseudo(Level::Angle);
+                    self.open(Level::Bracket);
+                }
+                b')' | b']' | b'}' => {
+                    self.close();
+                    self.after_closer = b != b'}';
+                }
+                b',' => self.reset_run(),
+                b';' => {
+                    self.pop_pseudo(Level::Bar);
+                    self.reset_run();
+                }
                 b'=' if self.peek(1) == Some(b'>') => {
+                    self.pop_pseudo(Level::Bar);
                     self.reset_run();
                     self.pos += 1;
                 }
-                b'!' | b'-' | b'*' | b'&' | b'|' | b'+' | b'/' | b'%' | b'^' | b'<' | b'>'
-                | b'.' | b'?' | b'=' => {
+                b'-' if self.peek(1) == Some(b'>') => {
+                    // Twice: `fn() -> fn() -> ..` costs syn the most stack per token.
+                    self.count_run();
+                    self.count_run();
+                    self.pos += 2;
+                }
+                b'<' if !matches!(self.peek(1), Some(b'=' | b'<')) => {
+                    self.count_run();
+                    self.open(Level::Angle);
+                }
+                b'>' if self.levels.last() == Some(&Level::Angle) => {
+                    self.pop_level();
+                    self.pos += 1;
+                }
+                b'|' if matches!(self.peek(1), Some(b'|' | b'=')) => {
+                    self.count_run(); // `||` (an empty closure or `or`), `|=`
+                    self.pos += 2;
+                }
+                b'|' => {
+                    if self.levels.last() == Some(&Level::Bar) {
+                        self.pop_level();
+                        self.count_run();
+                        self.pos += 1;
+                    } else {
+                        self.count_run();
+                        self.open(Level::Bar);
+                    }
+                }
+                b'!' | b'-' | b'*' | b'&' | b'+' | b'/' | b'%' | b'^' | b'<' | b'>' | b'.'
+                | b'?' | b'=' | b'@' | b'#' => {
                     self.count_run();
                     self.pos += 1;
                 }
-                b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => self.word(),
+                b if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => self.word(),
                 _ => self.pos += 1,
             }
         }
@@ -81,7 +161,9 @@ impl Scanner<'_> {
         self.bytes.get(self.pos + ahead).copied()
     }
 
-    fn open(&mut self) {
+    /// Opens a level at `pos` (its opening token) and steps over it.
+    fn open(&mut self, level: Level) {
+        self.levels.push(level);
         self.runs.push(0);
         let depth = self.runs.len() - 1;
         if depth > self.out.max_depth {
@@ -100,14 +182,39 @@ impl Scanner<'_> {
         }
     }
 
-    fn close(&mut self) {
+    /// Pops the innermost level (never the file's own).
+    fn pop_level(&mut self) {
         if self.runs.len() > 1 {
             let run = self.runs.pop().unwrap_or(0);
+            self.levels.pop();
             self.runs_total -= run;
         }
+    }
+
+    /// Pops the `<` levels (and the `|` levels too when `also` is [`Level::Bar`]) left open
+    /// on top of the innermost bracket: comparisons and binary `|` seen as openers.
+    fn pop_pseudo(&mut self, also: Level) {
+        while let Some(&top) = self.levels.last() {
+            if top == Level::Angle || (top == Level::Bar && also == Level::Bar) {
+                self.pop_level();
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        self.pop_pseudo(Level::Bar);
+        self.pop_level();
         self.pos += 1;
-        if self.runs.len() == 1 && self.bytes[self.pos - 1] == b'}' {
-            self.out.item_ends.push(self.pos);
+        if self.bytes[self.pos - 1] == b'}' {
+            if self.runs.len() == 1 {
+                self.out.item_ends.push(self.pos);
+            }
+            // A block followed by a word starts a new statement: the run ends here.
+            if starts_statement(&self.bytes[self.pos..]) {
+                self.clear_run();
+            }
         }
     }
 
@@ -115,11 +222,15 @@ impl Scanner<'_> {
         if self.runs.len() == 1 && self.bytes[self.pos] == b';' {
             self.out.item_ends.push(self.pos + 1);
         }
+        self.clear_run();
+        self.pos += 1;
+    }
+
+    fn clear_run(&mut self) {
         if let Some(run) = self.runs.last_mut() {
             self.runs_total -= *run;
             *run = 0;
         }
-        self.pos += 1;
     }
 
     fn count_run(&mut self) {
@@ -149,7 +260,13 @@ impl Scanner<'_> {
             (b"r" | b"br" | b"cr", Some(b'"' | b'#')) => self.raw_string(),
             (b"b" | b"c", Some(b'"')) => self.quoted(self.pos + 1),
             (b"b", Some(b'\'')) => self.char_literal(),
-            (b"as" | b"else" | b"return" | b"break" | b"move" | b"async" | b"yield", _) => {
+            // Keywords after which syn parses a child expression or type: `as u8 as u8`,
+            // `return return`, and conditions (`if if if x {} ..`), whose braces come last.
+            (
+                b"as" | b"else" | b"return" | b"break" | b"move" | b"async" | b"yield" | b"if"
+                | b"match" | b"while" | b"in",
+                _,
+            ) => {
                 // `count_run` looks at `pos` only for the error position.
                 let end = self.pos;
                 self.pos = start;
@@ -279,6 +396,23 @@ impl Scanner<'_> {
     }
 }
 
+/// Whether the text after a `}` starts a new statement or item (a word other than `as` or
+/// `else`, or an attribute): then no expression continues across the `}`.
+fn starts_statement(rest: &[u8]) -> bool {
+    let rest = rest.trim_ascii_start();
+    match rest.first() {
+        Some(b'#') => true,
+        Some(&b) if b.is_ascii_alphabetic() || b == b'_' => {
+            let len = rest
+                .iter()
+                .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+                .count();
+            !matches!(&rest[..len], b"as" | b"else")
+        }
+        _ => false,
+    }
+}
+
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
     bytes[from..]
         .iter()
@@ -311,7 +445,7 @@ mod tests {
         let scan_nots = scan(&format!("fn f() {{ let x = {}y; }}", "!".repeat(300)));
         assert_eq!(scan_nots.max_run, 301, "300 `!` and the `=`");
         let scan_closures = scan(&format!("fn f() {{ {} 1 }}", "|| ".repeat(100)));
-        assert_eq!(scan_closures.max_run, 200);
+        assert_eq!(scan_closures.max_run, 100, "one per empty closure");
         let separated = scan("fn f() { a + b; c + d; e(f + g, h + i) }");
         assert_eq!(separated.max_run, 1);
         let mixed = scan(&format!(
@@ -321,9 +455,43 @@ mod tests {
         ));
         assert_eq!(
             mixed.max_nesting,
-            1 + 10 * 4,
+            1 + 10 * 3,
             "each level: a bracket, `||` and `!`"
         );
+    }
+
+    /// Shapes syn recurses on with no bracket and commas that do not end the nesting: each
+    /// must measure at least one unit per level.
+    #[test]
+    fn bracketless_recursion_is_measured_per_level() {
+        let n = 1000;
+        let shapes = [
+            format!("fn f() {{ let c = {}0; }}", "|a, b| ".repeat(n)),
+            format!("type T = {}u8{};", "A<u8, ".repeat(n), ", u8>".repeat(n)),
+            format!("fn f() {{ let {}_ = x; }}", "a @ ".repeat(n)),
+            format!("fn f() {{ f{}; }}", "()".repeat(n)),
+            format!("fn f() {{ a{}; }}", "[0]".repeat(n)),
+            format!("fn f() {{ {}x{}; }}", "if ".repeat(n), " {}".repeat(n)),
+            format!("fn f() {{ {}x; }}", "#[a] ".repeat(n)),
+        ];
+        for shape in &shapes {
+            let scan = scan(shape);
+            assert!(
+                scan.max_nesting >= n,
+                "{}: {}",
+                &shape[..40],
+                scan.max_nesting
+            );
+        }
+    }
+
+    #[test]
+    fn statements_and_comparisons_do_not_accumulate() {
+        let many_ifs = "if a < b { c(); }\n".repeat(5000);
+        let scan = scan(&format!("fn f() {{ {many_ifs} let x = a < b; }}"));
+        assert!(scan.max_nesting < 10, "{}", scan.max_nesting);
+        let items = "#[derive(Debug)]\nfn f() -> u8 { 0 }\n".repeat(5000);
+        assert!(super::scan(&items).max_nesting < 10);
     }
 
     #[test]

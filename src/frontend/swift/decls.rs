@@ -13,7 +13,7 @@ use super::syntax::{
 };
 use crate::facts::{
     api, Block, Expr, ExprKind, Function, FunctionKind, MemberDecl, Name, Span, Stmt, StmtKind,
-    TypeDecl, TypeKind,
+    TypeDecl, TypeDeclInfo, TypeKind, Visibility,
 };
 use tree_sitter::Node;
 
@@ -35,6 +35,7 @@ impl<'s> Lowerer<'s> {
                 span: whole,
                 name_span: span(*first),
                 body: body.into(),
+                visibility: crate::facts::Visibility::default(),
             });
         }
     }
@@ -129,10 +130,16 @@ impl<'s> Lowerer<'s> {
             is_static,
         };
         let statements = field(node, Field::Body).and_then(|b| child_of_kind(b, "statements"));
-        let mut body = self.with_context(context, |l| l.lower_body(statements));
+        let (defaults, mut body) = self.with_context(context, |l| {
+            let defaults = l.default_arguments(node);
+            (defaults, l.lower_body(statements))
+        });
         if field(node, Field::ReturnType).is_none() {
             // `func f() { URLSession(...) }` returns nothing: its one expression is a statement.
             super::stmts::implicit_return_to_statement(&mut body);
+        }
+        if !defaults.is_empty() {
+            body.splice(0..0, defaults);
         }
         self.functions.push(Function {
             name,
@@ -142,7 +149,51 @@ impl<'s> Lowerer<'s> {
             span: span(node),
             name_span,
             body: body.into(),
+            visibility: visibility(self.src, node),
         });
+    }
+
+    /// `p: T = value` parameters, each lowered as "the caller may have left it out":
+    /// `if <unknown> { p = value }` before the body, so a session made there is a creation
+    /// of this function that the parameter carries.
+    fn default_arguments(&mut self, node: Node) -> Block {
+        let mut out = Block::new();
+        let mut last_param: Option<Name> = None;
+        for (field_name, child) in super::syntax::fielded_children(node) {
+            if child.kind_name() == "parameter" {
+                last_param = param_name(self, child);
+                continue;
+            }
+            if field_name != Some("default_value") {
+                continue;
+            }
+            let Some(param) = last_param.take() else {
+                continue;
+            };
+            let value = self.lower_expr(child);
+            let at = span(child);
+            let assign = Expr {
+                kind: ExprKind::Assign {
+                    target: Box::new(Expr {
+                        kind: ExprKind::Name(param),
+                        span: at,
+                    }),
+                    value: Box::new(value),
+                },
+                span: at,
+            };
+            out.push(Stmt {
+                span: at,
+                kind: StmtKind::Branch {
+                    arms: vec![vec![Stmt {
+                        span: at,
+                        kind: StmtKind::Eval(assign),
+                    }]],
+                    exhaustive: false,
+                },
+            });
+        }
+        out
     }
 
     fn params(&self, node: Node) -> Vec<Name> {
@@ -174,12 +225,43 @@ impl<'s> Lowerer<'s> {
             Some(body) => self.with_context(context, |l| l.type_body(body)),
             None => Vec::new(),
         };
+        let info = self.type_decl_info(node);
         self.push_type(TypeDecl {
             name,
             kind,
             span: span(node),
             members,
+            info,
         });
+    }
+
+    /// Visibility, attributes and inheritance clause of a type declaration or extension.
+    fn type_decl_info(&self, node: Node) -> TypeDeclInfo {
+        let mut info = TypeDeclInfo {
+            visibility: visibility(self.src, node),
+            ..TypeDeclInfo::default()
+        };
+        for child in named_children(node) {
+            match child.kind_name() {
+                "modifiers" => {
+                    for attribute in named_children(child) {
+                        if attribute.kind_name() != "attribute" {
+                            continue;
+                        }
+                        if let Some(name) = named_children(attribute).first() {
+                            info.attributes.push(self.type_name(*name));
+                        }
+                    }
+                }
+                "inheritance_specifier" => {
+                    for parent in named_children(child) {
+                        info.supertypes.push(self.type_name(parent));
+                    }
+                }
+                _ => {}
+            }
+        }
+        info
     }
 
     /// The declared or extended type's own name: `Bar` for `Foo.Bar`, `Array` for `Array<Int>`.
@@ -235,11 +317,13 @@ impl<'s> Lowerer<'s> {
                 }
             }
         }
+        let info = self.type_decl_info(node);
         self.push_type(TypeDecl {
             name,
             kind: TypeKind::Protocol,
             span: span(node),
             members,
+            info,
         });
     }
 
@@ -336,6 +420,7 @@ impl<'s> Lowerer<'s> {
                     kind: StmtKind::Eval(assign),
                 }]
                 .into(),
+                visibility: crate::facts::Visibility::default(),
             });
         }
         if let Some(computed) = binding.computed {
@@ -419,6 +504,7 @@ impl<'s> Lowerer<'s> {
             span: span(node),
             name_span,
             body: body.into(),
+            visibility: crate::facts::Visibility::default(),
         });
     }
 
@@ -516,6 +602,21 @@ fn is_declaration(kind: &str) -> bool {
             | "macro_declaration"
             | "associatedtype_declaration"
     )
+}
+
+/// Who may call or instantiate a declaration, from its access modifier.
+fn visibility(src: &str, node: Node) -> Visibility {
+    let words = modifier_words(src, node);
+    if words.iter().any(|w| matches!(*w, "public" | "open")) {
+        Visibility::Public
+    } else if words
+        .iter()
+        .any(|w| matches!(*w, "private" | "fileprivate"))
+    {
+        Visibility::Private
+    } else {
+        Visibility::Internal
+    }
 }
 
 /// `static` / `class` members belong to the type, not an instance.
