@@ -46,6 +46,13 @@ impl Seeds {
         }
         words.sort();
         words.dedup();
+        // Building the automaton grows quadratically with some large name sets (200,000
+        // `Type.makeN` factories: minutes). Past this many words every file is parsed on
+        // sight: the results are the same, the prefilter only saves time.
+        const MAX_SEED_WORDS: usize = 5_000;
+        if words.len() > MAX_SEED_WORDS {
+            words = vec![String::new()];
+        }
         let matcher = AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)

@@ -316,7 +316,8 @@ fn check_inputs_in_pool(
                 .explain
                 .as_ref()
                 .and_then(|at| explain_query(&parsed.files, at));
-            let checked = crate::rules::check(&analysis, query);
+            let mut checked = crate::rules::check(&analysis, query);
+            crate::analyze::explain::honour_config(&mut checked.explanations, &settings.config);
             timings.analyze += start.elapsed();
             drop(analysis);
             break (project, checked);

@@ -136,3 +136,21 @@ fn a_bad_location_exits_2() {
         assert_eq!(out.status.code(), Some(2), "{bad}");
     }
 }
+
+#[test]
+fn a_rule_turned_off_is_a_reason_not_a_report() {
+    let dir = project();
+    let out = sessionlint(
+        dir.path(),
+        &["check", "--ignore", "SL001", "--explain", "Client.swift:15"],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("Client.swift:15:13: session `s`\n  silent:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SL001 would report it, but the configuration turns it off"),
+        "{text}"
+    );
+}

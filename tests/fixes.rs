@@ -226,6 +226,13 @@ fn diff_prints_the_fixes_and_writes_nothing() {
         std::fs::read_to_string(dir.path().join("Net.swift")).unwrap(),
         LEAKY
     );
+    // The human report says what --fix would do.
+    let out = sessionlint(dir.path(), &["check", "."]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with("2 findings can be fixed with --fix (1 more with --unsafe-fixes)\n"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -313,4 +320,96 @@ fn sarif_results_carry_the_safe_fixes_as_replacements() {
     assert_eq!(delete["deletedRegion"]["startLine"], 9);
     assert_eq!(delete["deletedRegion"]["endLine"], 10);
     assert!(delete.get("insertedContent").is_none());
+}
+
+/// Lints one inline source; returns (rule, line, the fix's edits as text) per finding.
+fn fixes_of(name: &str, text: &str) -> Vec<(String, u32, Option<String>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let outcome = lint(&[path]);
+    let report = Report::new(&outcome, dir.path());
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let d = &f.finding.diagnostic;
+            let file = &outcome.files[d.file];
+            let fixed = d.fix.as_ref().and_then(|fix| {
+                let edits = sessionlint::fix::resolve(fix, &file.text, file.language)?;
+                Some(apply::apply(&file.text, &edits))
+            });
+            (d.rule.to_string(), f.location.start.line, fixed)
+        })
+        .collect()
+}
+
+#[test]
+fn no_fix_where_removing_or_adding_a_statement_could_change_the_code_around_it() {
+    // The only statement of a brace-less `if`, and a statement right after a label: removing
+    // them would make the next statement the `if`'s body, or leave a label before `}`.
+    let objc = "void Stop(BOOL now) {
+    if (now) [[NSURLSession sharedSession] invalidateAndCancel];
+    Log();
+done:
+    [[NSURLSession sharedSession] invalidateAndCancel];
+}
+";
+    let found = fixes_of("Stop.m", objc);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found
+        .iter()
+        .all(|(rule, _, fix)| rule == "SL006" && fix.is_none()));
+
+    // Code after the creation on its line (here: the closing brace): no line can be added.
+    let swift = "func f(_ u: URL) { let s = URLSession(configuration: .default); s.dataTask(with: u).resume() }\n";
+    let found = fixes_of("F.swift", swift);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].2, None);
+
+    // An Objective-C scope that can be left early gets no call at its end; Rust gets no
+    // SL001 fix at all.
+    let early = "void Ping(NSURL *u, BOOL quick) {
+    NSURLSession *s = [NSURLSession sessionWithConfiguration:c];
+    if (quick) return;
+    [[s dataTaskWithURL:u] resume];
+}
+";
+    let found = fixes_of("Ping.m", early);
+    assert_eq!((found[0].0.as_str(), &found[0].2), ("SL001", &None));
+    let rust = "use objc2_foundation::{NSURLSession, NSURLSessionConfiguration};
+pub fn ping() {
+    let config = unsafe { NSURLSessionConfiguration::defaultSessionConfiguration() };
+    let session = unsafe { NSURLSession::sessionWithConfiguration(&config) };
+    let _ = session;
+}
+";
+    let found = fixes_of("ping.rs", rust);
+    assert!(
+        found
+            .iter()
+            .any(|(rule, _, fix)| rule == "SL001" && fix.is_none()),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_optional_swift_session_is_invalidated_through_optional_chaining() {
+    let swift = "func ping(_ url: URL) {
+    var session: URLSession? = URLSession(configuration: .default)
+    session?.dataTask(with: url).resume()
+}
+";
+    let found = fixes_of("Ping.swift", swift);
+    assert_eq!(
+        found[0].2.as_deref(),
+        Some(
+            "func ping(_ url: URL) {
+    var session: URLSession? = URLSession(configuration: .default)
+    defer { session?.finishTasksAndInvalidate() }
+    session?.dataTask(with: url).resume()
+}
+"
+        )
+    );
 }

@@ -321,11 +321,17 @@ fn rust_front_end_survives_hostile_input() {
 }
 
 /// CRLF and lone CR through the real front-ends: the finding's line and column are the
-/// same as with `\n`.
+/// same as with `\n`. The file starts with a `//` comment and an import (`#import` in
+/// Objective-C): a line end not seen would make either swallow the rest of the file.
 fn line_endings(lang: &Lang) -> Vec<String> {
     let mut failures = Vec::new();
+    let header = match lang.ext {
+        "m" => "// A comment.\n#import <Foundation/Foundation.h>\n",
+        "rs" => "// A comment.\nuse objc2_foundation::*;\n",
+        _ => "// A comment.\nimport Foundation\n",
+    };
     for (ending, name) in [("\r\n", "crlf"), ("\r", "cr")] {
-        let text = lang.leak.replace('\n', ending);
+        let text = format!("{header}{}", lang.leak).replace('\n', ending);
         let path = format!("{name}.{}", lang.ext);
         let outcome = check_inputs(
             vec![Input {
@@ -335,7 +341,7 @@ fn line_endings(lang: &Lang) -> Vec<String> {
             &settings(),
         );
         let found = located(&outcome, "SL001");
-        let want = vec![(path, lang.at.0, lang.at.1)];
+        let want = vec![(path, lang.at.0 + 2, lang.at.1)];
         if found != want {
             failures.push(format!("{name}: {found:?}, want {want:?}"));
         }

@@ -96,8 +96,25 @@ impl Client {
         }
     }
 
+    /// Several messages in one write.
+    fn send_all(&mut self, messages: &[Value]) {
+        let mut bytes = Vec::new();
+        for message in messages {
+            let body = message.to_string();
+            write!(bytes, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        }
+        self.stdin.write_all(&bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     /// The next `publishDiagnostics` for `uri` that `accept` takes.
     fn diagnostics(&mut self, uri: &str, accept: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let params = self.diagnostics_with(uri, |p| accept(p["diagnostics"].as_array().unwrap()));
+        params["diagnostics"].as_array().unwrap().clone()
+    }
+
+    /// The params of the next `publishDiagnostics` for `uri` that `accept` takes.
+    fn diagnostics_with(&mut self, uri: &str, mut accept: impl FnMut(&Value) -> bool) -> Value {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let message = if self.pending.is_empty() {
@@ -114,11 +131,9 @@ impl Client {
             }
             if message["method"] == "textDocument/publishDiagnostics"
                 && message["params"]["uri"] == uri
+                && accept(&message["params"])
             {
-                let diagnostics = message["params"]["diagnostics"].as_array().unwrap().clone();
-                if accept(&diagnostics) {
-                    return diagnostics;
-                }
+                return message["params"].clone();
             }
         }
     }
@@ -179,6 +194,17 @@ extension MapTiles {
 }
 ";
 
+const FETCH: &str = "import Foundation
+
+func fetch(_ url: URL) {
+    let session = URLSession(configuration: .ephemeral)
+    guard let host = url.host else { return }
+    print(host)
+    session.dataTask(with: url).resume()
+    session.finishTasksAndInvalidate()
+}
+";
+
 #[test]
 fn diagnostics_fixes_suppressions_and_config_over_json_rpc() {
     let dir = tempfile::tempdir().unwrap();
@@ -226,6 +252,26 @@ fn diagnostics_fixes_suppressions_and_config_over_json_rpc() {
         .unwrap()
         .ends_with("#sl001-session-not-invalidated"));
 
+    // A finding's secondary labels are its related information: SL002 names the early exit.
+    let fetch = root.join("Fetch.swift");
+    let fetch_uri = file_uri(&fetch);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": fetch_uri, "languageId": "swift", "version": 1, "text": FETCH}}),
+    );
+    let early = client.diagnostics(&fetch_uri, |d| !d.is_empty());
+    assert_eq!(rules_of(&early), ["SL002"], "{early:#?}");
+    let related = early[0]["relatedInformation"].as_array().unwrap();
+    assert_eq!(related[0]["location"]["uri"], fetch_uri);
+    assert_eq!(related[0]["location"]["range"]["start"]["line"], 4);
+    assert!(related[0]["message"].as_str().unwrap().contains("exit"));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": fetch_uri}}),
+    );
+    let closed = client.diagnostics(&fetch_uri, |d| d.is_empty());
+    assert!(closed.is_empty());
+
     // Code actions on the finding: the safe fix first, then the suppression.
     let actions = client.request(
         "textDocument/codeAction",
@@ -268,6 +314,28 @@ fn diagnostics_fixes_suppressions_and_config_over_json_rpc() {
     let diagnostics = client.diagnostics(&uri, |d| rules_of(d) == ["SL006"]);
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 13);
     assert_eq!(diagnostics[0]["severity"], 3, "SL006 is a note by default");
+
+    // A burst of edits makes one lint, of the last version: nothing is published for the
+    // versions in between (they arrive in one write, well within the debounce).
+    let burst: Vec<Value> = (3..=6)
+        .map(|version| {
+            let text = format!("{fixed}\n// edit {version}\n");
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": text}]}})
+        })
+        .collect();
+    client.send_all(&burst);
+    let mut versions = Vec::new();
+    client.diagnostics_with(&uri, |params| {
+        versions.push(params["version"].as_i64().unwrap());
+        params["version"] == 6
+    });
+    assert_eq!(
+        versions.iter().filter(|v| (3..=5).contains(*v)).count(),
+        0,
+        "{versions:?}"
+    );
 
     // The workspace config is read again when it changes: SL006 becomes an error.
     std::fs::write(

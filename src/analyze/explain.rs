@@ -206,3 +206,23 @@ fn owner_verdict(cx: &ProjectAnalysis, owner: &str, member: &str) -> Vec<Because
     }
     out
 }
+
+/// Rules the configuration turns off report nothing: said as a reason instead.
+pub fn honour_config(explanations: &mut [Explanation], config: &crate::config::Config) {
+    use crate::config::Level;
+    use crate::rules::registry;
+    for e in explanations {
+        let (on, off): (Vec<&'static str>, Vec<&'static str>) = e
+            .reported
+            .iter()
+            .partition(|rule| config.level(registry::get(rule)) != Level::Off);
+        e.reported = on;
+        for rule in off {
+            e.reasons.push(Because {
+                kind: "rule_off",
+                message: format!("{rule} would report it, but the configuration turns it off"),
+                at: None,
+            });
+        }
+    }
+}

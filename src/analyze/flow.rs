@@ -8,7 +8,7 @@
 
 use super::cfg::{self, Cfg, NodeId, NodeKind};
 use super::reason::Reason;
-use super::summary::Summaries;
+use super::summary::{Callee, Summaries};
 use super::walk;
 use crate::facts::{
     api::Api, Block, Closure, Creation, Expr, ExprKind, Function, FunctionKind, Name, Span,
@@ -147,6 +147,12 @@ pub struct BodyAnalysis {
     pub member_escapes: BTreeSet<Name>,
     pub returns_new: bool,
     pub invalidates_params: BTreeSet<usize>,
+    /// Parameters handed to code the analysis cannot follow (the caller's session escapes).
+    pub escapes_params: BTreeSet<usize>,
+    /// Parameters stored into a member: (parameter, owning type, member).
+    pub stores_params: BTreeSet<(usize, Name, Name)>,
+    /// Captured outer locals stored into another object's member: (local, owner, member, at).
+    pub outer_stored: Vec<(Name, Name, Name, Span)>,
     pub outer_invalidated: BTreeSet<Name>,
     /// Where each of `outer_invalidated` is first invalidated.
     pub outer_invalidated_at: BTreeMap<Name, Span>,
@@ -295,6 +301,8 @@ struct ClosureEffect {
     partly: BTreeMap<Name, Option<Span>>,
     /// Sessions the closure creates and returns: (creation span, creation).
     returns: Vec<(Span, Option<Creation>)>,
+    /// Captured locals it stores into another object's member: (local, owner, member, at).
+    stores: Vec<(Name, Name, Name, Span)>,
 }
 
 fn analyze_closures(
@@ -328,6 +336,7 @@ fn analyze_closures(
                     .iter()
                     .map(|&c| (a.creations[c].span, a.creations[c].creation.clone()))
                     .collect(),
+                stores: a.outer_stored.clone(),
             },
         );
         analyses.push(a);
@@ -354,7 +363,14 @@ fn closure_span(c: &Closure) -> Span {
 fn declared_locals(block: &Block, params: &[Name]) -> BTreeSet<Name> {
     let mut names: BTreeSet<Name> = params.iter().cloned().collect();
     walk::each_stmt(block, &mut |stmt| {
-        if let StmtKind::Let { name, .. } = &stmt.kind {
+        // A function-level `static` is process-lifetime storage, not a local: what is
+        // assigned to it is kept for the process, and a getter returning it is no factory.
+        if let StmtKind::Let {
+            name,
+            is_static: false,
+            ..
+        } = &stmt.kind
+        {
             names.insert(name.clone());
         }
     });
@@ -608,6 +624,11 @@ impl Cx<'_, '_> {
             ExprKind::Construct { type_name, args } => {
                 let own =
                     type_name == "Self" || Some(type_name) == self.body.function.owner.as_ref();
+                if !own {
+                    if let Some(v) = self.construct_other(e, type_name, args, st, loop_depth) {
+                        return v;
+                    }
+                }
                 for a in args {
                     let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
                     match (&a.label, own) {
@@ -658,6 +679,10 @@ impl Cx<'_, '_> {
                     for name in &escapes {
                         let v = self.read_name(name, e.span, st, loop_depth);
                         self.escape(&v, st, Reason::HandedOff { to: None, at });
+                    }
+                    for (name, owner, member, at) in effect.stores.clone() {
+                        let v = self.read_name(&name, e.span, st, loop_depth);
+                        self.store_foreign(&owner, &member, at, &v, st);
                     }
                     if usage == Use::Escapes {
                         // The closure is kept by unknown code: whatever it captures may be too.
@@ -787,6 +812,17 @@ impl Cx<'_, '_> {
         {
             return self.invoke_closure(c, *span, args, st, loop_depth);
         }
+        if let Some(Expr {
+            kind: ExprKind::Member { base, name },
+            ..
+        }) = receiver
+        {
+            if matches!(base.kind, ExprKind::SelfRef)
+                && crate::facts::api::initializes_on_first_use(method)
+            {
+                return self.lazy_member_init(e, name, args, st, loop_depth);
+            }
+        }
         let recv = match receiver {
             Some(r) => self.eval(r, st, Use::Kept, loop_depth),
             None => Value::new(),
@@ -803,6 +839,26 @@ impl Cx<'_, '_> {
                 args.len(),
             )
         };
+        let initializer = match callee {
+            Some(_) => None,
+            None if known_api_call(on_session, api) => None,
+            None => {
+                let labels: Vec<Option<&str>> = args.iter().map(|a| a.label.as_deref()).collect();
+                resolve::resolve_initializer(
+                    self.project,
+                    self.body.function,
+                    receiver,
+                    method,
+                    &labels,
+                )
+            }
+        };
+        // A callee the analysis followed: what it does with each parameter is known.
+        let followed = callee
+            .filter(|&c| !resolve::is_ambiguous(self.project, c))
+            .or(initializer)
+            .filter(|&c| self.summaries.analysed(c));
+        let callee = callee.or(initializer);
         let known_api = on_session && api != Api::Other;
         // A closure passed to a call only runs (now or later); one handed to an initializer
         // or a setter is stored, and what it captures goes with it.
@@ -858,6 +914,24 @@ impl Cx<'_, '_> {
         }
 
         match summary {
+            Some(summary) if followed.is_some() => {
+                self.pass_to_callee(summary, method, &arg_values, e, st);
+                let on_self = matches!(receiver.map(|r| &r.kind), None | Some(ExprKind::SelfRef));
+                if on_self {
+                    for m in &summary.invalidates_members {
+                        let v = Value::from([Src::Member(m.clone())]);
+                        let why = Reason::InvalidatedByCallee {
+                            callee: method.clone(),
+                            at: e.span,
+                        };
+                        self.invalidate(&v, e.span, st, false, why);
+                    }
+                }
+                if summary.returns_new {
+                    let id = self.creation_id(e.span, None, Some(method), loop_depth);
+                    return self.new_session(id, st);
+                }
+            }
             Some(summary) => {
                 for (i, v) in arg_values.iter().enumerate() {
                     if summary.releases_all_args || summary.invalidates_params.contains(&i) {
@@ -904,6 +978,79 @@ impl Cx<'_, '_> {
             }
         }
         Value::new()
+    }
+
+    /// `[[Other alloc] initWithSession:s]` / Rust `Other { session: s }` of a project type:
+    /// followed into its initializer, or its fields stored. `None`: not followed.
+    fn construct_other(
+        &mut self,
+        e: &Expr,
+        type_name: &Name,
+        args: &[crate::facts::Arg],
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Option<Value> {
+        if !self.project.is_type(type_name) {
+            return None;
+        }
+        let selector = resolve::construct_selector(args);
+        let init = resolve::initializer_of(self.project, type_name, &selector, args.len())
+            .filter(|&c| self.summaries.analysed(c));
+        let fields = init.is_none()
+            && !args.is_empty()
+            && args.iter().all(|a| {
+                a.label
+                    .as_ref()
+                    .is_some_and(|l| self.project.member(type_name, l).is_some())
+            });
+        if init.is_none() && !fields {
+            return None;
+        }
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.eval(&a.value, st, Use::Kept, loop_depth));
+        }
+        match init {
+            Some(c) => {
+                if self.record {
+                    self.out.callees.insert(c);
+                }
+                let summary = self.summaries.get(c).clone();
+                self.pass_to_callee(&summary, &selector, &values, e, st);
+            }
+            None => {
+                for (a, v) in args.iter().zip(&values) {
+                    if let Some(field) = &a.label {
+                        self.store_foreign(type_name, field, a.value.span, v, st);
+                    }
+                }
+            }
+        }
+        Some(Value::new())
+    }
+
+    /// `self.session.get_or_insert_with(|| ...)`: what the argument makes (or the closure
+    /// returns) is stored into the member, on first use.
+    fn lazy_member_init(
+        &mut self,
+        e: &Expr,
+        member: &Name,
+        args: &[crate::facts::Arg],
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Value {
+        let mut made = Value::new();
+        for a in args {
+            match &a.value.kind {
+                ExprKind::Closure(c) => {
+                    made.extend(self.invoke_closure(c, a.value.span, &[], st, loop_depth))
+                }
+                _ => made.extend(self.eval(&a.value, st, Use::Kept, loop_depth)),
+            }
+        }
+        let owner = self.body.function.owner.clone().unwrap_or_default();
+        self.store_member(&owner, member, e.span, made, st, false);
+        Value::from([Src::Member(member.clone())])
     }
 
     /// `{ ... }()`: the closure runs here; the sessions it creates and returns are created
@@ -1068,6 +1215,13 @@ impl Cx<'_, '_> {
                 Src::New(_) => {}
                 // `session = session ?? URLSession(...)` keeps the member's own session.
                 Src::Member(m) if m == member => {}
+                Src::Param(i) => {
+                    if self.record {
+                        self.out
+                            .stores_params
+                            .insert((*i, owner.clone(), member.clone()));
+                    }
+                }
                 _ => self.escape(
                     &Value::from([src.clone()]),
                     st,
@@ -1179,10 +1333,124 @@ impl Cx<'_, '_> {
                         self.out.outer_escaped.insert(n.clone());
                     }
                 }
-                Src::Param(_) | Src::Shared => {}
+                Src::Param(i) => {
+                    if self.record {
+                        self.out.escapes_params.insert(*i);
+                    }
+                }
+                Src::Shared => {}
             }
         }
     }
+
+    /// `v` is stored into `member` of another object of type `owner` (a visible
+    /// initializer or callee stores its parameter there): that type owns its sessions now.
+    fn store_foreign(
+        &mut self,
+        owner: &Name,
+        member: &Name,
+        span: Span,
+        v: &Value,
+        st: &mut State,
+    ) {
+        let creations: Vec<usize> = v
+            .iter()
+            .filter_map(|s| match s {
+                Src::New(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        if !creations.is_empty() && self.record {
+            self.out.member_stores.push(MemberStore {
+                owner: owner.clone(),
+                member: member.clone(),
+                span,
+                creations: creations.clone(),
+                replaces_valid: false,
+            });
+        }
+        for src in v {
+            match src {
+                Src::New(c) => {
+                    st.live.remove(c);
+                    if self.record {
+                        self.out.escaped_somewhere[*c] = true;
+                        self.out.reasons[*c].push(Reason::StoredInMember {
+                            owner: owner.clone(),
+                            member: member.clone(),
+                            at: span,
+                        });
+                    }
+                }
+                Src::Param(i) => {
+                    if self.record {
+                        self.out
+                            .stores_params
+                            .insert((*i, owner.clone(), member.clone()));
+                    }
+                }
+                // The enclosing body stores it (the closure runs; a kept closure's captures
+                // escape there anyway).
+                Src::Outer(n) => {
+                    st.outer_live.remove(n);
+                    if self.record {
+                        self.out.outer_stored.push((
+                            n.clone(),
+                            owner.clone(),
+                            member.clone(),
+                            span,
+                        ));
+                    }
+                }
+                _ => self.escape(
+                    &Value::from([src.clone()]),
+                    st,
+                    Reason::HandedOff {
+                        to: Some(member.clone()),
+                        at: span,
+                    },
+                ),
+            }
+        }
+    }
+
+    /// Arguments of a call whose callee the analysis followed: each is invalidated, stored
+    /// into a member, kept by code it cannot follow, or only used (then the caller still
+    /// owns it).
+    fn pass_to_callee(
+        &mut self,
+        summary: &Callee,
+        method: &Name,
+        arg_values: &[Value],
+        e: &Expr,
+        st: &mut State,
+    ) {
+        for (i, v) in arg_values.iter().enumerate() {
+            if summary.releases_all_args || summary.invalidates_params.contains(&i) {
+                let why = Reason::InvalidatedByCallee {
+                    callee: method.clone(),
+                    at: e.span,
+                };
+                self.invalidate(v, e.span, st, false, why);
+                continue;
+            }
+            for (_, owner, member) in summary.stores_params.iter().filter(|p| p.0 == i) {
+                self.store_foreign(owner, member, e.span, v, st);
+            }
+            if summary.keeps_params.contains(&i) {
+                let why = Reason::HandedOff {
+                    to: Some(method.clone()),
+                    at: e.span,
+                };
+                self.escape(v, st, why);
+            }
+        }
+    }
+}
+
+/// A call of the session API on a session (never a project function).
+fn known_api_call(on_session: bool, api: Api) -> bool {
+    on_session && api != Api::Other
 }
 
 fn set_local(st: &mut State, name: &Name, v: Value) {

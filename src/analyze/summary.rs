@@ -9,7 +9,7 @@ use super::mentions::NameSearch;
 use crate::facts::{Expr, ExprKind, Function, Name};
 use crate::project::{FnId, Project};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What a call of a function does to sessions.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,6 +20,10 @@ pub struct Callee {
     pub invalidates_members: BTreeSet<Name>,
     /// Configured releasers invalidate whatever they are given.
     pub releases_all_args: bool,
+    /// Parameters it hands to code the analysis cannot follow.
+    pub keeps_params: BTreeSet<usize>,
+    /// Parameters it stores into a member: (parameter, owning type, member).
+    pub stores_params: BTreeSet<(usize, Name, Name)>,
 }
 
 impl Callee {
@@ -35,6 +39,9 @@ impl Callee {
         self.invalidates_members
             .extend(other.invalidates_members.iter().cloned());
         self.releases_all_args |= other.releases_all_args;
+        self.keeps_params.extend(other.keeps_params.iter().copied());
+        self.stores_params
+            .extend(other.stores_params.iter().cloned());
         *self != before
     }
 }
@@ -48,6 +55,9 @@ struct Configured {
 
 pub struct Summaries {
     map: HashMap<FnId, Callee>,
+    /// The functions the fixpoint analyses: what they do with a parameter is known (one
+    /// never analysed may keep whatever it is given).
+    analysed: HashSet<FnId>,
     configured: Vec<Configured>,
     empty: Callee,
 }
@@ -55,6 +65,12 @@ pub struct Summaries {
 impl Summaries {
     pub fn get(&self, id: FnId) -> &Callee {
         self.map.get(&id).unwrap_or(&self.empty)
+    }
+
+    /// The fixpoint analyses `id`: a parameter it neither keeps, stores nor invalidates is
+    /// only used (optimistic until its summary says otherwise; summaries only grow).
+    pub fn analysed(&self, id: FnId) -> bool {
+        self.analysed.contains(&id)
     }
 
     /// A configured summary matching a call the analysis could not resolve.
@@ -139,9 +155,12 @@ fn configured(project: &Project) -> Vec<Configured> {
 
 /// The summary a body's analysis implies for its function.
 fn summary_of(a: &BodyAnalysis) -> Callee {
+    // Only the function's own body: a closure's parameters are its own.
     let mut c = Callee {
         returns_new: a.returns_new,
         invalidates_params: a.invalidates_params.clone(),
+        keeps_params: a.escapes_params.clone(),
+        stores_params: a.stores_params.clone(),
         ..Callee::default()
     };
     for body in a.all() {
@@ -158,17 +177,23 @@ pub fn compute(
 ) -> Summaries {
     let mut summaries = Summaries {
         map: HashMap::new(),
+        analysed: HashSet::new(),
         configured: configured(project),
         empty: Callee::default(),
     };
     let interesting = summaries.interesting_names(project);
     let interesting = NameSearch::new(interesting.iter().map(String::as_str));
     let ids: Vec<FnId> = project.function_ids().collect();
+    let session_owners = session_owners(project);
     let mut dirty: Vec<FnId> = ids
         .par_iter()
         .copied()
-        .filter(|&id| project.mentions(id).relevant(&interesting))
+        .filter(|&id| {
+            project.mentions(id).relevant(&interesting)
+                || stores_sessions(project, &session_owners, id)
+        })
         .collect();
+    summaries.analysed = dirty.iter().copied().collect();
     // Each round re-analyses only the callers of functions whose summary grew.
     let mut rounds = 0usize;
     let limit = 64 + ids.len() * 4;
@@ -188,6 +213,32 @@ pub fn compute(
         dirty = callers_of(project, &ids, &grown);
     }
     summaries
+}
+
+/// Types with a member declared as a session: their initializers and methods may store a
+/// session they are given (what they do with it is summarised for their callers).
+fn session_owners(project: &Project) -> HashSet<&str> {
+    project
+        .facts
+        .iter()
+        .flat_map(|ff| &ff.types)
+        .filter(|t| t.members.iter().any(|m| m.declared_session && !m.is_static))
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
+/// An initializer with parameters (members are often declared as a protocol a session
+/// conforms to), or a method with parameters of a type that holds sessions.
+fn stores_sessions(project: &Project, owners: &HashSet<&str>, id: FnId) -> bool {
+    use crate::facts::FunctionKind;
+    let f = project.function(id);
+    !f.params.is_empty()
+        && f.owner.is_some()
+        && match f.kind {
+            FunctionKind::Initializer => true,
+            FunctionKind::Method => f.owner.as_deref().is_some_and(|o| owners.contains(o)),
+            _ => false,
+        }
 }
 
 /// The functions that call or read any of `names` (a call of `f`, a member `f`), in order.

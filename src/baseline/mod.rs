@@ -13,6 +13,9 @@ use std::path::Path;
 
 /// 2: fingerprints cover the enclosing function and type; paths are relative to the project root.
 const FORMAT_VERSION: u32 = 2;
+/// Baselines larger than this are refused (some 300,000 findings): a device
+/// or a wrong path, and reading on would fill the memory.
+const MAX_BASELINE_BYTES: u64 = 64 << 20;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,8 +62,15 @@ impl Baseline {
     }
 
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let text = crate::config::read_capped(path, MAX_BASELINE_BYTES)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?
+            .ok_or_else(|| {
+                format!(
+                    "{}: larger than {} MiB: not a sessionlint baseline",
+                    path.display(),
+                    MAX_BASELINE_BYTES >> 20
+                )
+            })?;
         let baseline: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a sessionlint baseline: {e}", path.display()))?;
         if baseline.version != FORMAT_VERSION {

@@ -72,8 +72,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub force_exclude: bool,
 
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: all cores; at most 256).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
 
     /// Report findings, but exit 0.

@@ -21,8 +21,13 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let overrides = overrides(args)?;
     let apply = |config: &mut Config| overrides.apply(config);
     if let Some(path) = args.config.as_ref().filter(|p| !p.is_file()) {
+        let problem = if path.exists() {
+            "is not a regular file"
+        } else {
+            "does not exist"
+        };
         return Err(UsageError(format!(
-            "config file does not exist: {}",
+            "config file {problem}: {}",
             path.display()
         )));
     }
@@ -51,7 +56,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             false
         }
     };
-    let plan = inputs::plan(args, &accepts, &cwd)?;
+    let plan = inputs::plan(args, &accepts, &cwd, top.config.max_file_size)?;
     if let Some(e) = bad_config.take() {
         return Err(config_error(e));
     }
@@ -204,6 +209,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             "{}",
             summary_line(&report, started.elapsed(), hidden_by_baseline)
         );
+        if let Some(hint) = super::fixing::hint(&report) {
+            eprintln!("{hint}");
+        }
     }
     if args.timings {
         print_timings(&outcome.timings, report_time);
@@ -480,7 +488,8 @@ fn print_problems(report: &Report, verbose: bool) {
             ErrorKind::Skipped => "skipped",
             ErrorKind::Io | ErrorKind::Internal => "error",
         };
-        eprintln!("{what}: {}{position}: {}", e.path, e.error.message);
+        let path = crate::report::position::escape_control(&e.path);
+        eprintln!("{what}: {path}{position}: {}", e.error.message);
     }
 }
 

@@ -94,3 +94,30 @@ pub fn run(args: &CheckArgs, report: &Report) -> Result<Option<u8>, UsageError> 
     };
     super::check::run(&again).map(Some)
 }
+
+/// `2 findings can be fixed with --fix (1 more with --unsafe-fixes)`, when some can.
+pub fn hint(report: &Report) -> Option<String> {
+    let count = |unsafe_fixes| -> usize {
+        apply::collect(report, unsafe_fixes)
+            .iter()
+            .map(|f| f.fixed.len())
+            .sum()
+    };
+    let (safe, all) = (count(false), count(true));
+    let more = if all > safe {
+        format!(" ({} more with --unsafe-fixes)", all - safe)
+    } else {
+        String::new()
+    };
+    match safe {
+        0 if all == 0 => None,
+        0 => Some(format!(
+            "{} can be fixed with --fix --unsafe-fixes",
+            crate::report::human::plural(all, "finding")
+        )),
+        _ => Some(format!(
+            "{} can be fixed with --fix{more}",
+            crate::report::human::plural(safe, "finding")
+        )),
+    }
+}

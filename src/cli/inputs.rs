@@ -23,11 +23,13 @@ pub struct Plan {
     pub walk_time: Duration,
 }
 
-/// `accepts`: whether the config that governs a walked file lets it be linted.
+/// `accepts`: whether the config that governs a walked file lets it be linted; `stdin_max`:
+/// the most bytes stdin may hold (the governing config's `max-file-size`).
 pub fn plan(
     args: &CheckArgs,
     accepts: &dyn Fn(&Path) -> bool,
     cwd: &Path,
+    stdin_max: u64,
 ) -> Result<Plan, UsageError> {
     let start = Instant::now();
     let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
@@ -47,10 +49,24 @@ pub fn plan(
     let mut stdin_path = None;
     match (&args.stdin_filename, stdin_requested) {
         (Some(path), true) => {
+            if crate::facts::Language::from_path(path).is_none() {
+                return Err(UsageError(format!(
+                    "--stdin-filename {:?} does not name a Swift, Objective-C or Rust file (.swift, .m, .mm, .h, .rs): its language is unknown",
+                    path.display().to_string()
+                )));
+            }
+            // Bounded like a file on disk: `- < /dev/zero` must not fill the memory.
+            let max = stdin_max;
             let mut bytes = Vec::new();
             std::io::stdin()
+                .take(max.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| UsageError(format!("cannot read stdin: {e}")))?;
+            if bytes.len() as u64 > max {
+                return Err(UsageError(format!(
+                    "stdin is larger than max-file-size ({max} bytes): not linted"
+                )));
+            }
             plan.inputs.push(Input {
                 path: path.clone(),
                 content: Some(bytes),

@@ -65,14 +65,41 @@ pub fn find_config_file(start: &Path) -> Option<PathBuf> {
     })
 }
 
+/// A config file larger than this is refused (a device or a wrong path, not a config).
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
+/// The text of `path` if it has at most `max` bytes (`None` if it has more), reading at most
+/// `max + 1` bytes whatever the file is (`/dev/zero`, a FIFO).
+pub fn read_capped(path: &Path, max: u64) -> std::io::Result<Option<String>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(None);
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 /// Reads and checks one config file.
 pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let error = |message: String| ConfigError {
         path: path.to_path_buf(),
         line: None,
         column: None,
-        message: format!("cannot read config file: {e}"),
-    })?;
+        message,
+    };
+    let text = read_capped(path, MAX_CONFIG_BYTES)
+        .map_err(|e| error(format!("cannot read config file: {e}")))?
+        .ok_or_else(|| {
+            error(format!(
+                "config file is larger than {} MiB: not a sessionlint config",
+                MAX_CONFIG_BYTES >> 20
+            ))
+        })?;
     parse(&text, path)
 }
 

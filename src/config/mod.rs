@@ -4,7 +4,8 @@ pub mod discovery;
 mod load;
 
 pub use load::{
-    find_config_file, glob_set, load_file, parse_level, valid_rules, ConfigError, CONFIG_FILE_NAMES,
+    find_config_file, glob_set, load_file, parse_level, read_capped, valid_rules, ConfigError,
+    CONFIG_FILE_NAMES,
 };
 
 use crate::rules::registry::Severity;

@@ -93,6 +93,15 @@ pub fn stores_closure_argument(method: &str) -> bool {
         || method.starts_with("set") && method[3..].starts_with(|c: char| c.is_ascii_uppercase())
 }
 
+/// Methods that fill an empty slot on first use and return its content (Rust `Option`,
+/// `OnceCell`): called on a member, they store what their argument makes.
+pub fn initializes_on_first_use(method: &str) -> bool {
+    matches!(
+        method,
+        "get_or_insert_with" | "get_or_insert" | "get_or_init" | "get_or_try_init"
+    )
+}
+
 /// The method name of a call of a closure value (`{ ... }()`): the closure runs at once.
 pub const INVOKE_CLOSURE: &str = "callAsFunction";
 

@@ -17,11 +17,15 @@ pub(super) fn edit(edit: &Edit, text: &str, language: Language) -> Option<TextEd
             Language::Swift => swift_finish(session, *creation, *last, text),
             // No `defer`: the call goes after the scope's last statement, so only when
             // nothing between the creation and there can leave the scope.
-            Language::ObjC if !leaves_early => insert_line_after(
-                *last,
-                &format!("[{session} finishTasksAndInvalidate];"),
-                text,
-            ),
+            // Nor across a preprocessor line: the scope's last statement may be in another
+            // `#if` group than the creation, compiled when the creation is not.
+            Language::ObjC if !leaves_early && !directive_between(*creation, *last, text) => {
+                insert_line_after(
+                    *last,
+                    &format!("[{session} finishTasksAndInvalidate];"),
+                    text,
+                )
+            }
             // Rust: a block's last expression may be its value (a call after it changes the
             // block's type), and objc2 bindings differ on whether the method is `unsafe`: no
             // edit is equally safe without knowing both.
@@ -45,6 +49,14 @@ fn swift_finish(session: &str, creation: Span, last: Span, text: &str) -> Option
         format!("defer {{ {call} }}")
     };
     insert_line_after(creation, &line, text)
+}
+
+/// A preprocessor line (`#if`, `#else`, `#endif`, ...) between the start of `from` and the
+/// end of `to`.
+fn directive_between(from: Span, to: Span, text: &str) -> bool {
+    let start = line_start(text, (from.start as usize).min(text.len()));
+    text.get(start..(to.end as usize).max(start))
+        .is_none_or(|s| s.lines().any(|l| l.trim_start().starts_with('#')))
 }
 
 /// The statement's text is there: in bounds, on character boundaries, not blank (a file
@@ -188,6 +200,27 @@ mod tests {
             applied(text, e),
             "\tlet s = make() // note\r\n\tdefer { x }\r\n\tuse(s)\r\n"
         );
+    }
+
+    #[test]
+    fn no_call_at_the_scope_end_across_a_preprocessor_line() {
+        let text = "    NSURLSession *s = make();\n#if WATCH\n    use(s);\n#endif\n";
+        let edit = Edit::FinishAtScopeEnd {
+            session: "s".into(),
+            creation: span_of(text, "NSURLSession *s = make();"),
+            last: span_of(text, "use(s);"),
+            leaves_early: false,
+        };
+        assert_eq!(super::edit(&edit, text, Language::ObjC), None);
+        let text = text.replace("#if WATCH", "").replace("#endif", "");
+        let edit = Edit::FinishAtScopeEnd {
+            session: "s".into(),
+            creation: span_of(&text, "NSURLSession *s = make();"),
+            last: span_of(&text, "use(s);"),
+            leaves_early: false,
+        };
+        let e = super::edit(&edit, &text, Language::ObjC).unwrap();
+        assert_eq!(e.content, "\n    [s finishTasksAndInvalidate];");
     }
 
     #[test]

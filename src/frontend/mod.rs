@@ -16,6 +16,8 @@ use std::path::Path;
 
 /// Parses `text` (the file's contents, already decoded) and lowers it to facts.
 pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
+    let text = lone_cr_as_lf(text);
+    let text = text.as_ref();
     let mut facts = lower_language(language, text, path);
     facts.unreadable_words = facts
         .problems
@@ -64,6 +66,26 @@ fn lower_language(language: Language, text: &str, path: &Path) -> FileFacts {
 /// tree-sitter-swift 0.7.4's scanner reads past the end of its buffer when a compiler
 /// directive (`#if`, `#endif`) meets a NUL byte or the end of the file: NULs become spaces
 /// and a final line end is added. Every byte keeps its offset.
+/// Old Mac line ends (a lone `\r`) as `\n`, byte for byte (spans stay exact): the parsers
+/// and the comment scanners end a line at `\n` only, so a `//` comment or an `#import` line
+/// would otherwise run to the end of the file. (`LineIndex` counts a lone `\r` as a line
+/// end already, so reported lines and columns are those of the original text.)
+fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes) {
+        if lone(i) {
+            out[i] = b'\n';
+        }
+    }
+    // Only ASCII bytes were swapped for ASCII bytes: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 fn swift_safe(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
     if !text.contains('\0') && text.ends_with('\n') {
         return text;

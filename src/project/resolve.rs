@@ -33,6 +33,88 @@ pub fn resolve_call(
     }
 }
 
+/// The initializer a call reaches: `self.init(...)` / `[self initWithX:...]` (delegation),
+/// Swift `Foo(...)` / `Foo.init(...)` (`super.init` is not the project's). Swift overloads
+/// initializers by argument labels: among several of one arity, the one whose parameter
+/// names are the call's labels, else none.
+pub fn resolve_initializer(
+    project: &Project,
+    caller: &Function,
+    receiver: Option<&Expr>,
+    method: &str,
+    labels: &[Option<&str>],
+) -> Option<FnId> {
+    let (owner, name) = match receiver.map(|r| &r.kind) {
+        Some(ExprKind::SelfRef) if method.starts_with("init") => (caller.owner.as_deref()?, method),
+        Some(ExprKind::TypeRef(t)) if method == "init" => (
+            if t == "Self" {
+                caller.owner.as_deref()?
+            } else {
+                t.as_str()
+            },
+            method,
+        ),
+        None if project.is_type(method) => (method, "init"),
+        _ => return None,
+    };
+    let candidates: Vec<FnId> = project
+        .functions_named(Some(owner), name)
+        .filter(|&id| {
+            let f = project.function(id);
+            f.kind == FunctionKind::Initializer && arity_of(f) == labels.len()
+        })
+        .collect();
+    if let [only] = candidates.as_slice() {
+        return Some(*only);
+    }
+    let mut by_labels = candidates.into_iter().filter(|&id| {
+        let params = &project.function(id).params;
+        labels
+            .iter()
+            .zip(params)
+            .all(|(label, param)| label.is_none_or(|l| l == param))
+    });
+    let first = by_labels.next()?;
+    by_labels.next().is_none().then_some(first)
+}
+
+/// The initializer `name` of `owner` taking `arity` arguments.
+pub fn initializer_of(project: &Project, owner: &str, name: &str, arity: usize) -> Option<FnId> {
+    project.functions_named(Some(owner), name).find(|&id| {
+        let f = project.function(id);
+        f.kind == FunctionKind::Initializer && arity_of(f) == arity
+    })
+}
+
+/// The selector an ObjC construction spells from its labelled arguments: `init`,
+/// `initWithSession:`, `initWithSession:delegate:`.
+pub fn construct_selector(args: &[crate::facts::Arg]) -> String {
+    if args.is_empty() {
+        return "init".to_string();
+    }
+    let mut selector = String::new();
+    for a in args {
+        selector.push_str(a.label.as_deref().unwrap_or(""));
+        selector.push(':');
+    }
+    selector
+}
+
+/// Another function of the same owner, name and arity exists (Swift overloads by labels,
+/// which resolution does not read): which one a call reaches is not known.
+pub fn is_ambiguous(project: &Project, id: FnId) -> bool {
+    let f = project.function(id);
+    let arity = arity_of(f);
+    project
+        .functions_named(f.owner.as_deref(), &f.name)
+        .filter(|&other| {
+            let g = project.function(other);
+            g.kind == f.kind && arity_of(g) == arity
+        })
+        .nth(1)
+        .is_some()
+}
+
 /// A computed property (getter) of `owner` named `name`.
 pub fn getter(project: &Project, owner: &str, name: &str) -> Option<FnId> {
     project

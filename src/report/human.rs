@@ -141,7 +141,8 @@ impl<'a> ReportFiles<'a> {
             .iter()
             .map(|f| {
                 let absolute = super::position::absolute_path(&f.path, &report.anchor);
-                super::position::display_path(&absolute, &report.cwd)
+                let shown = super::position::display_path(&absolute, &report.cwd);
+                super::position::escape_control(&shown).into_owned()
             })
             .collect();
         ReportFiles { files, names }

@@ -183,8 +183,33 @@ pub fn relative_path(path: &Path, cwd: &Path) -> Option<String> {
 pub use crate::discover::absolute_path;
 use crate::discover::lexical_clean;
 
+/// A path's text with `/` separators. Only on Windows is `\\` a separator; elsewhere it is
+/// a character of the file name and is kept.
 fn slashed(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let text = path.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// `text` for a line-oriented format: control characters (a newline in a file name could
+/// forge a whole diagnostic line) written as escapes (`\\n`, `\\u{1b}`), and a backslash
+/// before one doubled only where it would make an escape ambiguous: a path is data.
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Hash of the primary line's text and of the lines that open its enclosing blocks (the

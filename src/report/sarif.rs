@@ -391,7 +391,12 @@ fn directory_uri(dir: &Path) -> String {
 }
 
 fn file_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+    // `\\` is a separator only on Windows; elsewhere it is part of a name (percent-encoded).
+    let text = if std::path::MAIN_SEPARATOR == '\\' {
+        path.to_string_lossy().replace('\\', "/")
+    } else {
+        path.to_string_lossy().into_owned()
+    };
     let text = if text.starts_with('/') {
         text
     } else {

@@ -7,6 +7,7 @@
 //! is a `warning:` (its level named in the message), and a file that could not be read is a
 //! `warning:` too.
 
+use super::position::escape_control;
 use super::position::{Location, Report};
 use crate::rules::registry::Severity;
 use crate::run::{ErrorKind, SourceFile};
@@ -24,7 +25,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {level}: {} ({}{suffix})",
-            at.absolute.display(),
+            escape_control(&at.absolute.display().to_string()),
             at.start.line,
             byte_column(&files[at.file], at),
             one_line(f.message),
@@ -34,7 +35,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "{}:{}:{}: note: {}",
-                related.absolute.display(),
+                escape_control(&related.absolute.display().to_string()),
                 related.start.line,
                 byte_column(&files[related.file], related),
                 one_line(message),
@@ -51,7 +52,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "{}:{position} warning: sessionlint: {}",
-            e.absolute.display(),
+            escape_control(&e.absolute.display().to_string()),
             one_line(&e.error.message)
         )?;
     }

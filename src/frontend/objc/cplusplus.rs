@@ -28,15 +28,15 @@ pub fn blank_cplusplus(text: &mut [u8]) {
 
 /// The code bytes of the text (comments, literals' insides and directives out), in order,
 /// with the offsets of their matching brackets.
-struct Code {
+pub(super) struct Code {
     /// Offsets of code bytes; a literal is its first byte.
-    bytes: Vec<usize>,
+    pub bytes: Vec<usize>,
     /// For a bracket at code index `i`, the code index of its partner (`usize::MAX` if none).
-    partner: Vec<usize>,
+    pub partner: Vec<usize>,
 }
 
 impl Code {
-    fn read(text: &[u8]) -> Code {
+    pub fn read(text: &[u8]) -> Code {
         let mut bytes = Vec::new();
         let mut line_start = true;
         let mut i = 0;
@@ -232,7 +232,7 @@ impl Walker<'_> {
             match self.at(j) {
                 b'{' => {
                     let close = self.code.partner[j].min(end);
-                    self.body(j + 1, close);
+                    self.ivars(j + 1, close);
                     j = close + 1;
                     break;
                 }
@@ -319,6 +319,21 @@ impl Walker<'_> {
         while j < end {
             match self.at(j) {
                 b';' => break,
+                // `X::X() : a_{b}, c_{d} {`: a member's braced initialiser is no body.
+                b'{' if j > k
+                    && (is_word(self.at(j - 1)) || self.at(j - 1) == b'>')
+                    && !matches!(
+                        self.word_ending_at(j - 1),
+                        b"const" | b"override" | b"noexcept" | b"final" | b"mutable"
+                    )
+                    && self.code.partner[j] != usize::MAX
+                    && self.code.partner[j] < end
+                    && level == Level::File
+                    && (k..j).any(|c| self.double_colon(c))
+                    && (k..j).any(|c| self.at(c) == b':' && !self.double_colon(c)) =>
+                {
+                    j = self.code.partner[j];
+                }
                 b'{' => {
                     body = Some(j);
                     break;
@@ -335,7 +350,8 @@ impl Walker<'_> {
             j += 1;
         }
         let head_end = j.min(end);
-        let cplusplus_head = self.is_cplusplus_head(k, head_end, &first);
+        let cplusplus_head = self.is_cplusplus_head(k, head_end, &first)
+            || (level == Level::File && body.is_some() && self.test_macro(k, head_end));
         let Some(open) = body else {
             // A declaration.
             if cplusplus_head {
@@ -379,6 +395,24 @@ impl Walker<'_> {
             self.body(open + 1, close);
         }
         after
+    }
+
+    /// `TEST(Suite, Name) {`: a C++ test framework's macro heading a body.
+    fn test_macro(&self, k: usize, end: usize) -> bool {
+        let name = self.word(k);
+        let shouty = name.len() >= 3 && name.iter().all(|b| b.is_ascii_uppercase() || *b == b'_');
+        let call = k + name.len();
+        shouty && call < end && self.at(call) == b'(' && self.code.partner[call] + 1 == end
+    }
+
+    /// The word that ends at code index `j`.
+    fn word_ending_at(&self, j: usize) -> &[u8] {
+        let end = self.code.bytes[j] + 1;
+        let mut start = end;
+        while start > 0 && is_word(self.text[start - 1]) {
+            start -= 1;
+        }
+        &self.text[start..end]
     }
 
     /// `extern "C" {` / `extern "C++" {`.
@@ -501,6 +535,22 @@ impl Walker<'_> {
         }
     }
 
+    /// An ivar block `[from, to)`: a declaration with C++ goes whole, `;` included (the
+    /// grammar refuses an empty one there).
+    fn ivars(&mut self, from: usize, to: usize) {
+        let mut k = from;
+        while k < to {
+            let mut end = k;
+            while end < to && self.at(end) != b';' {
+                end += 1;
+            }
+            if (k..end).any(|j| self.cplusplus_at(j, k, true)) {
+                self.blank_over(k, (end + 1).min(to));
+            }
+            k = end + 1;
+        }
+    }
+
     /// The statements of a body `[from, to)` (code indices inside its braces).
     fn body(&mut self, from: usize, to: usize) {
         let mut k = from;
@@ -530,6 +580,8 @@ impl Walker<'_> {
             while j < to && (self.at(j) != b':' || self.double_colon(j)) {
                 j += 1;
             }
+            // `case api::State::kDone:` → `case kDone:`.
+            self.read_as_objc(k, j);
             return (j + 1).min(to);
         }
         // The statement's own text: up to `;` or a `{` that opens its body, with nested
@@ -574,6 +626,9 @@ impl Walker<'_> {
                     nested.push((j, close));
                     if let Some(start) = self.block_start(k, j) {
                         kept.push((start, close));
+                    } else if j > k && (is_word(self.at(j - 1)) || self.at(j - 1) == b'>') {
+                        // `Key{path}`: a braced initialiser.
+                        own_cplusplus = true;
                     }
                     j = close + 1;
                     continue;
@@ -850,6 +905,28 @@ mod tests {
             run(lambda),
             "void f(void) {\n  id   done = ^        () { [session finishTasksAndInvalidate]; };\n}\n"
         );
+    }
+
+    #[test]
+    fn ivars_case_labels_initialisers_and_test_macros() {
+        let src = "@implementation S {\n  std::shared_ptr<Store> _store;\n  NSURLSession *_session;\n}\n\
+                   - (int)t {\n  switch (x) {\n    case api::State::kDone:\n      return 1;\n  }\n\
+                   return [self initWithKey:Key{std::move(p)} db:d];\n}\n@end\n\
+                   Monitor::Monitor(const Queue& q)\n    : Base{q}, state_{Make()} {\n  [self go];\n}\n\
+                   TEST(Suite, Name) {\n  EXPECT_EQ(1, 1);\n}\n";
+        let out = run(src);
+        assert!(
+            !out.contains("_store") && !out.contains(';')
+                || out.contains("NSURLSession *_session;")
+        );
+        assert!(
+            out.contains("{\n                                \n  NSURLSession *_session;"),
+            "{out}"
+        );
+        assert!(out.contains("case             kDone:"), "{out}");
+        for gone in ["Key{", "Monitor", "Base{", "state_", "TEST", "EXPECT_EQ"] {
+            assert!(!out.contains(gone), "{gone} kept:\n{out}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod decls;
 mod defines;
 mod exprs;
 mod lowerer;
+mod macros;
 mod neutralize;
 mod parse;
 mod recover;
@@ -41,14 +42,7 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
             ..FileFacts::default()
         };
     }
-    let mut neutral = neutralize::neutralize(text, dialect);
-    let cplusplus = dialect == neutralize::Dialect::ObjCpp;
-    conditionals::resolve(&mut neutral.text, &move |name, rest| {
-        neutralize::condition(name, rest, cplusplus)
-    });
-    if cplusplus || header {
-        cplusplus::blank_cplusplus(&mut neutral.text);
-    }
+    let neutral = prepare(text, dialect, header);
     let mut facts = FileFacts {
         declarations_only: header,
         comments: neutral.comments,
@@ -78,6 +72,22 @@ pub fn lower(text: &str, path: &Path) -> FileFacts {
     facts.types = declarations.types;
     facts.functions.sort_by_key(|f| f.span.start);
     facts
+}
+
+/// The text the grammar reads: macros and dead groups blanked, one branch of each group
+/// it cannot read, (in `.mm` files and headers) no C++, and no statement macros. Every
+/// byte stays in place.
+fn prepare(text: &str, dialect: neutralize::Dialect, header: bool) -> neutralize::Neutralized {
+    let mut neutral = neutralize::neutralize(text, dialect);
+    let cplusplus = dialect == neutralize::Dialect::ObjCpp;
+    conditionals::resolve(&mut neutral.text, &move |name, rest| {
+        neutralize::condition(name, rest, cplusplus)
+    });
+    if cplusplus || header {
+        cplusplus::blank_cplusplus(&mut neutral.text);
+    }
+    macros::blank_statement_macros(&mut neutral.text);
+    neutral
 }
 
 /// Whether a header has anything of Objective-C: an `@` keyword or string, or a session

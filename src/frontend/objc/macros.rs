@@ -1,0 +1,132 @@
+//! Vendor macros used as statements, which the grammar cannot read, blanked without
+//! moving a byte:
+//!
+//! - a macro call with no `;` after it (`MXLogDebug(@"x")` on its own line,
+//!   `WEAKIFY(self) void (^b)(void) = ...`): a call followed by a name, `[`, `@` or `}`
+//!   on a later line, or by a name on the same line, is no expression;
+//! - an empty last macro argument (`XCTAssertEqual(a, b, )`): its comma is blanked.
+//!
+//! Attribute-like macros (`XX_API_AVAILABLE(...)`) are the neutraliser's.
+
+use super::cplusplus::Code;
+
+/// Blanks statement macros and empty last arguments in `text` (neutralised) in place.
+pub fn blank_statement_macros(text: &mut [u8]) {
+    if memchr::memchr(b'(', text).is_none() {
+        return;
+    }
+    let code = Code::read(text);
+    let at = |k: usize| text[code.bytes[k]];
+    let mut blanks: Vec<(usize, usize)> = Vec::new();
+    let mut commas: Vec<usize> = Vec::new();
+    // The `)` of the last macro blanked: a statement may start right after it.
+    let mut after_macro = usize::MAX;
+    let mut k = 0;
+    while k < code.bytes.len() {
+        let b = at(k);
+        if b == b',' && code.bytes.get(k + 1).is_some_and(|&n| text[n] == b')') {
+            commas.push(code.bytes[k]);
+        }
+        let starts_word = is_word(b) && (code.bytes[k] == 0 || !is_word(text[code.bytes[k] - 1]));
+        let statement_start =
+            k == 0 || matches!(at(k - 1), b';' | b'{' | b'}') || after_macro == k - 1;
+        if !(starts_word && statement_start) || b.is_ascii_digit() {
+            k += 1;
+            continue;
+        }
+        let start = code.bytes[k];
+        let len = text[start..].iter().take_while(|&&c| is_word(c)).count();
+        let name = &text[start..start + len];
+        let open = code.bytes[k..].partition_point(|&o| o < start + len) + k;
+        let is_call =
+            open < code.bytes.len() && at(open) == b'(' && code.partner[open] != usize::MAX;
+        if !is_call || KEYWORDS.contains(&name) || !looks_like_a_macro(name) {
+            k += 1;
+            continue;
+        }
+        let close = code.partner[open];
+        let Some(&next_at) = code.bytes.get(close + 1) else {
+            break;
+        };
+        let next = text[next_at];
+        let later_line = memchr::memchr(b'\n', &text[code.bytes[close]..next_at]).is_some();
+        let new_statement = is_word(next) || (later_line && matches!(next, b'[' | b'@' | b'}'));
+        if new_statement {
+            blanks.push((start, code.bytes[close] + 1));
+            after_macro = close;
+            k = close + 1;
+        } else {
+            k += 1;
+        }
+    }
+    for (s, e) in blanks {
+        for b in &mut text[s..e] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    }
+    for c in commas {
+        text[c] = b' ';
+    }
+}
+
+const KEYWORDS: &[&[u8]] = &[
+    b"if",
+    b"while",
+    b"for",
+    b"switch",
+    b"return",
+    b"sizeof",
+    b"do",
+    b"else",
+    b"case",
+    b"typeof",
+    b"__typeof__",
+    b"__typeof",
+    b"defined",
+];
+
+/// A macro's name: starts with a capital (`MXLogDebug`, `FIR_WEAKIFY`, `SKIP_IF`) or is
+/// all capitals with `_` (`weakify` and other lower-case names are left alone).
+fn looks_like_a_macro(name: &[u8]) -> bool {
+    name.first().is_some_and(u8::is_ascii_uppercase) && name.len() >= 3
+}
+
+fn is_word(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blank_statement_macros;
+
+    fn run(src: &str) -> String {
+        let mut bytes = src.as_bytes().to_vec();
+        blank_statement_macros(&mut bytes);
+        let out = String::from_utf8(bytes).unwrap();
+        assert_eq!(out.len(), src.len());
+        out
+    }
+
+    #[test]
+    fn macros_used_as_statements_without_a_semicolon() {
+        let src = "- (void)f {\n  MXLogDebug(@\"[A] b: %@\", x)\n  MXLogDebug(@\"c\")\n  [self g];\n\
+                   if (y) {\n    MXLogError(@\"d\")\n  }\n  WEAKIFY(self) void (^b)(void) = ^{\n    STRONGIFY(self) if (e) { [self h]; }\n  };\n}\n";
+        let out = run(src);
+        for gone in ["MXLogDebug", "MXLogError", "WEAKIFY", "STRONGIFY"] {
+            assert!(!out.contains(gone), "{gone} kept:\n{out}");
+        }
+        for kept in ["[self g];", "void (^b)(void) = ^{", "if (e) { [self h]; }"] {
+            assert!(out.contains(kept), "{kept} lost:\n{out}");
+        }
+    }
+
+    #[test]
+    fn calls_that_are_expressions_stay() {
+        let src = "- (void)f {\n  NSLog(@\"a\");\n  CGRect r = CGRectMake(0, 0, 1, 1);\n  Foo(x).bar = 1;\n\
+                   XCTAssertEqual(a, b, );\n  if (CGRectIsEmpty(r)) return;\n  MAX(a, b) + 1;\n}\n";
+        let out = run(src);
+        assert_eq!(out, src.replace("b, );", "b  );"));
+    }
+}
