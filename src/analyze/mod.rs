@@ -89,20 +89,24 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     };
     let summaries = summary::compute(project, &run);
     let interesting_names = summaries.interesting_names(project);
-    // A body that only names a member known to hold a session may replace it (SL005).
-    let interesting = mentions::NameSearch::new(
-        interesting_names
-            .iter()
-            .chain(known.members())
-            .map(String::as_str),
-    );
+    let interesting = mentions::NameSearch::new(interesting_names.iter().map(String::as_str));
+    // A method that only names its own type's member known to hold a session may replace
+    // it (SL005): analysed too.
+    let held = known.members_by_owner();
+    let names_held_member = |id: FnId| {
+        let f = project.function(id);
+        f.owner
+            .as_ref()
+            .and_then(|o| held.get(o))
+            .is_some_and(|members| members.any_in(&project.mentions(id).names))
+    };
     let ids: Vec<FnId> = project
         .function_ids()
         .filter(|id| !project.facts[id.file].declarations_only)
         .collect();
     let bodies: Vec<(FnId, BodyAnalysis)> = ids
         .into_par_iter()
-        .filter(|&id| project.mentions(id).relevant(&interesting))
+        .filter(|&id| project.mentions(id).relevant(&interesting) || names_held_member(id))
         .map(|id| (id, run(&summaries, id)))
         .collect();
     let members = owners::collect(project, &bodies);

@@ -32,9 +32,16 @@ impl KnownHolds {
         KnownHolds { set }
     }
 
-    /// Names of the members known to hold a session.
-    pub fn members(&self) -> impl Iterator<Item = &Name> {
-        self.set.keys().map(|(_, m)| m)
+    /// Per owner, a search for the names of its members known to hold a session.
+    pub fn members_by_owner(&self) -> BTreeMap<Name, super::mentions::NameSearch> {
+        let mut by_owner: BTreeMap<&Name, Vec<&str>> = BTreeMap::new();
+        for (owner, member) in self.set.keys() {
+            by_owner.entry(owner).or_default().push(member);
+        }
+        by_owner
+            .into_iter()
+            .map(|(o, ms)| (o.clone(), super::mentions::NameSearch::new(ms)))
+            .collect()
     }
 
     /// What member `m` of `f`'s owner may hold when `f` starts; `None` if it is not known
