@@ -5,6 +5,7 @@
 //! is recorded in [`FileFacts::problems`].
 
 pub mod allocator;
+pub mod budget;
 pub mod grammar;
 pub mod nesting;
 pub mod objc;
@@ -18,7 +19,16 @@ use std::path::Path;
 pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
     let text = lone_cr_as_lf(text);
     let text = text.as_ref();
+    budget::start_file();
     let mut facts = lower_language(language, text, path);
+    if budget::overran() {
+        // What was lowered before the cancelled parse is partial: none of it is kept.
+        facts = FileFacts::default();
+        facts.problems.push(crate::facts::ParseProblem {
+            span: crate::facts::Span::new(0, 0),
+            message: budget::message(),
+        });
+    }
     facts.unreadable_words = facts
         .problems
         .iter()
