@@ -78,12 +78,17 @@ mod at {
     pub const TYPE: u8 = 4;
 }
 
-/// The identifiers of one file, as sorted `(hash, where)` pairs. A hash collision only
-/// makes a file look wanted when it is not: it is parsed for nothing, never skipped wrongly.
+/// The identifiers of one file, sorted, each one `u32`: a 29-bit hash above the 3 bits of
+/// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
+/// A hash collision only makes a file look wanted when it is not: it is parsed for
+/// nothing, never skipped wrongly.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identifiers {
-    entries: Box<[(u32, u8)]>,
+    entries: Box<[u32]>,
 }
+
+/// The bits of a packed entry that say where a name occurs.
+const FLAG_BITS: u32 = 3;
 
 /// Keywords after which the next identifier names a type being declared or extended.
 const TYPE_KEYWORDS: &[&[u8]] = &[
@@ -111,12 +116,12 @@ impl Identifiers {
     /// it occurs in. Comments and strings are scanned like code: a name there can only make
     /// a file wanted.
     pub fn of(bytes: &[u8]) -> Identifiers {
-        let mut found: Vec<(u32, u8)> = Vec::with_capacity(bytes.len() / 8);
+        let mut found: Vec<u32> = Vec::with_capacity(bytes.len() / 8);
         let mut record = |token: &[u8], flags: u8| {
-            found.push((hash(token), flags));
+            found.push(pack(hash(token), flags));
             if token.contains(&b'_') {
                 for part in token.split(|&b| b == b'_').filter(|p| !p.is_empty()) {
-                    found.push((hash(part), flags));
+                    found.push(pack(hash(part), flags));
                 }
             }
         };
@@ -160,11 +165,11 @@ impl Identifiers {
             };
         }
         found.sort_unstable();
-        let mut entries: Vec<(u32, u8)> = Vec::with_capacity(found.len() / 4);
-        for (h, flags) in found {
+        let mut entries: Vec<u32> = Vec::with_capacity(found.len() / 4);
+        for entry in found {
             match entries.last_mut() {
-                Some((last, all)) if *last == h => *all |= flags,
-                _ => entries.push((h, flags)),
+                Some(last) if *last >> FLAG_BITS == entry >> FLAG_BITS => *last |= entry,
+                _ => entries.push(entry),
             }
         }
         Identifiers {
@@ -173,9 +178,10 @@ impl Identifiers {
     }
 
     fn flags(&self, hash: u32) -> u8 {
+        let key = hash >> FLAG_BITS;
         self.entries
-            .binary_search_by_key(&hash, |&(h, _)| h)
-            .map_or(0, |at| self.entries[at].1)
+            .binary_search_by_key(&key, |&e| e >> FLAG_BITS)
+            .map_or(0, |at| (self.entries[at] & ((1 << FLAG_BITS) - 1)) as u8)
     }
 
     /// Does this file have something the analysis asks for?
@@ -185,7 +191,7 @@ impl Identifiers {
 
     /// Approximate heap bytes held (for the memory budget's tests).
     pub fn heap_bytes(&self) -> usize {
-        self.entries.len() * std::mem::size_of::<(u32, u8)>()
+        self.entries.len() * std::mem::size_of::<u32>()
     }
 }
 
@@ -218,6 +224,11 @@ impl Wanted {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// A hash's top bits with the flags below them.
+fn pack(hash: u32, flags: u8) -> u32 {
+    (hash >> FLAG_BITS << FLAG_BITS) | u32::from(flags)
 }
 
 fn is_ident(b: u8) -> bool {

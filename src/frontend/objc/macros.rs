@@ -59,6 +59,7 @@ pub fn blank_statement_macros(text: &mut [u8]) {
             k += 1;
         }
     }
+    blanks.extend(lone_shouty_lines(text, &code));
     for (s, e) in blanks {
         for b in &mut text[s..e] {
             if *b != b'\n' && *b != b'\r' {
@@ -69,6 +70,43 @@ pub fn blank_statement_macros(text: &mut [u8]) {
     for c in commas {
         text[c] = b' ';
     }
+}
+
+/// Lines holding nothing but a shouty name (`SENTRY_NO_INIT` between an `@interface`'s
+/// members, `SKIP_IF_ON_CI` atop a method body), after a finished statement, declaration
+/// or name: an attribute or statement macro, not part of an expression.
+fn lone_shouty_lines(text: &[u8], code: &Code) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut k = 0;
+    while k < code.bytes.len() {
+        let start = code.bytes[k];
+        let len = text[start..].iter().take_while(|&&c| is_word(c)).count();
+        let name = &text[start..start + len];
+        let shouty = len >= 4
+            && name.contains(&b'_')
+            && name[0].is_ascii_uppercase()
+            && name
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_');
+        let line_start = text[..start]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            .all(u8::is_ascii_whitespace);
+        let line_end = text[start + len..]
+            .iter()
+            .take_while(|&&b| b != b'\n')
+            .all(u8::is_ascii_whitespace);
+        let after_statement = k == 0 || {
+            let prev = text[code.bytes[k - 1]];
+            is_word(prev) || matches!(prev, b';' | b'{' | b'}' | b'>' | b')')
+        };
+        if shouty && line_start && line_end && after_statement && !KEYWORDS.contains(&name) {
+            found.push((start, start + len));
+        }
+        k = code.bytes[k..].partition_point(|&o| o < start + len.max(1)) + k;
+    }
+    found
 }
 
 const KEYWORDS: &[&[u8]] = &[
@@ -120,6 +158,17 @@ mod tests {
         for kept in ["[self g];", "void (^b)(void) = ^{", "if (e) { [self h]; }"] {
             assert!(out.contains(kept), "{kept} lost:\n{out}");
         }
+    }
+
+    #[test]
+    fn lone_shouty_names_between_members_and_atop_bodies() {
+        let src = "@interface A : NSObject\nSENTRY_NO_INIT\n- (void)f;\n@end\n- (void)t {\n  SKIP_IF_ON_CI\n  x = a +\n      MAX_VALUE\n      + 1;\n}\n";
+        let out = run(src);
+        assert!(
+            !out.contains("SENTRY_NO_INIT") && !out.contains("SKIP_IF"),
+            "{out}"
+        );
+        assert!(out.contains("MAX_VALUE"), "inside an expression it stays");
     }
 
     #[test]
