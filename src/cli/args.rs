@@ -104,6 +104,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_prefilter: bool,
 
+    /// Skip a file (with a note) whose parse takes longer than SECS seconds (0 = no limit;
+    /// overrides the config's `parse-timeout`).
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout_arg)]
+    pub parse_timeout: Option<std::time::Duration>,
+
     /// Follow symbolic links while walking folders.
     #[arg(long)]
     pub follow_symlinks: bool,
@@ -176,4 +181,12 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// `--parse-timeout`: seconds, 0 or more.
+fn parse_timeout_arg(text: &str) -> Result<std::time::Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(crate::config::valid_timeout)
+        .ok_or_else(|| format!("`{text}` is not a number of seconds, 0 or more"))
 }

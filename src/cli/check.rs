@@ -43,6 +43,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         .unwrap_or_else(|| PathBuf::from("."));
     let top = resolver.for_path(&first).map_err(config_error)?;
     let root = top.root.clone();
+    crate::frontend::budget::set(args.parse_timeout.unwrap_or(top.config.parse_timeout));
     if args.show_settings {
         print!("{}", settings_text(&top, args));
         return Ok(exit::CLEAN);
@@ -309,6 +310,8 @@ fn settings_text(resolved: &Resolved, args: &CheckArgs) -> String {
         list(&config.process_lifetime_types)
     ));
     text.push_str(&format!("max-file-size = {}\n", config.max_file_size));
+    let timeout = args.parse_timeout.unwrap_or(config.parse_timeout);
+    text.push_str(&format!("parse-timeout = {}\n", timeout.as_secs_f64()));
     text.push_str(&format!("force-exclude = {}\n", args.force_exclude));
     text.push_str("\n[rules]\n");
     for rule in registry::all() {

@@ -34,6 +34,7 @@ struct RawConfig {
     #[serde(default)]
     process_lifetime_types: Vec<String>,
     max_file_size: Option<u64>,
+    parse_timeout: Option<Spanned<f64>>,
 }
 
 /// A config file that cannot be used; exit code 2.
@@ -195,7 +196,21 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     if let Some(size) = raw.max_file_size {
         config.max_file_size = size;
     }
+    if let Some(secs) = raw.parse_timeout {
+        let span = secs.span();
+        config.parse_timeout = valid_timeout(secs.into_inner()).ok_or_else(|| {
+            error_at(
+                Some(span),
+                "`parse-timeout` must be a number of seconds, 0 or more (0 = no limit)".into(),
+            )
+        })?;
+    }
     Ok(config)
+}
+
+/// A parse budget in seconds (0 = none), if it is one.
+pub fn valid_timeout(secs: f64) -> Option<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(secs).ok()
 }
 
 /// `error`/`warning`/`note` (and `off` when allowed).

@@ -4,8 +4,8 @@ pub mod discovery;
 mod load;
 
 pub use load::{
-    find_config_file, glob_set, load_file, parse_level, read_capped, valid_rules, ConfigError,
-    CONFIG_FILE_NAMES,
+    find_config_file, glob_set, load_file, parse_level, read_capped, valid_rules, valid_timeout,
+    ConfigError, CONFIG_FILE_NAMES,
 };
 
 use crate::rules::registry::Severity;
@@ -41,6 +41,8 @@ pub struct Config {
     pub process_lifetime_types: Vec<String>,
     /// Files larger than this many bytes are skipped with a note.
     pub max_file_size: u64,
+    /// How long one file's parse may take before the file is skipped with a note (0 = no limit).
+    pub parse_timeout: std::time::Duration,
     /// The config file this came from, if any (its folder anchors `include`/`exclude`).
     pub source: Option<PathBuf>,
 }
@@ -58,6 +60,9 @@ impl Default for Config {
             releasers: Vec::new(),
             process_lifetime_types: Vec::new(),
             max_file_size: 64 * 1024 * 1024,
+            parse_timeout: std::time::Duration::from_millis(
+                crate::frontend::budget::DEFAULT_MILLIS,
+            ),
             source: None,
         }
     }

@@ -5,6 +5,7 @@
 //! is recorded in [`FileFacts::problems`].
 
 pub mod allocator;
+pub mod budget;
 pub mod grammar;
 pub mod nesting;
 pub mod objc;
@@ -17,8 +18,18 @@ use std::path::Path;
 /// Parses `text` (the file's contents, already decoded) and lowers it to facts.
 pub fn lower(language: Language, text: &str, path: &Path) -> FileFacts {
     let text = lone_cr_as_lf(text);
+    let text = conflict_markers_blanked(text.as_ref());
     let text = text.as_ref();
+    budget::start_file();
     let mut facts = lower_language(language, text, path);
+    if budget::overran() {
+        // What was lowered before the cancelled parse is partial: none of it is kept.
+        facts = FileFacts::default();
+        facts.problems.push(crate::facts::ParseProblem {
+            span: crate::facts::Span::new(0, 0),
+            message: budget::message(),
+        });
+    }
     facts.unreadable_words = facts
         .problems
         .iter()
@@ -83,6 +94,41 @@ fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     // Only ASCII bytes were swapped for ASCII bytes: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
+/// Git merge-conflict marker lines (`<<<<<<< HEAD`, `|||||||`, `=======`, `>>>>>>> x`)
+/// blanked byte for byte: no language reads them, and each parser loses the code around
+/// them differently (syn the whole file). Both sides of the conflict stay.
+fn conflict_markers_blanked(text: &str) -> std::borrow::Cow<'_, str> {
+    fn is_marker(line: &[u8]) -> bool {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let run = |c: u8| line.len() >= 7 && line[..7].iter().all(|&b| b == c);
+        let tail = line.get(7).copied();
+        (run(b'<') || run(b'>') || run(b'|')) && matches!(tail, None | Some(b' ' | b'\t'))
+            || line == b"======="
+    }
+    let bytes = text.as_bytes();
+    let markers = ["<<<<<<<", "=======", ">>>>>>>"];
+    if !markers
+        .iter()
+        .all(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some())
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        if is_marker(&bytes[start..end]) {
+            out[start..end]
+                .iter_mut()
+                .filter(|b| **b != b'\r')
+                .for_each(|b| *b = b' ');
+        }
+        start = end + 1;
+    }
+    // Only ASCII bytes were swapped for spaces: still UTF-8.
     std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
 }
 

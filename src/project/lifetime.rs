@@ -80,14 +80,16 @@ pub fn process_lifetime_types(project: &Project) -> Lifetimes {
             .collect(),
         ..Lifetimes::default()
     };
-    for (t, makers) in candidates {
-        if is_per_use_type(project, &t) {
+    let naming = functions_naming(project, &candidates);
+    for (t, makers) in &candidates {
+        if is_per_use_type(project, t) {
             continue;
         }
-        if only_instance(project, &t, &makers) {
-            out.process.insert(t);
+        let naming_t = naming.get(t.as_str()).map_or(&[][..], Vec::as_slice);
+        if only_instance(project, t, makers, naming_t) {
+            out.process.insert(t.clone());
         } else {
-            out.shared_and_more.insert(t);
+            out.shared_and_more.insert(t.clone());
         }
     }
     out.process.extend(app_delegates(project));
@@ -117,8 +119,39 @@ fn app_delegates(project: &Project) -> BTreeSet<Name> {
     out
 }
 
+/// For each candidate type, the functions whose mentions name it: one pass over the
+/// project instead of one per candidate (a million-line tree has hundreds of candidates).
+fn functions_naming<'a>(
+    project: &Project,
+    candidates: &'a BTreeMap<Name, BTreeSet<FnId>>,
+) -> BTreeMap<&'a str, Vec<FnId>> {
+    let ids: Vec<FnId> = project.function_ids().collect();
+    ids.into_par_iter()
+        .fold(
+            BTreeMap::new,
+            |mut acc: BTreeMap<&'a str, Vec<FnId>>, id| {
+                for n in project.mentions(id).names.iter() {
+                    if let Some((t, _)) = candidates.get_key_value(n) {
+                        let ids = acc.entry(t.as_str()).or_default();
+                        if ids.last() != Some(&id) {
+                            ids.push(id);
+                        }
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (t, ids) in b {
+                a.entry(t).or_default().extend(ids);
+            }
+            a
+        })
+}
+
 /// The instance(s) `makers` construct into static storage are the only ones `t` has.
-fn only_instance(project: &Project, t: &str, makers: &BTreeSet<FnId>) -> bool {
+/// `naming`: the functions whose mentions name `t`.
+fn only_instance(project: &Project, t: &str, makers: &BTreeSet<FnId>, naming: &[FnId]) -> bool {
     let inits: Vec<&Function> = project
         .functions_named(Some(t), "init")
         .map(|id| project.function(id))
@@ -131,22 +164,22 @@ fn only_instance(project: &Project, t: &str, makers: &BTreeSet<FnId>) -> bool {
     if project.is_public_type(t) && inits.iter().any(|f| f.visibility == Visibility::Public) {
         return false;
     }
-    !constructed_elsewhere(project, t, makers)
+    !constructed_elsewhere(project, t, makers, naming)
 }
 
 /// Some function other than `makers` and `t`'s own constructors (a Rust `fn new() ->
 /// Self { Self { .. } }` builds the one instance its caller asked for) constructs a `t`.
-fn constructed_elsewhere(project: &Project, t: &str, makers: &BTreeSet<FnId>) -> bool {
-    let ids: Vec<FnId> = project
-        .function_ids()
-        .filter(|id| {
-            let f = project.function(*id);
-            !makers.contains(id)
-                && f.owner.as_deref() != Some(t)
-                && project.mentions(*id).names.iter().any(|n| n == t)
-        })
-        .collect();
-    ids.into_par_iter().any(|id| {
+fn constructed_elsewhere(
+    project: &Project,
+    t: &str,
+    makers: &BTreeSet<FnId>,
+    naming: &[FnId],
+) -> bool {
+    naming.par_iter().copied().any(|id| {
+        let f = project.function(id);
+        if makers.contains(&id) || f.owner.as_deref() == Some(t) {
+            return false;
+        }
         let f = project.function(id);
         let mut found = false;
         each_expr(&f.body, true, &mut |e| {

@@ -18,6 +18,6 @@ pub fn parse(source: &[u8]) -> Option<Tree> {
                 .ok()?;
             *slot = Some(parser);
         }
-        slot.as_mut()?.parse(source, None)
+        crate::frontend::budget::parse(slot.as_mut()?, source)
     })
 }

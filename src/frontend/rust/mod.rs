@@ -148,9 +148,20 @@ fn lower_chunks(
         let chunk = &text[start..end];
         match syn::parse_str::<syn::File>(&prepare(chunk)) {
             Ok(file) => parsed.push((start, file)),
-            Err(error) => problems.push(problem(chunk, start, &error)),
+            Err(error) => {
+                problems.push(problem(chunk, start, &error));
+                // Junk (a stray `{`, an unterminated string) hides where items end: the
+                // items after it that start a line at column 0 are tried on their own.
+                let items = column_zero_items(chunk);
+                for &(from, to) in items.iter().filter(|_| items.len() > 1) {
+                    if let Ok(file) = syn::parse_str::<syn::File>(&prepare(&chunk[from..to])) {
+                        parsed.push((start + from, file));
+                    }
+                }
+            }
         }
     }
+    parsed.sort_by_key(|(start, _)| *start);
     let mut lowered = lower_files(text, &parsed);
     lowered.problems = problems;
     lowered
@@ -235,6 +246,29 @@ fn item_chunks(text: &str, item_ends: &[usize]) -> Vec<(usize, usize)> {
         chunks.push((start, text.len()));
     }
     chunks
+}
+
+/// `text` cut before each line that starts, at column 0, with a word that begins an item
+/// (as rustfmt lays out top-level items).
+fn column_zero_items(text: &str) -> Vec<(usize, usize)> {
+    const ITEM_WORDS: [&str; 14] = [
+        "fn", "pub", "impl", "struct", "enum", "mod", "trait", "use", "const", "static", "type",
+        "unsafe", "async", "extern",
+    ];
+    let mut starts = vec![0];
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if at > 0 && (ITEM_WORDS.contains(&word.as_str()) || line.starts_with("#[")) {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts.iter().copied().zip(ends).collect()
 }
 
 fn starts_item(rest: &str) -> bool {

@@ -20,7 +20,6 @@ pub(super) fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         let parser = slot.as_mut()?;
-        parser.reset();
-        parser.parse(text, None)
+        crate::frontend::budget::parse(parser, text.as_bytes())
     })
 }
