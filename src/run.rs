@@ -261,6 +261,9 @@ impl Parsed {
     }
 }
 
+/// A round that wants at least 1/SPREAD_RATIO of the files still pending takes them all.
+const SPREAD_RATIO: usize = 32;
+
 fn check_inputs_in_pool(
     inputs: Vec<Input>,
     settings: &Settings,
@@ -305,10 +308,16 @@ fn check_inputs_in_pool(
             Vec::new()
         } else {
             let demand = Wanted::new(&crate::analyze::relevance::demand(&analysis));
-            let (wanted, still): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut pending)
+            let (mut wanted, still): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut pending)
                 .into_par_iter()
                 .partition(|p| p.names.meets(&demand));
             pending = still;
+            // Each round re-analyses the whole project: when the demand already spreads to
+            // a large share of what is left, parsing the rest now (always sound) costs less
+            // than the further rounds it would take to reach it.
+            if wanted.len() * SPREAD_RATIO >= pending.len() + wanted.len() {
+                wanted.append(&mut pending);
+            }
             wanted
         };
         if wanted.is_empty() {
