@@ -263,6 +263,8 @@ impl Parsed {
 
 /// A round that wants at least 1/SPREAD_RATIO of the files still pending takes them all.
 const SPREAD_RATIO: usize = 32;
+/// ... and at least this many (small projects' rounds are cheap).
+const SPREAD_MIN: usize = 64;
 
 fn check_inputs_in_pool(
     inputs: Vec<Input>,
@@ -315,7 +317,9 @@ fn check_inputs_in_pool(
             // Each round re-analyses the whole project: when the demand already spreads to
             // a large share of what is left, parsing the rest now (always sound) costs less
             // than the further rounds it would take to reach it.
-            if wanted.len() * SPREAD_RATIO >= pending.len() + wanted.len() {
+            if wanted.len() >= SPREAD_MIN
+                && wanted.len() * SPREAD_RATIO >= pending.len() + wanted.len()
+            {
                 wanted.append(&mut pending);
             }
             wanted
