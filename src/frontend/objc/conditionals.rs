@@ -11,7 +11,7 @@
 //! to the grammar (its branches become alternatives in the lowered code), except between
 //! members of an Objective-C container, where only its directive lines are blanked.
 
-use super::neutralize::directive_words;
+use super::neutralize::{block_comment_end, directive_words, is_word_byte};
 
 /// The known value of a directive's condition (`#if 0` → false), from its name and the
 /// rest of its line; `None` when it depends on the build.
@@ -121,8 +121,7 @@ impl Lexed {
                     continue;
                 }
                 b'/' if text.get(i + 1) == Some(&b'*') => {
-                    i = memchr::memmem::find(&text[i + 2..], b"*/")
-                        .map_or(text.len(), |n| i + 4 + n);
+                    i = block_comment_end(text, i);
                     continue;
                 }
                 b'#' if line_start => {
@@ -405,10 +404,6 @@ fn opening(close: u8) -> u8 {
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric()
-}
-
 /// `@protocol A, B;` declares names only.
 fn forward_protocol(rest: &[u8]) -> bool {
     let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
@@ -427,7 +422,7 @@ fn directive_end(text: &[u8], start: usize) -> usize {
             b'\\' if text.get(i + 1) == Some(&b'\r') && text.get(i + 2) == Some(&b'\n') => i += 3,
             b'\n' => break,
             b'/' if text.get(i + 1) == Some(&b'*') => {
-                i = memchr::memmem::find(&text[i + 2..], b"*/").map_or(text.len(), |n| i + 4 + n);
+                i = block_comment_end(text, i);
             }
             _ => i += 1,
         }

@@ -13,6 +13,8 @@
 //!   which are read as plain blocks (`dispatch([&] { [s invalidate]; });` keeps the send).
 //!   A C++ condition of `if`/`while`/`switch`/`for` is read as `1` (`for (;;)`).
 
+use super::neutralize::{block_comment_end, is_word_byte};
+
 /// Blanks the C++ of `text` in place (the neutralised text, directives already resolved).
 pub fn blank_cplusplus(text: &mut [u8]) {
     let code = Code::read(text);
@@ -57,8 +59,7 @@ impl Code {
                     continue;
                 }
                 b'/' if text.get(i + 1) == Some(&b'*') => {
-                    i = memchr::memmem::find(&text[i + 2..], b"*/")
-                        .map_or(text.len(), |n| i + 4 + n);
+                    i = block_comment_end(text, i);
                     continue;
                 }
                 b'#' if line_start => {
@@ -171,7 +172,7 @@ impl Walker<'_> {
         };
         let len = self.text[start..]
             .iter()
-            .take_while(|&&b| is_word(b))
+            .take_while(|&&b| is_word_byte(b))
             .count();
         &self.text[start..start + len]
     }
@@ -321,7 +322,7 @@ impl Walker<'_> {
                 b';' => break,
                 // `X::X() : a_{b}, c_{d} {`: a member's braced initialiser is no body.
                 b'{' if j > k
-                    && (is_word(self.at(j - 1)) || self.at(j - 1) == b'>')
+                    && (is_word_byte(self.at(j - 1)) || self.at(j - 1) == b'>')
                     && !matches!(
                         self.word_ending_at(j - 1),
                         b"const" | b"override" | b"noexcept" | b"final" | b"mutable"
@@ -409,7 +410,7 @@ impl Walker<'_> {
     fn word_ending_at(&self, j: usize) -> &[u8] {
         let end = self.code.bytes[j] + 1;
         let mut start = end;
-        while start > 0 && is_word(self.text[start - 1]) {
+        while start > 0 && is_word_byte(self.text[start - 1]) {
             start -= 1;
         }
         &self.text[start..end]
@@ -455,15 +456,16 @@ impl Walker<'_> {
             b'&' if head => {
                 j > start && {
                     let before = self.text[self.code.bytes[j - 1]];
-                    (is_word(before) || before == b'>' || before == b'&')
-                        && next.is_some_and(|n| is_word(n) || n == b')' || n == b'&' || n == b',')
+                    (is_word_byte(before) || before == b'>' || before == b'&')
+                        && next
+                            .is_some_and(|n| is_word_byte(n) || n == b')' || n == b'&' || n == b',')
                 }
             }
             // A word (not `@private`, `@try`: their words are ObjC).
-            _ if is_word(b)
+            _ if is_word_byte(b)
                 && (j == 0 || {
                     let before = self.text[self.code.bytes[j] - 1];
-                    !is_word(before) && before != b'@'
+                    !is_word_byte(before) && before != b'@'
                 }) =>
             {
                 matches!(
@@ -502,7 +504,7 @@ impl Walker<'_> {
             || (from..to).any(|j| self.at(j) == b'(' && self.code.partner[j] != usize::MAX && {
                 let close = self.code.partner[j];
                 close + 1 < to && (self.at(close + 1) == b';' || self.word(close + 1) == b"const")
-                    && j > from && is_word(self.at(j - 1))
+                    && j > from && is_word_byte(self.at(j - 1))
             })
     }
 
@@ -519,7 +521,7 @@ impl Walker<'_> {
                 // Blank `name::` (the name and both colons).
                 let mut s = j;
                 while s > from
-                    && is_word(self.at(s - 1))
+                    && is_word_byte(self.at(s - 1))
                     && self.code.bytes[s - 1] + 1 == self.code.bytes[s]
                 {
                     s -= 1;
@@ -626,7 +628,7 @@ impl Walker<'_> {
                     nested.push((j, close));
                     if let Some(start) = self.block_start(k, j) {
                         kept.push((start, close));
-                    } else if j > k && (is_word(self.at(j - 1)) || self.at(j - 1) == b'>') {
+                    } else if j > k && (is_word_byte(self.at(j - 1)) || self.at(j - 1) == b'>') {
                         // `Key{path}`: a braced initialiser.
                         own_cplusplus = true;
                     }
@@ -680,7 +682,7 @@ impl Walker<'_> {
 
     fn starts_word(&self, j: usize) -> bool {
         let at = self.code.bytes[j];
-        at == 0 || !is_word(self.text[at - 1])
+        at == 0 || !is_word_byte(self.text[at - 1])
     }
 
     /// A lambda at `[` (code index `j`): `[captures](params) mutable -> T {`. Rewrites it
@@ -692,13 +694,13 @@ impl Walker<'_> {
         }
         // Not a subscript or a message: after an operator, and only names, `&`, `=`, `,`
         // and `*this` inside.
-        if j > 0 && (is_word(self.at(j - 1)) || matches!(self.at(j - 1), b')' | b']')) {
+        if j > 0 && (is_word_byte(self.at(j - 1)) || matches!(self.at(j - 1), b')' | b']')) {
             return None;
         }
         let captures = (j + 1..close)
-            .all(|c| is_word(self.at(c)) || matches!(self.at(c), b'&' | b'=' | b',' | b'*'));
+            .all(|c| is_word_byte(self.at(c)) || matches!(self.at(c), b'&' | b'=' | b',' | b'*'));
         let words = (j + 1..close)
-            .filter(|&c| is_word(self.at(c)) && self.starts_word(c))
+            .filter(|&c| is_word_byte(self.at(c)) && self.starts_word(c))
             .count();
         let separated = (j + 1..close).filter(|&c| self.at(c) == b',').count();
         if !captures || words > separated + 1 {
@@ -746,7 +748,7 @@ impl Walker<'_> {
             p -= 1;
         }
         // `^ReturnType (...)`: back over the type's words and `*`.
-        while p > from && (is_word(self.at(p)) || self.at(p) == b'*') {
+        while p > from && (is_word_byte(self.at(p)) || self.at(p) == b'*') {
             p -= 1;
         }
         (self.at(p) == b'^').then_some(p)
@@ -778,10 +780,11 @@ impl Walker<'_> {
     /// `Type name{` / `name{`: a braced initialiser (ends in a word right before `{`).
     fn braced_init(&self, k: usize, end: usize, first: &[u8]) -> bool {
         end > k
-            && is_word(self.at(end - 1))
+            && is_word_byte(self.at(end - 1))
             && !matches!(first, b"else" | b"do" | b"try" | b"@")
-            && (k..end)
-                .all(|j| is_word(self.at(j)) || matches!(self.at(j), b'<' | b'>' | b'*' | b':'))
+            && (k..end).all(|j| {
+                is_word_byte(self.at(j)) || matches!(self.at(j), b'<' | b'>' | b'*' | b':')
+            })
     }
 
     /// A C++ statement head before its body `{`: a condition becomes `1` (`for (;;)`), any
@@ -827,10 +830,6 @@ fn literal_end(text: &[u8], start: usize) -> usize {
         i += if text[i] == b'\\' { 2 } else { 1 };
     }
     (i + 1).min(text.len())
-}
-
-fn is_word(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! never reads. Only what the file itself defines outside undecided groups is known; a name it
 //! never defines may come from a header or the build, so a test of it stays undecided.
 
+use super::neutralize::is_word_byte;
 use std::collections::HashMap;
 
 /// What the file says about a macro.
@@ -211,10 +212,6 @@ impl Parser<'_> {
             Token::Op(_) => None,
         }
     }
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric()
 }
 
 fn trim(s: &[u8]) -> &[u8] {

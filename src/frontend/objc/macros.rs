@@ -9,6 +9,7 @@
 //! Attribute-like macros (`XX_API_AVAILABLE(...)`) are the neutraliser's.
 
 use super::cplusplus::Code;
+use super::neutralize::is_word_byte;
 
 /// Blanks statement macros and empty last arguments in `text` (neutralised) in place.
 pub fn blank_statement_macros(text: &mut [u8]) {
@@ -27,7 +28,8 @@ pub fn blank_statement_macros(text: &mut [u8]) {
         if b == b',' && code.bytes.get(k + 1).is_some_and(|&n| text[n] == b')') {
             commas.push(code.bytes[k]);
         }
-        let starts_word = is_word(b) && (code.bytes[k] == 0 || !is_word(text[code.bytes[k] - 1]));
+        let starts_word =
+            is_word_byte(b) && (code.bytes[k] == 0 || !is_word_byte(text[code.bytes[k] - 1]));
         let statement_start =
             k == 0 || matches!(at(k - 1), b';' | b'{' | b'}') || after_macro == k - 1;
         if !(starts_word && statement_start) || b.is_ascii_digit() {
@@ -35,7 +37,10 @@ pub fn blank_statement_macros(text: &mut [u8]) {
             continue;
         }
         let start = code.bytes[k];
-        let len = text[start..].iter().take_while(|&&c| is_word(c)).count();
+        let len = text[start..]
+            .iter()
+            .take_while(|&&c| is_word_byte(c))
+            .count();
         let name = &text[start..start + len];
         let open = code.bytes[k..].partition_point(|&o| o < start + len) + k;
         let is_call =
@@ -50,7 +55,8 @@ pub fn blank_statement_macros(text: &mut [u8]) {
         };
         let next = text[next_at];
         let later_line = memchr::memchr(b'\n', &text[code.bytes[close]..next_at]).is_some();
-        let new_statement = is_word(next) || (later_line && matches!(next, b'[' | b'@' | b'}'));
+        let new_statement =
+            is_word_byte(next) || (later_line && matches!(next, b'[' | b'@' | b'}'));
         if new_statement {
             blanks.push((start, code.bytes[close] + 1));
             after_macro = close;
@@ -80,7 +86,10 @@ fn lone_shouty_lines(text: &[u8], code: &Code) -> Vec<(usize, usize)> {
     let mut k = 0;
     while k < code.bytes.len() {
         let start = code.bytes[k];
-        let len = text[start..].iter().take_while(|&&c| is_word(c)).count();
+        let len = text[start..]
+            .iter()
+            .take_while(|&&c| is_word_byte(c))
+            .count();
         let name = &text[start..start + len];
         let shouty = len >= 4
             && name.contains(&b'_')
@@ -99,7 +108,7 @@ fn lone_shouty_lines(text: &[u8], code: &Code) -> Vec<(usize, usize)> {
             .all(u8::is_ascii_whitespace);
         let after_statement = k == 0 || {
             let prev = text[code.bytes[k - 1]];
-            is_word(prev) || matches!(prev, b';' | b'{' | b'}' | b'>' | b')')
+            is_word_byte(prev) || matches!(prev, b';' | b'{' | b'}' | b'>' | b')')
         };
         if shouty && line_start && line_end && after_statement && !KEYWORDS.contains(&name) {
             found.push((start, start + len));
@@ -129,10 +138,6 @@ const KEYWORDS: &[&[u8]] = &[
 /// all capitals with `_` (`weakify` and other lower-case names are left alone).
 fn looks_like_a_macro(name: &[u8]) -> bool {
     name.first().is_some_and(u8::is_ascii_uppercase) && name.len() >= 3
-}
-
-fn is_word(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric()
 }
 
 #[cfg(test)]

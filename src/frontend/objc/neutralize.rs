@@ -507,8 +507,14 @@ impl Pass<'_> {
     }
 }
 
-fn is_word_byte(b: u8) -> bool {
+/// A byte of an identifier.
+pub(super) fn is_word_byte(b: u8) -> bool {
     b == b'_' || b.is_ascii_alphanumeric()
+}
+
+/// Where the `/* ... */` comment opening at `i` ends (the end of the text if unclosed).
+pub(super) fn block_comment_end(text: &[u8], i: usize) -> usize {
+    memchr::memmem::find(&text[i + 2..], b"*/").map_or(text.len(), |n| i + 4 + n)
 }
 
 /// The directive's name and the rest of its line: `#  if 0` → (`if`, ` 0`).
