@@ -81,18 +81,24 @@ pub struct StoredFile {
 }
 
 impl StoredFile {
-    pub fn of(file: &SourceFile) -> StoredFile {
+    /// `shown`: whether a finding points into it (else its line index, only ever read to
+    /// place findings and suppressions, is not kept unless it has suppression comments).
+    pub fn of(file: &SourceFile, shown: bool) -> StoredFile {
         let text_len = file
             .dropped
             .map_or(file.text.len(), |dropped| dropped.text_len);
+        let commented = !file.comments.is_empty();
         StoredFile {
             path: file.path.clone(),
             language: file.language,
-            lines: file.lines.clone(),
+            lines: if shown || commented {
+                file.lines.clone()
+            } else {
+                LineIndex::default()
+            },
             comments: file.comments.clone(),
             text_len,
-            text: (!file.comments.is_empty() && file.dropped.is_none())
-                .then(|| file.text.to_string()),
+            text: (commented && file.dropped.is_none()).then(|| file.text.to_string()),
         }
     }
 
@@ -129,12 +135,25 @@ impl Entry {
     ) -> Entry {
         let mut inputs = inventory.inputs;
         inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        let shown: std::collections::HashSet<usize> = outcome
+            .findings
+            .iter()
+            .flat_map(|f| {
+                let d = &f.diagnostic;
+                std::iter::once(d.file).chain(d.related.iter().map(|r| r.file))
+            })
+            .collect();
         Entry {
             started,
             all_parsed,
             inputs,
             wanted: inventory.wanted,
-            files: outcome.files.iter().map(StoredFile::of).collect(),
+            files: outcome
+                .files
+                .iter()
+                .enumerate()
+                .map(|(id, file)| StoredFile::of(file, shown.contains(&id)))
+                .collect(),
             findings: outcome.findings.iter().map(StoredFinding::of).collect(),
             errors: outcome.errors.clone(),
         }
@@ -156,12 +175,12 @@ impl Entry {
             .filter_map(StoredFinding::into_finding)
             .collect();
         // The inputs a run would have left to the prefilter: recorded, not parsed.
-        let parsed: std::collections::HashSet<&std::path::Path> =
-            self.files.iter().map(|f| f.path.as_path()).collect();
+        let parsed: std::collections::HashSet<&std::ffi::OsStr> =
+            self.files.iter().map(|f| f.path.as_os_str()).collect();
         let files_skipped = self
             .inputs
             .iter()
-            .filter(|r| !parsed.contains(r.path.as_path()))
+            .filter(|r| !parsed.contains(r.path.as_os_str()))
             .count();
         let timings = Timings {
             files_parsed: self.files.len(),

@@ -19,6 +19,7 @@ use crate::run::{self, FileError, Input, InputRecord, InputStatus, Outcome, Sett
 use entry::{Entry, StoredFile};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 use store::Store;
@@ -74,7 +75,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
                 let stamps = &reused.stamps;
                 let mut outcome = reused
                     .entry
-                    .into_outcome(&|path: &Path| stamps.get(path).copied());
+                    .into_outcome(&|path: &Path| stamps.get(path.as_os_str()).copied());
                 restore_texts(&mut outcome, settings);
                 outcome.timings.read_and_lower = clock.elapsed();
                 if let Some(done) = &settings.progress {
@@ -102,7 +103,7 @@ struct Reused {
     /// Whether anything about the inputs moved (the entry is written back).
     write_back: bool,
     /// Each input's size and time now.
-    stamps: HashMap<PathBuf, Stamp>,
+    stamps: HashMap<std::ffi::OsString, Stamp>,
 }
 
 /// What became of one input since the entry was written.
@@ -127,14 +128,18 @@ fn reuse(
     let max = settings.config.max_file_size;
     let trusted_before = entry.started.checked_sub(RACY);
     let states: Vec<(Option<Stamp>, Since)> = {
-        let recorded: HashMap<&Path, &InputRecord> =
-            entry.inputs.iter().map(|r| (r.path.as_path(), r)).collect();
+        // Keyed by the path's bytes: hashing a `Path` walks its components.
+        let recorded: HashMap<&OsStr, &InputRecord> = entry
+            .inputs
+            .iter()
+            .map(|r| (r.path.as_os_str(), r))
+            .collect();
         inputs
             .par_iter()
             .with_max_len(64)
             .map(|input| {
                 let now = stat(&input.path);
-                let since = match (now, recorded.get(input.path.as_path())) {
+                let since = match (now, recorded.get(input.path.as_os_str())) {
                     (Some(now), Some(record)) => since(record, now, trusted_before, max),
                     _ => Since::Changed,
                 };
@@ -147,7 +152,7 @@ fn reuse(
     let mut changed = Vec::new();
     for (input, (now, since)) in inputs.iter().zip(states) {
         if let Some(now) = now {
-            stamps.insert(input.path.clone(), now);
+            stamps.insert(input.path.clone().into_os_string(), now);
         }
         match since {
             Since::Same => {}
@@ -157,13 +162,13 @@ fn reuse(
             Since::Changed => changed.push(input.path.clone()),
         }
     }
-    let current: HashSet<&Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+    let current: HashSet<&OsStr> = inputs.iter().map(|i| i.path.as_os_str()).collect();
     let mut dropped: HashSet<PathBuf> = entry
         .inputs
         .iter()
         .map(|r| &r.path)
         .chain(entry.errors.iter().map(|e| &e.path))
-        .filter(|path| !current.contains(path.as_path()))
+        .filter(|path| !current.contains(path.as_os_str()))
         .cloned()
         .collect();
 
@@ -268,7 +273,7 @@ fn patch(entry: &mut Entry, dropped: &HashSet<PathBuf>, read: Vec<(PathBuf, Read
                 let shown = parsed_before.contains(&path)
                     || (!recorded_before.contains(&path) && entry.all_parsed);
                 if shown {
-                    entry.files.push(StoredFile::of(&file));
+                    entry.files.push(StoredFile::of(&file, false));
                     entry.errors.extend(errors);
                 }
                 entry.inputs.push(record);

@@ -114,10 +114,11 @@ impl Store {
 
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_ENTRY)
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len().min(MAX_ENTRY);
+    // Sized up front: growing a buffer of megabytes doubles its pages' cost.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.take(MAX_ENTRY).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

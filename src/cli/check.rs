@@ -50,7 +50,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     }
 
     let bad_config = std::cell::RefCell::new(None);
-    let accepts = |path: &Path| match resolver.for_path(path) {
+    let accepts = |path: &Path| match resolver.for_file(path) {
         Ok(resolved) => resolved.filter.accepts(path),
         Err(e) => {
             bad_config.borrow_mut().get_or_insert(e);
@@ -80,7 +80,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     // One run per config (usually one): each file is linted with its own settings.
     let mut groups: Vec<(Rc<Resolved>, Vec<Input>)> = Vec::new();
     for input in plan.inputs {
-        let resolved = resolver.for_path(&input.path).map_err(config_error)?;
+        let resolved = resolver.for_file(&input.path).map_err(config_error)?;
         match groups.iter_mut().find(|(r, _)| Rc::ptr_eq(r, &resolved)) {
             Some((_, inputs)) => inputs.push(input),
             None => groups.push((resolved, vec![input])),
