@@ -120,6 +120,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
                 );
             }
             if args.verbose {
+                eprintln!(
+                    "sessionlint: cache: {} of {} files cannot change a finding (edits to them reuse it)",
+                    report.inert, report.recorded
+                );
                 for problem in &report.problems {
                     eprintln!("sessionlint: cache: {problem}");
                 }
