@@ -447,8 +447,41 @@ impl Pass<'_> {
             self.rewrite_enum_macro(start);
         } else if is_attribute_macro(word) && !self.is_a_name(start, word) {
             let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
+            if end > self.pos && self.wraps_a_type(start, word, end) {
+                // `(XX_SWIFT_ID(T))`: the type stays (`macro_args` unwraps it).
+                return;
+            }
             self.blank(start, end);
             self.pos = end;
+        }
+    }
+
+    /// A project macro with arguments that fills a method's type parentheses
+    /// (`:(XX_SWIFT_ID(T))`) or a property's type (`@property (strong) XX_SWIFT_ID(T) t;`).
+    fn wraps_a_type(&self, start: usize, word: &str, end: usize) -> bool {
+        if ATTRIBUTE_MACROS.contains(&word) {
+            return false;
+        }
+        let before = self.src[..start].trim_ascii_end();
+        let after = self.src[end..].trim_ascii_start();
+        match before.last() {
+            Some(b'(') => {
+                let outer = before[..before.len() - 1].trim_ascii_end();
+                matches!(outer.last(), Some(b'-' | b'+' | b':')) && after.first() == Some(&b')')
+            }
+            Some(b')') => {
+                let mut depth = 0usize;
+                let open = before.iter().rposition(|&b| {
+                    match b {
+                        b')' => depth += 1,
+                        b'(' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                });
+                open.is_some_and(|o| before[..o].trim_ascii_end().ends_with(b"@property"))
+            }
+            _ => before.ends_with(b"@property"),
         }
     }
 
@@ -808,6 +841,15 @@ mod tests {
         for gone in ["XX_", "__BEGIN", "__used", "__printflike"] {
             assert!(!out.contains(gone), "{gone} kept:\n{out}");
         }
+    }
+
+    #[test]
+    fn attribute_like_macros_wrapping_a_type_stay_for_macro_args() {
+        let src = "+ (void)s:(XX_SWIFT_ID(Tracker))t;\n- (XX_SWIFT_ID(id<P>))g;\n\
+                   @property (strong) XX_SWIFT_ID(Buffer)\n    buffer;\n- (void)h XX_SWIFT_NAME(h());\n";
+        let out = run(src);
+        assert_eq!(out.matches("XX_SWIFT_ID(").count(), 3, "{out}");
+        assert!(!out.contains("XX_SWIFT_NAME"));
     }
 
     #[test]
