@@ -42,8 +42,13 @@ def main():
         [binary, "check", "--show-files", root], cwd=cwd, capture_output=True, text=True
     ).stdout.split("\n")
     files = [f for f in files if f]
+    help_text = subprocess.run(
+        [binary, "check", "--help"], capture_output=True, text=True
+    ).stdout
+    # Never a cache folder inside the measured tree (older builds have no cache).
+    no_cache = ["--no-cache"] if "--no-cache" in help_text else []
     out = subprocess.run(
-        [binary, "check", "--format", "json", "--no-prefilter", "--exit-zero", root],
+        [binary, "check", "--format", "json", "--no-prefilter", *no_cache, "--exit-zero", root],
         cwd=cwd,
         capture_output=True,
         text=True,
