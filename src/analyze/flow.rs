@@ -145,6 +145,9 @@ pub struct BodyAnalysis {
     pub member_invalidations: Vec<(Name, Span)>,
     /// Members of `self` handed to unknown code.
     pub member_escapes: BTreeSet<Name>,
+    /// Members of `self` whose session visible code also stores into another object's
+    /// member: (own member, that owner, that member). The owner still holds it.
+    pub member_shares: BTreeSet<(Name, Name, Name)>,
     pub returns_new: bool,
     pub invalidates_params: BTreeSet<usize>,
     /// Parameters handed to code the analysis cannot follow (the caller's session escapes).
@@ -1472,6 +1475,15 @@ impl Cx<'_, '_> {
                         self.out
                             .stores_params
                             .insert((*i, owner.clone(), member.clone()));
+                    }
+                }
+                // `self`'s own session, now held by another object too: `self` still
+                // holds it, so it is still `self`'s to invalidate.
+                Src::Member(m) => {
+                    if self.record {
+                        self.out
+                            .member_shares
+                            .insert((m.clone(), owner.clone(), member.clone()));
                     }
                 }
                 // The enclosing body stores it (the closure runs; a kept closure's captures
