@@ -162,6 +162,9 @@ pub struct BodyAnalysis {
     pub outer_escaped: BTreeSet<Name>,
     /// Functions this body calls (resolved).
     pub callees: BTreeSet<FnId>,
+    /// Functions whose summary this body read (not its closures'): its analysis can change
+    /// only when one of these summaries grows.
+    pub summaries_read: BTreeSet<FnId>,
     /// The closures directly inside this body, each analysed as a body of its own.
     pub closures: Vec<BodyAnalysis>,
     /// Per creation: why it left this body without a leak (for `--explain`).
@@ -402,7 +405,7 @@ enum Use {
     Escapes,
 }
 
-impl Cx<'_, '_> {
+impl<'p> Cx<'p, '_> {
     fn fixpoint(&mut self, entry: State) -> Vec<Option<State>> {
         let n = self.cfg.nodes.len();
         let mut input: Vec<Option<State>> = vec![None; n];
@@ -760,7 +763,7 @@ impl Cx<'_, '_> {
             .functions_named(None, n)
             .find(|&id| self.project.function(id).kind == FunctionKind::Getter);
         match getter {
-            Some(getter) if self.summaries.get(getter).returns_new => {
+            Some(getter) if self.summary(getter).returns_new => {
                 let id = self.creation_id(span, None, Some(n), loop_depth);
                 if self.record {
                     self.out.callees.insert(getter);
@@ -772,18 +775,25 @@ impl Cx<'_, '_> {
     }
 
     /// A delegate callback of the body's owner that invalidates the session calling it.
-    fn invalidating_delegate_callback(&self) -> Option<FnId> {
+    fn invalidating_delegate_callback(&mut self) -> Option<FnId> {
         let owner = self.body.function.owner.as_deref()?;
+        let project = self.project;
         crate::facts::api::DELEGATE_CALLBACKS
             .iter()
-            .flat_map(|name| self.project.functions_named(Some(owner), name))
-            .find(|&id| self.summaries.get(id).invalidates_params.contains(&0))
+            .flat_map(|name| project.functions_named(Some(owner), name))
+            .find(|&id| self.summary(id).invalidates_params.contains(&0))
+    }
+
+    /// The summary of `id`, noted as read (a body is re-analysed only when one it read grows).
+    fn summary(&mut self, id: FnId) -> &'p Callee {
+        self.out.summaries_read.insert(id);
+        self.summaries.get(id)
     }
 
     fn read_member(&mut self, name: &Name, span: Span, st: &mut State, loop_depth: u32) -> Value {
         if let Some(owner) = &self.body.function.owner {
             if let Some(getter) = resolve::getter(self.project, owner, name) {
-                if self.summaries.get(getter).returns_new {
+                if self.summary(getter).returns_new {
                     let id = self.creation_id(span, None, Some(name), loop_depth);
                     self.out.callees.insert(getter);
                     return self.new_session(id, st);
@@ -873,7 +883,7 @@ impl Cx<'_, '_> {
         let stores_closures = callee
             .is_some_and(|c| self.project.function(c).kind == FunctionKind::Initializer)
             || crate::facts::api::stores_closure_argument(method);
-        let summary = callee.map(|c| self.summaries.get(c)).or_else(|| {
+        let summary = callee.map(|c| self.summary(c)).or_else(|| {
             self.summaries
                 .configured(self.body.function, receiver, method)
         });
@@ -1073,7 +1083,7 @@ impl Cx<'_, '_> {
                 if self.record {
                     self.out.callees.insert(c);
                 }
-                let summary = self.summaries.get(c).clone();
+                let summary = self.summary(c).clone();
                 self.pass_to_callee(&summary, &selector, &values, e, st);
             }
             None => {
