@@ -162,6 +162,9 @@ pub struct BodyAnalysis {
     pub outer_escaped: BTreeSet<Name>,
     /// Functions this body calls (resolved).
     pub callees: BTreeSet<FnId>,
+    /// Types whose member declarations this body looked up for a store into another
+    /// object (`params.session = s`): the prefilter's demand.
+    pub types_read: BTreeSet<Name>,
     /// Functions whose summary this body read (not its closures'): its analysis can change
     /// only when one of these summaries grows.
     pub summaries_read: BTreeSet<FnId>,
@@ -216,6 +219,7 @@ pub fn analyze(
         summaries,
         body,
         locals: &locals,
+        local_types: local_types(body.function),
         closures: &closures,
         cfg: &cfg,
         out: BodyAnalysis::default(),
@@ -383,11 +387,80 @@ fn declared_locals(block: &Block, params: &[Name]) -> BTreeSet<Name> {
     names
 }
 
+/// The locals of `f` (closures included) bound to a new instance of a named type:
+/// `let p = Params()`, `Params *p = [[Params alloc] init]`. A name bound to two types is left
+/// out.
+fn local_types(f: &Function) -> BTreeMap<Name, Name> {
+    let mut found: BTreeMap<Name, Option<Name>> = BTreeMap::new();
+    let mut blocks: Vec<&Block> = vec![&f.body];
+    walk::each_expr(&f.body, true, &mut |e| {
+        if let ExprKind::Closure(c) = &e.kind {
+            blocks.push(&c.body);
+        }
+    });
+    for block in blocks {
+        walk::each_stmt(block, &mut |stmt| {
+            if let StmtKind::Let {
+                name,
+                value: Some(value),
+                is_static: false,
+                ..
+            } = &stmt.kind
+            {
+                let ty = constructed_type(value);
+                let slot = found.entry(name.clone()).or_insert_with(|| ty.clone());
+                if *slot != ty {
+                    *slot = None;
+                }
+            }
+        });
+    }
+    found
+        .into_iter()
+        .filter_map(|(name, ty)| Some((name, ty?)))
+        .collect()
+}
+
+/// The project type a value is a new instance of, if it visibly is one.
+fn constructed_type(e: &Expr) -> Option<Name> {
+    let ty = match &e.kind {
+        ExprKind::Construct { type_name, .. } => type_name,
+        ExprKind::Call {
+            receiver: None,
+            method,
+            ..
+        } => method,
+        ExprKind::Call {
+            receiver: Some(r),
+            method,
+            ..
+        } if method == "init" => match &r.kind {
+            ExprKind::TypeRef(t) => t,
+            _ => return None,
+        },
+        ExprKind::Try { inner, .. } => return constructed_type(inner),
+        _ => return None,
+    };
+    // Types are capitalised: `make()` is a function, `Params()` a construction.
+    ty.starts_with(|c: char| c.is_ascii_uppercase())
+        .then(|| ty.clone())
+}
+
+/// The member a setter selector sets: `setSession:` sets `session`.
+fn setter_member(selector: &str) -> Option<Name> {
+    let rest = selector.strip_prefix("set")?.strip_suffix(':')?;
+    let mut chars = rest.chars();
+    let first = chars.next().filter(char::is_ascii_uppercase)?;
+    (!rest.contains(':')).then(|| first.to_ascii_lowercase().to_string() + chars.as_str())
+}
+
 struct Cx<'p, 'b> {
     project: &'p Project,
     summaries: &'p Summaries,
     body: &'b Body<'b>,
     locals: &'b BTreeSet<Name>,
+    /// Locals bound to a new instance of a project type (`let p = Params()`), by name.
+    local_types: BTreeMap<Name, Name>,
     closures: &'b BTreeMap<Span, ClosureEffect>,
     cfg: &'b Cfg<'b>,
     out: BodyAnalysis,
@@ -887,6 +960,11 @@ impl<'p> Cx<'p, '_> {
             self.summaries
                 .configured(self.body.function, receiver, method)
         });
+        if let ([arg], None, false) = (args, callee, known_api) {
+            if let Some(v) = self.setter_store(e, receiver, method, arg, st, loop_depth) {
+                return v;
+            }
+        }
         let mut arg_values = Vec::with_capacity(args.len());
         for a in args {
             let is_closure = matches!(a.value.kind, ExprKind::Closure(_));
@@ -1000,6 +1078,72 @@ impl<'p> Cx<'p, '_> {
             }
         }
         Value::new()
+    }
+
+    /// The type of an object expression, when visible: a local bound to a new instance, or
+    /// a member of `self` with a declared type (the project may not declare it).
+    fn type_of(&self, e: &Expr) -> Option<Name> {
+        let owner = self.body.function.owner.as_deref();
+        let member_type = |m: &str| {
+            self.project
+                .member(owner?, m)
+                .and_then(|d| d.declared_type.clone())
+        };
+        match &e.kind {
+            ExprKind::Name(n) if self.locals.contains(n) || self.body.outer.contains(n) => {
+                self.local_types.get(n).cloned()
+            }
+            ExprKind::Name(n) => member_type(n),
+            ExprKind::Member { base, name } if matches!(base.kind, ExprKind::SelfRef) => {
+                member_type(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// `params.session` where `params` is visibly of a project type declaring an instance
+    /// member `session`: (that type, the member).
+    fn other_objects_member(&mut self, target: &Expr) -> Option<(Name, Name)> {
+        let ExprKind::Member { base, name } = &target.kind else {
+            return None;
+        };
+        let ty = self.type_of(base)?;
+        self.out.types_read.insert(ty.clone());
+        let decl = self.project.member(&ty, name)?;
+        (!decl.is_static).then(|| (ty, name.clone()))
+    }
+
+    /// `[obj setSession:s]` / `[self setSession:s]` with no such method in the project: the
+    /// property's synthesized setter stores `s` into the member.
+    fn setter_store(
+        &mut self,
+        e: &Expr,
+        receiver: Option<&Expr>,
+        method: &str,
+        arg: &crate::facts::Arg,
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Option<Value> {
+        let member = setter_member(method)?;
+        let on_self = matches!(receiver.map(|r| &r.kind), None | Some(ExprKind::SelfRef));
+        let owner = if on_self {
+            self.body.function.owner.clone()?
+        } else {
+            let ty = self.type_of(receiver?)?;
+            self.out.types_read.insert(ty.clone());
+            ty
+        };
+        if self.project.member(&owner, &member)?.is_static {
+            return None;
+        }
+        let v = self.eval(&arg.value, st, Use::Kept, loop_depth);
+        if on_self {
+            let is_nil = matches!(arg.value.kind, ExprKind::Nil);
+            self.store_member(&owner, &member, e.span, v, st, is_nil);
+        } else {
+            self.store_foreign(&owner, &member, e.span, &v, st);
+        }
+        Some(Value::new())
     }
 
     /// The member of `self` an expression names (`self.m`, `_m`, a bare `m` that is no local).
@@ -1226,6 +1370,16 @@ impl<'p> Cx<'p, '_> {
                 }
                 if !matches!(target.kind, ExprKind::Name(_)) {
                     self.eval(target, st, Use::Kept, loop_depth);
+                }
+                // `params.session = s`: that object's type owns it now.
+                let foreign = if v.is_empty() {
+                    None
+                } else {
+                    self.other_objects_member(target)
+                };
+                if let Some((owner, member)) = foreign {
+                    self.store_foreign(&owner, &member, e.span, &v, st);
+                    return v;
                 }
                 let to = match &target.kind {
                     ExprKind::Name(n) | ExprKind::Member { name: n, .. } => Some(n.clone()),

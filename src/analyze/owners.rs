@@ -135,7 +135,14 @@ pub fn collect(
                 let entry = out
                     .entry((store.owner.clone(), store.member.clone()))
                     .or_default();
+                // Stored into another type's member and ended by the code that stored it
+                // (`params.session = s; ...; s.finishTasksAndInvalidate()`): not that
+                // type's to judge.
+                let foreign = f.owner.as_ref() != Some(&store.owner);
                 for &c in &store.creations {
+                    if foreign && body.invalidated_somewhere[c] {
+                        continue;
+                    }
                     entry.stores.push(StoredCreation {
                         function: *id,
                         site: body.creations[c].clone(),
