@@ -674,9 +674,11 @@ impl<'p> Cx<'p, '_> {
             }
             ExprKind::SharedSession => Value::from([Src::Shared]),
             ExprKind::Name(n) => self.read_name(n, e.span, st, loop_depth),
-            ExprKind::SelfRef | ExprKind::TypeRef(_) | ExprKind::Nil | ExprKind::Literal => {
-                Value::new()
-            }
+            ExprKind::SelfRef
+            | ExprKind::TypeRef(_)
+            | ExprKind::Nil
+            | ExprKind::Literal
+            | ExprKind::Selector(_) => Value::new(),
             ExprKind::Member { base, name } => match &base.kind {
                 ExprKind::SelfRef => self.read_member(name, e.span, st, loop_depth),
                 _ => {
