@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 /// Identifier text as written (after a front-end's normalisation, e.g. ObjC `_session` → `session`).
 pub type Name = String;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Swift,
@@ -76,7 +76,7 @@ pub struct FileFacts {
     pub mentions: Vec<mentions::Mentions>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Comment {
     pub span: Span,
     pub text: String,
