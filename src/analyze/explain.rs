@@ -203,6 +203,24 @@ fn owner_verdict(cx: &ProjectAnalysis, owner: &str, member: &str) -> Vec<Because
                 at: None,
             });
         }
+        for (other, other_member) in &facts.shared_into {
+            let ended = cx
+                .members
+                .get(&(other.clone(), other_member.clone()))
+                .is_some_and(|f| f.invalidated_reachably());
+            let verdict = if ended {
+                "which invalidates it in a teardown that runs".to_string()
+            } else {
+                format!("but `{owner}` still holds it, so it is still `{owner}`'s to invalidate")
+            };
+            out.push(Because {
+                kind: "member_shared",
+                message: format!(
+                    "`{owner}.{member}` is also stored into `{other}.{other_member}`, {verdict}"
+                ),
+                at: None,
+            });
+        }
     }
     out
 }
