@@ -6,7 +6,7 @@
 //! cargo bench --bench pipeline -- --lines 1m   # 1M-line corpus (or SESSIONLINT_BENCH_LINES)
 //! Other options: --reps N (default 3), --jobs N (the parallel thread count, default 2),
 //! --corpus DIR (lint an existing tree instead of generating one), --only
-//! parse|on|off|interleaved|pathological
+//! parse|on|off|interleaved|pathological|cache
 //! (one measurement, once: for callgrind, perf, or a quick comparison of two builds).
 //!
 //! Two whole runs timed apart on shared cores differ by 10-30%, so their ratio moves by
@@ -133,8 +133,15 @@ fn main() {
                 pathological(&root, opts.reps, opts.jobs);
                 return;
             }
+            "cache" => {
+                let parse = best(opts.reps, || parse_only(&files, opts.jobs).wall);
+                cache_runs(&root, &corpus_dir, parse, opts.reps);
+                return;
+            }
             other => {
-                panic!("--only takes parse, on, off, interleaved or pathological, not {other}")
+                panic!(
+                    "--only takes parse, on, off, interleaved, pathological or cache, not {other}"
+                )
             }
         };
         println!("{which}, {} threads: {:?}", opts.jobs, sample);
@@ -260,7 +267,7 @@ fn main() {
     println!("  {jobs}-thread speed-up, parse baseline:     {speedup_parse:.2}x");
 
     println!();
-    match peak_rss(&corpus_dir, &[]) {
+    match peak_rss(&corpus_dir, &["--no-cache"]) {
         Some((kib, d)) => println!(
             "peak RSS, release binary, prefilter on:  {:.1} MiB ({:.3} s)  [< 100 MiB on 1M lines]",
             kib as f64 / 1024.0,
@@ -268,7 +275,7 @@ fn main() {
         ),
         None => println!("peak RSS: not measured (no release binary or no wait4)"),
     }
-    if let Some((kib, d)) = peak_rss(&corpus_dir, &["--no-prefilter"]) {
+    if let Some((kib, d)) = peak_rss(&corpus_dir, &["--no-prefilter", "--no-cache"]) {
         println!(
             "peak RSS, release binary, prefilter off: {:.1} MiB ({:.3} s)",
             kib as f64 / 1024.0,
@@ -277,7 +284,88 @@ fn main() {
     }
 
     println!();
+    cache_runs(&root, &corpus_dir, parse_n.wall, reps);
+
+    println!();
     pathological(&root, reps, jobs);
+}
+
+/// The persistent cache, with the release binary on a copy of the corpus: the run that fills
+/// it, warm runs, and runs after editing one file with no session in it and one with.
+fn cache_runs(root: &Path, corpus: &Path, parse: Duration, reps: usize) {
+    let copy = root.join("cache-copy");
+    let cache = root.join("cache-copy.cache");
+    let _ = std::fs::remove_dir_all(&copy);
+    let _ = std::fs::remove_dir_all(&cache);
+    if let Err(e) = copy_tree(corpus, &copy) {
+        println!("cache: not measured (cannot copy the corpus: {e})");
+        return;
+    }
+    let files = sessionlint::discover::discover(std::slice::from_ref(&copy), false)
+        .map(|d| d.files)
+        .unwrap_or_default();
+    let has = |path: &PathBuf, word: &str| {
+        std::fs::read_to_string(path).is_ok_and(|text| text.contains(word))
+    };
+    let quiet = files.iter().find(|p| !has(p, "Session"));
+    let loud = files.iter().find(|p| has(p, "URLSession("));
+    let cache_flag = cache.to_string_lossy().into_owned();
+    let args = ["--format", "json", "--cache-dir", cache_flag.as_str()];
+    let run = || peak_rss_of(&copy, &args);
+    let ratio = |d: Duration| secs(d) / secs(parse);
+    let row = |name: &str, sample: Option<(u64, Duration)>, target: &str| match sample {
+        Some((kib, d)) => println!(
+            "  {name:<34} {:>7.3} s  {:.3}x parse  {:>6.1} MiB  {target}",
+            secs(d),
+            ratio(d),
+            kib as f64 / 1024.0
+        ),
+        None => println!("  {name:<34} not measured (no release binary?)"),
+    };
+    let best_of =
+        |runs: Vec<Option<(u64, Duration)>>| runs.into_iter().flatten().min_by_key(|(_, d)| *d);
+    println!("cache (release binary, a copy of the corpus, best of {reps}):");
+    row("first run (fills the cache)", run(), "");
+    row(
+        "warm, nothing changed",
+        best_of((0..reps).map(|_| run()).collect()),
+        "[<= 0.03]",
+    );
+    for (name, file, target) in [
+        ("one file without a session edited", quiet, "[<= 0.05]"),
+        ("one file with a session edited", loud, ""),
+    ] {
+        let Some(file) = file else {
+            println!("  {name:<34} no such file in the corpus");
+            continue;
+        };
+        let edited = (0..reps)
+            .map(|i| {
+                let mut text = std::fs::read(file).ok()?;
+                text.extend_from_slice(format!("\n// edited by the benchmark ({i})\n").as_bytes());
+                std::fs::write(file, text).ok()?;
+                run()
+            })
+            .collect();
+        row(name, best_of(edited), target);
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// Where generated corpora live: `$CARGO_TARGET_DIR/bench-corpus` (or `target/`).

@@ -195,7 +195,8 @@ impl Identifiers {
     }
 }
 
-/// A [`Demand`] as hashes, each with the positions that count.
+/// A [`Demand`] as hashes, each with the positions that count (sorted: a cache stores it).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Wanted(Vec<(u32, u8)>);
 
 impl Wanted {
@@ -218,7 +219,9 @@ impl Wanted {
         for name in &demand.owners {
             want(name, at::ANY);
         }
-        Wanted(wanted.into_iter().collect())
+        let mut wanted: Vec<(u32, u8)> = wanted.into_iter().collect();
+        wanted.sort_unstable();
+        Wanted(wanted)
     }
 
     pub fn is_empty(&self) -> bool {

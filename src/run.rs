@@ -7,6 +7,7 @@ use crate::project::Project;
 use crate::rules::diagnostic::Diagnostic;
 use crate::rules::registry::{self, Severity};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -67,7 +68,7 @@ pub use crate::facts::source::SourceFile;
 use crate::facts::source::{Dropped, Stamp};
 
 /// A file (or folder) that could not be read or fully parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileError {
     pub path: PathBuf,
     pub message: String,
@@ -91,7 +92,7 @@ impl From<crate::discover::WalkError> for FileError {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ErrorKind {
     /// The parser could not read part of the file; the rest was linted.
     Parse,
@@ -130,6 +131,49 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
     pub timings: Timings,
+}
+
+/// What a run read of each input: enough for a cache to tell later whether an input changed
+/// and whether a change to it could change the run's findings.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Inventory {
+    /// One per input that was read, in no particular order.
+    pub inputs: Vec<InputRecord>,
+    /// What the last analysis asked of the files it had not parsed (prefilter runs only): a
+    /// file with no seed word that meets none of it cannot change a finding.
+    pub wanted: Option<Wanted>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InputRecord {
+    pub path: PathBuf,
+    /// The size and modification time of the bytes that were linted.
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    /// xxh3-128 of those bytes.
+    pub hash: u128,
+    pub status: InputStatus,
+}
+
+impl InputRecord {
+    fn of(path: &Path, bytes: &[u8], stamp: Option<Stamp>, status: InputStatus) -> InputRecord {
+        InputRecord {
+            path: path.to_path_buf(),
+            len: bytes.len() as u64,
+            modified: stamp.and_then(|s| s.modified),
+            hash: xxhash_rust::xxh3::xxh3_128(bytes),
+            status,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputStatus {
+    /// It has a seed word or something the analysis asked for: its facts count.
+    Relevant,
+    /// Neither: the findings are the same without it (its parse notes and suppression
+    /// comments still count).
+    Inert,
 }
 
 /// Parses one file and lowers it to facts: the front-ends ([`crate::frontend::lower`]) in
@@ -173,20 +217,31 @@ pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 /// [`check_inputs`] with another front-end (for fault-injection tests).
 #[doc(hidden)]
 pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
-    in_pool(settings, || check_inputs_in_pool(inputs, settings, lower).0)
+    in_pool(settings, || {
+        check_inputs_in_pool(inputs, settings, lower).outcome
+    })
 }
 
 /// [`check_inputs`], with the explanations of the sites `settings.explain` asks about.
 pub fn check_inputs_explained(
     inputs: Vec<Input>,
     settings: &Settings,
-) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+) -> (Outcome, Vec<crate::rules::explain::Explanation>) {
     in_pool(settings, || {
-        check_inputs_in_pool(inputs, settings, &crate::frontend::lower)
+        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower);
+        (run.outcome, run.explanations)
     })
 }
 
-fn in_pool<T: Send>(settings: &Settings, run: impl FnOnce() -> T + Send) -> T {
+/// [`check_inputs`], with what was read of each input (for [`crate::cache`]).
+pub fn check_inputs_inventoried(inputs: Vec<Input>, settings: &Settings) -> (Outcome, Inventory) {
+    in_pool(settings, || {
+        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower);
+        (run.outcome, run.inventory)
+    })
+}
+
+pub(crate) fn in_pool<T: Send>(settings: &Settings, run: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.unwrap_or(0))
         .stack_size(64 * 1024 * 1024)
@@ -201,6 +256,7 @@ struct Lowered {
     bytes: u64,
     facts: FileFacts,
     errors: Vec<FileError>,
+    record: InputRecord,
 }
 
 /// What became of one input when it was read.
@@ -217,6 +273,7 @@ struct Pending {
     input: Input,
     len: u64,
     names: Identifiers,
+    record: InputRecord,
 }
 
 /// The files parsed so far, in step: `files[i]` is the file of `facts[i]`.
@@ -225,6 +282,7 @@ struct Parsed {
     files: Vec<SourceFile>,
     facts: Vec<FileFacts>,
     bytes: u64,
+    records: Vec<InputRecord>,
 }
 
 impl Parsed {
@@ -239,6 +297,7 @@ impl Parsed {
                 Processed::Lowered(l) => {
                     self.bytes += l.bytes;
                     errors.extend(l.errors);
+                    self.records.push(l.record);
                     self.files.push(l.file);
                     self.facts.push(l.facts);
                 }
@@ -266,17 +325,24 @@ const SPREAD_RATIO: usize = 32;
 /// ... and at least this many (small projects' rounds are cheap).
 const SPREAD_MIN: usize = 64;
 
-fn check_inputs_in_pool(
-    inputs: Vec<Input>,
-    settings: &Settings,
-    lower: &LowerFn<'_>,
-) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+/// Everything one run produces.
+struct Run {
+    outcome: Outcome,
+    explanations: Vec<crate::rules::explain::Explanation>,
+    inventory: Inventory,
+}
+
+fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Run {
     let mut timings = Timings::default();
     let start = Instant::now();
     let seeds = settings.prefilter.then(|| Seeds::new(&settings.config));
     let mut errors = Vec::new();
     let mut pending = Vec::new();
     let mut parsed = Parsed::default();
+    // Files parsed only because a round took all that was pending, with their identifiers:
+    // whether they were relevant is decided against the last demand.
+    let mut spread: std::collections::HashMap<PathBuf, Identifiers> = Default::default();
+    let mut last_wanted = None;
     // One file per job: rayon otherwise hands out runs of files that cannot be split
     // once started, and the last run kept one thread busy for a second after the other
     // ran dry on a million-line tree.
@@ -320,17 +386,28 @@ fn check_inputs_in_pool(
             if wanted.len() >= SPREAD_MIN
                 && wanted.len() * SPREAD_RATIO >= pending.len() + wanted.len()
             {
+                spread.extend(
+                    pending
+                        .iter()
+                        .map(|p| (p.input.path.clone(), p.names.clone())),
+                );
                 wanted.append(&mut pending);
             }
+            last_wanted = Some(demand);
             wanted
         };
         if wanted.is_empty() {
+            if settings.prefilter && (last_wanted.is_none() || !spread.is_empty()) {
+                // The demand of the analysis the findings come from (the loop computed it
+                // only while files were pending).
+                last_wanted = Some(Wanted::new(&crate::analyze::relevance::demand(&analysis)));
+            }
             let query = settings
                 .explain
                 .as_ref()
                 .and_then(|at| explain_query(&parsed.files, at));
             let mut checked = crate::rules::check(&analysis, query);
-            crate::analyze::explain::honour_config(&mut checked.explanations, &settings.config);
+            crate::rules::explain::honour_config(&mut checked.explanations, &settings.config);
             timings.analyze += start.elapsed();
             drop(analysis);
             break (project, checked);
@@ -351,7 +428,22 @@ fn check_inputs_in_pool(
     timings.bytes = parsed.bytes;
     timings.files_skipped = pending.len();
     timings.bytes_skipped = pending.iter().map(|p| p.len).sum();
-    drop(pending);
+    let mut records = std::mem::take(&mut parsed.records);
+    for record in &mut records {
+        let inert = spread
+            .get(&record.path)
+            .zip(last_wanted.as_ref())
+            .is_some_and(|(names, wanted)| !names.meets(wanted));
+        if inert {
+            record.status = InputStatus::Inert;
+        }
+    }
+    records.extend(pending.into_iter().map(|p| p.record));
+    drop(spread);
+    let inventory = Inventory {
+        inputs: records,
+        wanted: last_wanted,
+    };
     let mut files = parsed.files;
     for (file, message) in checked.failures {
         errors.push(FileError {
@@ -385,16 +477,20 @@ fn check_inputs_in_pool(
         errors,
         timings,
     };
-    (outcome, checked.explanations)
+    Run {
+        outcome,
+        explanations: checked.explanations,
+        inventory,
+    }
 }
 
 /// The linted file `--explain` names (as given, or the same file by another path).
-fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::analyze::explain::Query> {
+fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::rules::explain::Query> {
     let wanted = std::fs::canonicalize(&at.path).ok();
     let file = files.iter().position(|f| {
         f.path == at.path || wanted.is_some() && std::fs::canonicalize(&f.path).ok() == wanted
     })?;
-    Some(crate::analyze::explain::Query {
+    Some(crate::rules::explain::Query {
         file,
         line: at.line,
     })
@@ -402,7 +498,7 @@ fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::analyze:
 
 /// Reads again the text of the files that have findings and whose text was dropped after
 /// lowering. A file that changed in between is read as it is now, and said so.
-fn read_texts_again(
+pub(crate) fn read_texts_again(
     files: &mut [SourceFile],
     findings: &[Finding],
     config: &Config,
@@ -518,15 +614,35 @@ fn read_and_lower(
     settings: &Settings,
     lower: &LowerFn<'_>,
 ) -> Result<Processed, FileError> {
-    let path = input.path;
+    let (input, language, bytes, stamp) = read_input(input, settings)?;
+    let path = input.path.clone();
+    if seeds.is_some_and(|s| !s.matches(&bytes)) {
+        return Ok(Processed::Indexed(Pending {
+            names: Identifiers::of(&bytes),
+            record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),
+            input,
+            len,
+        }));
+    }
+    let record = InputRecord::of(&path, &bytes, stamp, InputStatus::Relevant);
+    lower_bytes(path, language, &bytes, stamp, record, lower)
+        .map(|lowered| Processed::Lowered(Box::new(lowered)))
+}
+
+/// One input's language and bytes (with the stamp they were read at, when from disk), or
+/// why it cannot be linted.
+fn read_input(
+    input: Input,
+    settings: &Settings,
+) -> Result<(Input, Language, Vec<u8>, Option<Stamp>), FileError> {
     let io_error = |message: String| FileError {
-        path: path.clone(),
+        path: input.path.clone(),
         message,
         line: None,
         column: None,
         kind: ErrorKind::Io,
     };
-    let Some(language) = Language::from_path(&path) else {
+    let Some(language) = Language::from_path(&input.path) else {
         return Err(io_error(
             "not a Swift, Objective-C or Rust source file".into(),
         ));
@@ -534,7 +650,7 @@ fn read_and_lower(
     let max = settings.config.max_file_size;
     let (bytes, stamp) = match &input.content {
         Some(bytes) => (bytes.clone(), None),
-        None => read_bounded(&path, max)
+        None => read_bounded(&input.path, max)
             .map(|(bytes, stamp)| (bytes, Some(stamp)))
             .map_err(|(kind, message)| FileError {
                 kind,
@@ -547,15 +663,28 @@ fn read_and_lower(
             ..io_error(too_big(bytes.len() as u64, max))
         });
     }
-    if seeds.is_some_and(|s| !s.matches(&bytes)) {
-        return Ok(Processed::Indexed(Pending {
-            names: Identifiers::of(&bytes),
-            input: Input { path, ..input },
-            len,
-        }));
-    }
+    Ok((input, language, bytes, stamp))
+}
+
+/// Lowers one file's bytes (read at `stamp`, or not from disk): its facts, its source as
+/// reporting sees it, its parse notes.
+fn lower_bytes(
+    path: PathBuf,
+    language: Language,
+    bytes: &[u8],
+    stamp: Option<Stamp>,
+    record: InputRecord,
+    lower: &LowerFn<'_>,
+) -> Result<Lowered, FileError> {
+    let io_error = |message: String| FileError {
+        path: path.clone(),
+        message,
+        line: None,
+        column: None,
+        kind: ErrorKind::Io,
+    };
     let mut errors = Vec::new();
-    let text = decode(&bytes, &path, &mut errors);
+    let text = decode(bytes, &path, &mut errors);
     let lines = LineIndex::new(&text);
     let mut facts = lower_isolated(lower, language, &text, &path).map_err(|message| FileError {
         kind: ErrorKind::Internal,
@@ -588,7 +717,7 @@ fn read_and_lower(
         .collect();
     let keep = stamp.is_none() || !comments.is_empty();
     let text_len = text.len();
-    Ok(Processed::Lowered(Box::new(Lowered {
+    Ok(Lowered {
         file: SourceFile {
             path,
             language,
@@ -604,7 +733,35 @@ fn read_and_lower(
         bytes: text_len as u64,
         facts,
         errors,
-    })))
+        record,
+    })
+}
+
+/// A file read again by a cache, as a run would show it (its facts are not needed): its
+/// source, its parse notes, and whether it has a seed word or meets `wanted`.
+pub(crate) fn read_for_cache(
+    path: &Path,
+    settings: &Settings,
+    wanted: &Wanted,
+) -> Result<(SourceFile, Vec<FileError>, InputRecord), FileError> {
+    let (input, language, bytes, stamp) = read_input(Input::file(path), settings)?;
+    let relevant =
+        Seeds::new(&settings.config).matches(&bytes) || Identifiers::of(&bytes).meets(wanted);
+    let status = if relevant {
+        InputStatus::Relevant
+    } else {
+        InputStatus::Inert
+    };
+    let record = InputRecord::of(&input.path, &bytes, stamp, status);
+    let lowered = lower_bytes(
+        input.path,
+        language,
+        &bytes,
+        stamp,
+        record,
+        &crate::frontend::lower,
+    )?;
+    Ok((lowered.file, lowered.errors, lowered.record))
 }
 
 /// One file's share of a run with the prefilter off: read, decode, parse, lower, index what
@@ -626,7 +783,7 @@ fn too_big(len: u64, max: u64) -> String {
 /// Reads a source file without trusting it: what is not a regular file is refused (opening a
 /// FIFO blocks forever), and at most `max + 1` bytes are read (a huge or growing file is
 /// skipped by its size, never loaded).
-fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, String)> {
+pub(crate) fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, String)> {
     use std::io::Read;
     let cannot_read = |e: std::io::Error| (ErrorKind::Io, format!("cannot read: {e}"));
     let meta = std::fs::metadata(path).map_err(cannot_read)?;

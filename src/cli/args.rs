@@ -104,6 +104,14 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_prefilter: bool,
 
+    /// Lint everything again: neither read nor write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where the cache lives (default: `.sessionlint_cache` at the project root).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
     /// Skip a file (with a note) whose parse takes longer than SECS seconds (0 = no limit;
     /// overrides the config's `parse-timeout`).
     #[arg(long, value_name = "SECS", value_parser = parse_timeout_arg)]

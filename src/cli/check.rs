@@ -50,7 +50,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     }
 
     let bad_config = std::cell::RefCell::new(None);
-    let accepts = |path: &Path| match resolver.for_path(path) {
+    let accepts = |path: &Path| match resolver.for_file(path) {
         Ok(resolved) => resolved.filter.accepts(path),
         Err(e) => {
             bad_config.borrow_mut().get_or_insert(e);
@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     // One run per config (usually one): each file is linted with its own settings.
     let mut groups: Vec<(Rc<Resolved>, Vec<Input>)> = Vec::new();
     for input in plan.inputs {
-        let resolved = resolver.for_path(&input.path).map_err(config_error)?;
+        let resolved = resolver.for_file(&input.path).map_err(config_error)?;
         match groups.iter_mut().find(|(r, _)| Rc::ptr_eq(r, &resolved)) {
             Some((_, inputs)) => inputs.push(input),
             None => groups.push((resolved, vec![input])),
@@ -104,7 +104,37 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             progress: Some(progress.done.clone()),
             explain: args.explain.clone(),
         };
-        let (mut outcome, found) = run::check_inputs_explained(inputs, &settings);
+        // `--explain` and stdin runs bypass the cache: they want the analysis itself, or
+        // lint bytes that are not on disk.
+        let cached = !args.no_cache
+            && args.explain.is_none()
+            && inputs.iter().all(|input| input.content.is_none());
+        let (mut outcome, found) = if cached {
+            let dir = args
+                .cache_dir
+                .clone()
+                .unwrap_or_else(|| resolved.root.join(crate::cache::FOLDER));
+            let (outcome, report) = crate::cache::check(inputs, &settings, &dir);
+            if args.verbose || args.timings {
+                eprintln!(
+                    "sessionlint: cache {}: {}",
+                    dir.display(),
+                    cache_use(&report.used)
+                );
+            }
+            if args.verbose {
+                eprintln!(
+                    "sessionlint: cache: {} of {} files cannot change a finding (edits to them reuse it)",
+                    report.inert, report.recorded
+                );
+                for problem in &report.problems {
+                    eprintln!("sessionlint: cache: {problem}");
+                }
+            }
+            (outcome, Vec::new())
+        } else {
+            run::check_inputs_explained(inputs, &settings)
+        };
         if explained.is_none() && !found.is_empty() {
             explained = Some((outcomes.len(), found));
         }
@@ -221,6 +251,17 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         print_timings(&outcome.timings, report_time);
     }
     Ok(code)
+}
+
+fn cache_use(used: &crate::cache::Use) -> String {
+    match used {
+        crate::cache::Use::Hit => "nothing changed, last results reused".into(),
+        crate::cache::Use::Patched(n) => format!(
+            "{} changed without touching what the findings depend on; last findings reused",
+            crate::report::human::plural(*n, "file")
+        ),
+        crate::cache::Use::Missed(why) => format!("linted again ({why})"),
+    }
 }
 
 /// `--verbose`: how many source files the ignore rules hid, by kind of rule.

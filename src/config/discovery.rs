@@ -67,6 +67,18 @@ impl<'a> Resolver<'a> {
         self.load(file)
     }
 
+    /// [`Resolver::for_path`] for a path known to be a file (a walked or named source): no
+    /// look at the disk to tell, which is most of the cost for a large tree.
+    pub fn for_file(&self, path: &Path) -> Result<Rc<Resolved>, ConfigError> {
+        if let Some(forced) = &self.forced {
+            return Ok(forced.clone());
+        }
+        let absolute = absolute_path(path, &self.cwd);
+        let folder = absolute.parent().unwrap_or(&absolute);
+        let file = self.config_file_for(folder);
+        self.load(file)
+    }
+
     /// Every config read so far, keyed by its file (`None`: the defaults).
     pub fn loaded(&self) -> Vec<Rc<Resolved>> {
         let mut all: Vec<_> = self.loaded.borrow().values().cloned().collect();

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 /// Identifier text as written (after a front-end's normalisation, e.g. ObjC `_session` → `session`).
 pub type Name = String;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Swift,
@@ -76,7 +76,7 @@ pub struct FileFacts {
     pub mentions: Vec<mentions::Mentions>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Comment {
     pub span: Span,
     pub text: String,
@@ -316,6 +316,9 @@ pub enum ExprKind {
     Nil,
     /// A literal or other leaf that carries no session.
     Literal,
+    /// A method named as a value (ObjC `@selector(invalidateAndCancel)`): carries no
+    /// session, but says which method a callee such as `makeObjectsPerformSelector:` calls.
+    Selector(Name),
     /// A conditional value (`c ? a : b`, `a ?? b`, `if` / `match` expressions): one of the arms.
     Choice(Vec<Expr>),
     /// Anything else. Children are evaluated in order; a session flowing into it is
@@ -333,7 +336,8 @@ impl Expr {
             | ExprKind::TypeRef(_)
             | ExprKind::SharedSession
             | ExprKind::Nil
-            | ExprKind::Literal => true,
+            | ExprKind::Literal
+            | ExprKind::Selector(_) => true,
             ExprKind::Member { base, .. } => base.is_plain_read(),
             _ => false,
         }

@@ -36,7 +36,7 @@ pub struct LineCol {
 }
 
 /// Line starts of one text. Lines end at `\n`, `\r\n` or a lone `\r`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LineIndex {
     starts: Vec<u32>,
 }

@@ -10,12 +10,12 @@ pub mod locate;
 mod render;
 
 use crate::facts::{Language, Name, Span};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// Like ruff's: a safe fix changes nothing but the leak; an unsafe one may change what the
 /// code does otherwise and is applied only with `--unsafe-fixes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     Unsafe,
@@ -32,7 +32,7 @@ impl Applicability {
 }
 
 /// A proposed change for one diagnostic.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     /// What the change does, for people ("Remove the call ...").
     pub title: String,
@@ -41,7 +41,7 @@ pub struct Fix {
 }
 
 /// One change, in facts terms.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Edit {
     /// Remove this statement (its whole line when nothing else is on it, the `;` that ends it).
     DeleteStatement(Span),

@@ -1,7 +1,7 @@
 //! What a rule reports: a rule id, a primary span and secondary labels, all in facts terms.
 
 use crate::facts::Span;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Index of a file in the run's file list.
 pub type FileId = usize;
@@ -19,7 +19,7 @@ pub struct Diagnostic {
 }
 
 /// A secondary location that explains the diagnostic (the early exit, the `deinit`, ...).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     pub file: FileId,
     pub span: Span,

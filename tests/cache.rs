@@ -1,0 +1,216 @@
+//! The persistent cache: a re-run gives the same bytes as a run without it, whatever
+//! changed in between, and a damaged or contended cache never changes a result.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const LEAK: &str = "import Foundation\n\nfunc fetch() {\n    let session = URLSession(configuration: .default)\n    session.dataTask(with: URL(string: \"https://example.com\")!).resume()\n}\n";
+const FIXED: &str = "import Foundation\n\nfunc fetch() {\n    let session = URLSession(configuration: .default)\n    session.dataTask(with: URL(string: \"https://example.com\")!).resume()\n    session.finishTasksAndInvalidate()\n}\n";
+const OWNER: &str = "import Foundation\n\nfinal class Client {\n    let session = URLSession(configuration: .default)\n}\n";
+const UNRELATED: &str = "struct Point {\n    var x = 0\n}\n";
+
+/// A project of a few files, one leak per kind, and some unrelated code.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("Sources");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("Fetch.swift"), LEAK).unwrap();
+    std::fs::write(src.join("Client.swift"), OWNER).unwrap();
+    for i in 0..5 {
+        std::fs::write(src.join(format!("Point{i}.swift")), UNRELATED).unwrap();
+    }
+    dir
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+}
+
+fn check(dir: &Path, extra: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+        .current_dir(dir)
+        .args(["check", "--format", "json", "-v"])
+        .args(extra)
+        .arg("Sources")
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// The findings as `rule path:line` lines.
+fn findings(run: &Run) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}:{}", f["rule"], f["path"], f["line"]))
+        .collect()
+}
+
+fn entries(cache: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(cache)
+        .map(|read| {
+            read.map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_warm_run_prints_the_same_bytes_as_a_cold_one() {
+    let dir = project();
+    let cold = check(dir.path(), &["--no-cache"]);
+    assert!(!dir.path().join(".sessionlint_cache").exists());
+    assert_eq!(findings(&cold).len(), 2, "{}", cold.stdout);
+    let first = check(dir.path(), &[]);
+    assert!(first.stderr.contains("linted again"), "{}", first.stderr);
+    let warm = check(dir.path(), &[]);
+    assert!(warm.stderr.contains("nothing changed"), "{}", warm.stderr);
+    assert_eq!(warm.stdout, cold.stdout);
+    assert_eq!(first.stdout, cold.stdout);
+    let cache = dir.path().join(".sessionlint_cache");
+    assert_eq!(entries(&cache).len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore"))
+            .unwrap()
+            .trim_end()
+            .lines()
+            .last(),
+        Some("*")
+    );
+}
+
+#[test]
+fn an_unrelated_edit_is_patched_in_and_a_relevant_one_lints_again() {
+    let dir = project();
+    let src = dir.path().join("Sources");
+    check(dir.path(), &[]);
+
+    // A file with no session in it: the findings stand.
+    std::fs::write(
+        src.join("Point3.swift"),
+        "struct Point {\n    var y = 1\n}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("Added.swift"), UNRELATED).unwrap();
+    std::fs::remove_file(src.join("Point4.swift")).unwrap();
+    let patched = check(dir.path(), &[]);
+    assert!(
+        patched.stderr.contains("3 files changed"),
+        "{}",
+        patched.stderr
+    );
+    assert_eq!(patched.stdout, check(dir.path(), &["--no-cache"]).stdout);
+
+    // The leak fixed: linted again, one finding fewer.
+    std::fs::write(src.join("Fetch.swift"), FIXED).unwrap();
+    let fixed = check(dir.path(), &[]);
+    assert!(fixed.stderr.contains("linted again"), "{}", fixed.stderr);
+    assert_eq!(findings(&fixed).len(), 1, "{}", fixed.stdout);
+    assert_eq!(fixed.stdout, check(dir.path(), &["--no-cache"]).stdout);
+
+    // An unrelated file that starts using a session is not inert any more.
+    std::fs::write(src.join("Point0.swift"), LEAK.replace("fetch", "load")).unwrap();
+    let spread = check(dir.path(), &[]);
+    assert!(spread.stderr.contains("linted again"), "{}", spread.stderr);
+    assert_eq!(findings(&spread).len(), 2, "{}", spread.stdout);
+    assert_eq!(spread.stdout, check(dir.path(), &["--no-cache"]).stdout);
+}
+
+#[test]
+fn an_edit_that_keeps_size_and_second_is_still_seen() {
+    let dir = project();
+    let src = dir.path().join("Sources");
+    check(dir.path(), &[]);
+    // Same length, written at once: size and (coarse) time may not move; the hash does.
+    let same_length = LEAK.replace("resume()", "cancel()");
+    assert_eq!(same_length.len(), LEAK.len());
+    std::fs::write(src.join("Fetch.swift"), &same_length).unwrap();
+    let run = check(dir.path(), &[]);
+    assert_eq!(run.stdout, check(dir.path(), &["--no-cache"]).stdout);
+    assert!(run.stderr.contains("linted again"), "{}", run.stderr);
+}
+
+#[test]
+fn a_damaged_entry_is_ignored_and_rebuilt() {
+    let dir = project();
+    let expected = check(dir.path(), &["--no-cache"]).stdout;
+    check(dir.path(), &[]);
+    let cache = dir.path().join(".sessionlint_cache");
+    let entry = entries(&cache).pop().unwrap();
+    let whole = std::fs::read(&entry).unwrap();
+    let damages: Vec<Vec<u8>> = vec![
+        whole[..whole.len() / 2].to_vec(),
+        Vec::new(),
+        whole
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if i == whole.len() - 3 { b ^ 0x20 } else { *b })
+            .collect(),
+        b"not a cache entry at all".to_vec(),
+    ];
+    for damaged in damages {
+        std::fs::write(&entry, &damaged).unwrap();
+        let run = check(dir.path(), &[]);
+        assert_eq!(run.stdout, expected);
+        assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+        let again = check(dir.path(), &[]);
+        assert!(again.stderr.contains("nothing changed"), "{}", again.stderr);
+        assert_eq!(again.stdout, expected);
+    }
+}
+
+#[test]
+fn concurrent_runs_agree_and_leave_a_whole_entry() {
+    let dir = project();
+    let expected = check(dir.path(), &["--no-cache"]).stdout;
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+                .current_dir(dir.path())
+                .args(["check", "--format", "json", "Sources"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+    }
+    let after = check(dir.path(), &[]);
+    assert!(after.stderr.contains("nothing changed"), "{}", after.stderr);
+    assert_eq!(after.stdout, expected);
+    let cache = dir.path().join(".sessionlint_cache");
+    let leftovers: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn cache_dir_moves_the_cache_and_other_settings_keep_their_own_entry() {
+    let dir = project();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let flag = elsewhere.path().to_str().unwrap();
+    check(dir.path(), &["--cache-dir", flag]);
+    assert!(!dir.path().join(".sessionlint_cache").exists());
+    assert_eq!(entries(elsewhere.path()).len(), 1);
+    let warm = check(dir.path(), &["--cache-dir", flag]);
+    assert!(warm.stderr.contains("nothing changed"), "{}", warm.stderr);
+    // A setting that changes results is another entry, never a stale hit.
+    let fewer = check(dir.path(), &["--cache-dir", flag, "--select", "SL003"]);
+    assert!(fewer.stderr.contains("linted again"), "{}", fewer.stderr);
+    assert_eq!(findings(&fewer).len(), 1, "{}", fewer.stdout);
+    assert_eq!(entries(elsewhere.path()).len(), 2);
+}
