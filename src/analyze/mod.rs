@@ -35,7 +35,8 @@ pub struct ProjectAnalysis<'p> {
     pub failures: Vec<(usize, String)>,
     /// Names of the functions whose calls matter (non-empty summaries, configured ones).
     pub interesting: std::collections::BTreeSet<Name>,
-    /// The functions with a non-empty summary, in id order.
+    /// The functions whose summary changes what their calls do, in id order
+    /// ([`summary::Summaries::matter_to_callers`]).
     pub summarised: Vec<FnId>,
 }
 
@@ -136,6 +137,6 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         members,
         failures,
         interesting: interesting_names,
-        summarised: summaries.non_empty(),
+        summarised: summaries.matter_to_callers(project),
     }
 }

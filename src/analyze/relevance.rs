@@ -4,9 +4,11 @@
 //! The invariant (ARCHITECTURE.md): a file outside the analysed set can change a result
 //! only through
 //! - a session API or configured name in its bytes (the prefilter's seeds);
-//! - a call or declaration of a function whose summary is not empty (a caller gets a
-//!   creation or an invalidation; a namesake changes how calls resolve, and which callers
-//!   a releaser has decides whether its invalidations happen only in deinit), or a read of
+//! - a call or declaration of a function whose summary changes what its calls do: it
+//!   makes or invalidates sessions (a caller gets a creation or an invalidation; a
+//!   namesake changes how calls resolve, and which callers a releaser has decides whether
+//!   its invalidations happen only in deinit), or the analysis followed it and it neither
+//!   keeps nor stores every parameter (a namesake would stop the following), or a read of
 //!   such a getter. When other analysed types already have a method of that name and
 //!   arity, a call on a receiver of unknown type cannot resolve to it: only code naming
 //!   its owner can reach it (`Demand::owners`);
@@ -17,8 +19,9 @@
 //!   has no member facts a rule reads: what its functions do with members cannot matter.
 //!   So does a type whose member a body stores a session into (`params.session = s`).
 //!
-//! A call of a function with an empty summary, resolved or not, only lets its arguments
-//! escape (`flow`'s call handling), so its callers and namesakes never matter. A pass that
+//! A call of a function with an empty summary, or one the analysis does not follow, lets
+//! its arguments escape (`flow`'s call handling), as does a followed function that keeps
+//! every parameter: their callers and namesakes never matter. A pass that
 //! reads the project in a new way must add what it reads here.
 
 use super::flow::BodyAnalysis;

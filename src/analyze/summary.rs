@@ -100,12 +100,28 @@ impl Summaries {
             .map(|c| &c.callee)
     }
 
-    /// The functions with a non-empty summary, in id order.
-    pub fn non_empty(&self) -> Vec<FnId> {
+    /// The functions whose summary makes a call of them differ from a call the analysis
+    /// cannot resolve (which lets every argument escape), in id order. What a function
+    /// keeps or stores of its parameters is read only where the fixpoint analysed it
+    /// (`flow` follows only those calls), and keeping every parameter is what an unresolved
+    /// call does: neither makes its callers or namesakes matter.
+    pub fn matter_to_callers(&self, project: &Project) -> Vec<FnId> {
         let mut ids: Vec<FnId> = self
             .map
             .iter()
-            .filter(|(_, c)| !c.is_empty())
+            .filter(|(id, c)| {
+                let acts = c.returns_new
+                    || c.releases_all_args
+                    || !c.invalidates_params.is_empty()
+                    || !c.invalidates_members.is_empty();
+                let params = project.function(**id).params.len();
+                let keeps_all =
+                    c.stores_params.is_empty() && (0..params).all(|i| c.keeps_params.contains(&i));
+                let followed = self.analysed(**id)
+                    && !(c.stores_params.is_empty() && c.keeps_params.is_empty())
+                    && !keeps_all;
+                acts || followed
+            })
             .map(|(id, _)| *id)
             .collect();
         ids.sort_unstable();
