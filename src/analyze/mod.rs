@@ -4,7 +4,6 @@
 
 pub mod cfg;
 pub mod collections;
-pub mod explain;
 pub mod flow;
 pub mod mentions;
 pub mod owners;

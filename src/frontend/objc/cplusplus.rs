@@ -183,7 +183,13 @@ impl Walker<'_> {
             return;
         }
         let start = self.code.bytes[from];
-        let end = self.code.bytes[to - 1] + 1;
+        let last = self.code.bytes[to - 1];
+        // A literal is one code byte: its end is its closing quote's.
+        let end = if matches!(self.text[last], b'"' | b'\'') {
+            literal_end(self.text, last)
+        } else {
+            last + 1
+        };
         self.edits.blank_over(start, end);
     }
 
@@ -293,6 +299,16 @@ impl Walker<'_> {
     /// One file-level item or member from `k`: its end (exclusive).
     fn item(&mut self, k: usize, end: usize, level: Level) -> usize {
         let first = self.word(k).to_vec();
+        if level == Level::File
+            && first == b"extern"
+            && k + 8 < end
+            && self.at(k + 6) == b'"'
+            && self.at(k + 7) != b'{'
+        {
+            // `extern "C" T f(...) { ... }`: the linkage goes, the definition is read.
+            self.blank(k, k + 7);
+            return self.item(k + 7, end, level);
+        }
         if level == Level::File && (first == b"namespace" || self.extern_block(k)) {
             // `namespace a {` / `extern "C" {`: read the inside as file level.
             let mut j = k;
@@ -436,7 +452,8 @@ impl Walker<'_> {
         if matches!(
             first,
             b"using" | b"template" | b"class" | b"typename" | b"static_assert"
-        ) {
+        ) || (first == b"enum" && matches!(self.word(k + 4), b"class" | b"struct"))
+        {
             return true;
         }
         if first == b"@" || self.at(k) == b'@' && self.word(k + 1) != b"property" {
@@ -492,7 +509,14 @@ impl Walker<'_> {
                         | b"try"
                         | b"catch"
                         | b"throw"
-                )
+                ) || (matches!(self.word(j), b"new" | b"delete") && {
+                    // `new T(a)`, `delete p` (not `[Foo new]`, `[s delete:x]`).
+                    let after = j + self.word(j).len();
+                    self.code.bytes.get(after).is_some_and(|&a| {
+                        self.text[a] == b'['
+                            || (is_word_byte(self.text[a]) && a > self.code.bytes[after - 1] + 1)
+                    })
+                })
             }
             _ => false,
         }
@@ -616,6 +640,21 @@ impl Walker<'_> {
                 j += 4;
                 continue;
             }
+            if c == b'{' && depth == 0 && self.braced_value(k, j, &first) {
+                // `return T{a};`, `x = {a, b};`, `x->y = T{}`: a C++ braced initialiser.
+                let close = self.code.partner[j];
+                if close == usize::MAX || close >= to {
+                    return to;
+                }
+                own_cplusplus = true;
+                nested.push((j, close));
+                j = close + 1;
+                continue;
+            }
+            if c == b'&' && depth == 0 && self.reference_declarator(k, j) {
+                // `const T &value = e;` → `const T *value = e;`.
+                self.edits.write.push((self.code.bytes[j], b'*'));
+            }
             match c {
                 b';' if depth == 0 => break,
                 b'{' if depth == 0 => break,
@@ -643,6 +682,7 @@ impl Walker<'_> {
                 self.cplusplus_at(j, k, false) || (j == k && self.cplusplus_at(j, k, true));
             j += 1;
         }
+        own_cplusplus |= self.direct_initialisation(k, j.min(to));
         for &(open, close) in &nested {
             self.body(open + 1, close);
         }
@@ -669,6 +709,11 @@ impl Walker<'_> {
                     return after;
                 }
             }
+            if first == b"try" && end == k + 3 && self.objc_catch_after(end) {
+                // `try { } @catch (NSException *e) { }`: read as `@try`, in the space before.
+                self.edits.write.push((self.code.bytes[k] - 1, b'@'));
+                return end;
+            }
             if own_cplusplus || range_for {
                 self.neutral_head(k, end, &first);
             }
@@ -678,6 +723,101 @@ impl Walker<'_> {
             self.blank_outside(k, end, &kept);
         }
         (end + 1).min(to.max(end + 1))
+    }
+
+    /// Is the `@catch` of an Objective-C `@try` after the body opening at code index `open`?
+    fn objc_catch_after(&self, open: usize) -> bool {
+        let close = self.code.partner[open];
+        close != usize::MAX
+            && close + 2 < self.code.bytes.len()
+            && self.at(close + 1) == b'@'
+            && self.word(close + 2) == b"catch"
+            && matches!(self.text[self.code.bytes[open - 3] - 1], b' ' | b'\t')
+    }
+
+    /// A `{` at code index `j` of the statement starting at `k` that opens a braced value:
+    /// after `T` in `return T{...}` or `= T{...}`, or right after the `=` of an assignment
+    /// (`x->y = {}`; a declaration's `= {...}` is C's initialiser list).
+    fn braced_value(&self, k: usize, j: usize, first: &[u8]) -> bool {
+        if j == k || self.block_start(k, j).is_some() {
+            return false;
+        }
+        let prev = self.at(j - 1);
+        let equals = (k + 1..j).find(|&e| {
+            self.at(e) == b'='
+                && !matches!(self.at(e - 1), b'=' | b'!' | b'<' | b'>')
+                && self.at(e + 1) != b'='
+        });
+        if is_word_byte(prev) || prev == b'>' {
+            let word = self.word_ending_at(j - 1);
+            if word == b"return" {
+                // `return {a, b};`
+                return first == b"return" && j == k + 6;
+            }
+            let returned = first == b"return" && j > k + 6;
+            let keyword = matches!(word, b"else" | b"do" | b"try" | b"const");
+            return !keyword && (returned || equals.is_some_and(|e| e + 1 < j));
+        }
+        if prev == b'=' && equals == Some(j - 1) {
+            // An assignment: no declaration (`T x`, `T *x`, `x[]`) before the `=`.
+            let declaration = (k..j - 1).any(|d| {
+                matches!(self.at(d), b'*' | b'[' | b']')
+                    || (is_word_byte(self.at(d))
+                        && d + 1 < j
+                        && is_word_byte(self.at(d + 1))
+                        && self.code.bytes[d + 1] > self.code.bytes[d] + 1)
+            });
+            return !declaration;
+        }
+        false
+    }
+
+    /// `T &name =` at code index `j` (the `&`) of a statement starting at `k`: a reference.
+    fn reference_declarator(&self, k: usize, j: usize) -> bool {
+        if j == k || (k..j).any(|e| self.at(e) == b'=') {
+            return false;
+        }
+        let prev = self.at(j - 1);
+        let next = j + 1;
+        if !(is_word_byte(prev) || prev == b'>') || next >= self.code.bytes.len() {
+            return false;
+        }
+        let name = self.word(next);
+        !name.is_empty()
+            && self
+                .code
+                .bytes
+                .get(next + name.len())
+                .is_some_and(|&at| self.text[at] == b'=' && self.text.get(at + 1) != Some(&b'='))
+    }
+
+    /// `T name(a.b(), 1);`: a C++ object built with arguments (in C, a declaration of a
+    /// function, whose parameters are no expressions).
+    fn direct_initialisation(&self, k: usize, end: usize) -> bool {
+        let first = self.word(k);
+        if first.is_empty() || STATEMENT_KEYWORDS.contains(&first) || self.at(k) == b'@' {
+            return false;
+        }
+        let second = k + first.len();
+        if second >= end
+            || !is_word_byte(self.at(second))
+            || self.code.bytes[second] == self.code.bytes[second - 1] + 1
+        {
+            return false;
+        }
+        let open = second + self.word(second).len();
+        if open >= end || self.at(open) != b'(' {
+            return false;
+        }
+        let close = self.code.partner[open];
+        if close == usize::MAX || close + 1 != end {
+            return false;
+        }
+        (open + 1..close).any(|a| {
+            matches!(self.at(a), b'.' | b'"' | b'[' | b'(' | b'\'')
+                || self.at(a).is_ascii_digit()
+                || (self.at(a) == b'-' && self.at(a + 1) == b'>')
+        })
     }
 
     fn starts_word(&self, j: usize) -> bool {
@@ -708,10 +848,15 @@ impl Walker<'_> {
         }
         let mut after = close + 1;
         let params = (self.at(after) == b'(').then(|| self.code.partner[after]);
+        let mut cplusplus_params = false;
         if let Some(p) = params {
             if p == usize::MAX || p >= to {
                 return None;
             }
+            // `(const StatusOr<T> &r)`, `(auto &b)`: a block without parameters.
+            cplusplus_params = (after + 1..p).any(|c| {
+                matches!(self.at(c), b'&' | b'<') || self.cplusplus_at(c, after + 1, true)
+            });
             after = p + 1;
         }
         let body =
@@ -727,6 +872,9 @@ impl Walker<'_> {
         }
         self.edits.write.push((self.code.bytes[j], b'^'));
         self.blank(j + 1, close + 1);
+        if cplusplus_params {
+            self.blank(close + 2, after - 1);
+        }
         self.blank(after, body);
         Some(body)
     }
@@ -929,11 +1077,61 @@ mod tests {
     }
 
     #[test]
+    fn braced_values_references_direct_initialisers_new_and_throw() {
+        let src = "@implementation A\n- (K)f {\n  return K{};\n}\n- (void)g {\n  self.s = Settings{};\n\
+                   _info = {Id{\"p\"}, \"h\", false};\n  r->map = {};\n  const Value &v = m.fields[i].value;\n\
+                   Metadata meta(s.pending(), s.cache());\n  Defer d([r]() { [r remove]; });\n\
+                   _s.reset(new Serializer(x));\n  int *h = new int;\n  delete h;\n  throw \"e\";\n  [self h:v];\n}\n@end\n";
+        let out = run(src);
+        for gone in [
+            "K{",
+            "Settings{",
+            "Id{",
+            "r->map",
+            "Metadata",
+            "Defer",
+            "new",
+            "delete",
+            "throw",
+            "\"e\"",
+        ] {
+            assert!(!out.contains(gone), "{gone} kept:\n{out}");
+        }
+        for kept in [
+            "const Value *v = m.fields[i].value;",
+            "^  () { [r remove]; }",
+            "[self h:v];",
+        ] {
+            assert!(out.contains(kept), "{kept} lost:\n{out}");
+        }
+    }
+
+    #[test]
+    fn lambda_parameters_try_catch_enum_class_and_extern_c() {
+        let src = "enum class Target { kNone, kA };\nextern \"C\" NSArray *Data(Snapshot *docs) {\n  return @[];\n}\n\
+                   void f(void) {\n  q->Get([self, c](const StatusOr<Value> &result) { c(result); });\n  try {\n    [s count];\n  } @catch (NSException *e) {\n  }\n}\n";
+        let out = run(src);
+        assert!(
+            !out.contains("enum class") && !out.contains("extern"),
+            "{out}"
+        );
+        assert!(out.contains("NSArray *Data(Snapshot *docs) {"));
+        let params = " ".repeat("const StatusOr<Value> &result".len());
+        assert!(
+            out.contains(&format!("q->Get(^        ({params}) {{ c(result); }});")),
+            "{out}"
+        );
+        assert!(out.contains(" @try {\n    [s count];\n  } @catch"), "{out}");
+    }
+
+    #[test]
     fn plain_objc_and_c_are_untouched() {
         let src = "#import <Foundation/Foundation.h>\nstatic int a[] = {1, 2};\ntypedef struct { int x; } P;\n\
                    @interface A () <NSURLSessionDelegate> {\n  NSURLSession *_s;\n}\n@end\n\
                    @implementation A\n- (void)f:(id<P>)p {\n  if (a && b) { x = y & z; }\n  void (^b)(void) = ^{ [p go]; };\n\
-                   @try { [p x]; } @catch (NSException *e) { }\n  for (int i = 0; i < 2; i++) { }\n  NSArray<NSString *> *n = @[@\"a::b\"];\n}\n@end\n";
+                   @try { [p x]; } @catch (NSException *e) { }\n  for (int i = 0; i < 2; i++) { }\n  NSArray<NSString *> *n = @[@\"a::b\"];\n\
+                   CGRect r = {0, 0, 1, 1};\n  int a[] = {1};\n  id o = [Foo new];\n  [s delete:o];\n  x = a & b;\n\
+                   BOOL (^t)(void) = ^BOOL { return YES; };\n  if (a) { } else { }\n}\n@end\n";
         assert_eq!(run(src), src);
     }
 }

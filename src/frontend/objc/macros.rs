@@ -66,6 +66,8 @@ pub fn blank_statement_macros(text: &mut [u8]) {
         }
     }
     blanks.extend(lone_shouty_lines(text, &code));
+    let arguments = super::macro_args::find(text, &code);
+    blanks.extend(arguments.blank);
     for (s, e) in blanks {
         for b in &mut text[s..e] {
             if *b != b'\n' && *b != b'\r' {
@@ -75,6 +77,9 @@ pub fn blank_statement_macros(text: &mut [u8]) {
     }
     for c in commas {
         text[c] = b' ';
+    }
+    for (at, b) in arguments.write {
+        text[at] = b;
     }
 }
 
@@ -132,12 +137,14 @@ const KEYWORDS: &[&[u8]] = &[
     b"__typeof__",
     b"__typeof",
     b"defined",
+    b"decltype",
+    b"alignas",
 ];
 
-/// A macro's name: starts with a capital (`MXLogDebug`, `FIR_WEAKIFY`, `SKIP_IF`) or is
-/// all capitals with `_` (`weakify` and other lower-case names are left alone).
+/// A macro's name: `MXLogDebug`, `FIR_WEAKIFY`, `weakify`; not a reserved spelling
+/// (`_Atomic(int) x;`, `__typeof(self) s = self;` declare).
 fn looks_like_a_macro(name: &[u8]) -> bool {
-    name.first().is_some_and(u8::is_ascii_uppercase) && name.len() >= 3
+    name.first().is_some_and(u8::is_ascii_alphabetic) && name.len() >= 3
 }
 
 #[cfg(test)]
@@ -163,6 +170,11 @@ mod tests {
         for kept in ["[self g];", "void (^b)(void) = ^{", "if (e) { [self h]; }"] {
             assert!(out.contains(kept), "{kept} lost:\n{out}");
         }
+        let lower = "- (void)f {\n  weakify(self)\n  id h = ^(id x) { strongify(self)\n    [self g:x];\n  };\n\
+                     strongify(self);\n  decltype(x) y = x;\n}\n";
+        let out = run(lower);
+        assert!(!out.contains("weakify") && !out.contains("strongify(self)\n"));
+        assert!(out.contains("strongify(self);") && out.contains("decltype(x) y"));
     }
 
     #[test]

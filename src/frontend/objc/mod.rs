@@ -11,6 +11,7 @@ mod decls;
 mod defines;
 mod exprs;
 mod lowerer;
+mod macro_args;
 mod macros;
 mod neutralize;
 mod parse;

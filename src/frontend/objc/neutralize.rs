@@ -29,6 +29,11 @@ const ATTRIBUTE_MACROS: &[&str] = &[
     "__deprecated",
     "__deprecated_msg",
     "__unused",
+    "__used",
+    "__printflike",
+    "__dead2",
+    "__BEGIN_DECLS",
+    "__END_DECLS",
     "__API_AVAILABLE",
     "__API_UNAVAILABLE",
     "__API_DEPRECATED",
@@ -325,10 +330,40 @@ impl Pass<'_> {
                 self.defines.record(name, rest, decided);
                 false
             }
+            // A pragma says nothing about the code, and the grammar cannot read one
+            // between ivars or inside an expression (`^(id r)\n#pragma ...\n{`).
+            b"pragma" => {
+                self.blank(start, end);
+                false
+            }
             _ => false,
         };
+        if matches!(name, b"if" | b"elif") {
+            self.blank_feature_tests(start, end);
+        }
         if dead {
             self.blank_dead_group();
+        }
+    }
+
+    /// The arguments of `__has_include("A.h")`, `__has_cpp_attribute(clang::x)` and the
+    /// other feature tests in a condition: the grammar reads neither a string nor `<A/B.h>`
+    /// nor `::` there (the condition's value is the neutraliser's, already taken).
+    fn blank_feature_tests(&mut self, start: usize, end: usize) {
+        let mut i = start;
+        while let Some(at) = memchr::memmem::find(&self.src[i..end], b"__has_") {
+            let word_end = (i + at..end)
+                .find(|&j| !is_word_byte(self.src[j]))
+                .unwrap_or(end);
+            i = word_end;
+            let Some(close) = self.argument_list_end(word_end).filter(|&c| c <= end) else {
+                continue;
+            };
+            let open = (word_end..close).find(|&j| self.src[j] == b'(');
+            if let Some(open) = open {
+                self.blank(open + 1, close - 1);
+            }
+            i = close;
         }
     }
 
@@ -410,10 +445,64 @@ impl Pass<'_> {
         let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
         if ENUM_MACROS.contains(&word) {
             self.rewrite_enum_macro(start);
-        } else if is_attribute_macro(word) {
+        } else if is_attribute_macro(word) && !self.is_a_name(start, word) {
             let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
+            if end > self.pos && self.wraps_a_type(start, word, end) {
+                // `(XX_SWIFT_ID(T))`: the type stays (`macro_args` unwraps it).
+                return;
+            }
             self.blank(start, end);
             self.pos = end;
+        }
+    }
+
+    /// A project macro with arguments that fills a method's type parentheses
+    /// (`:(XX_SWIFT_ID(T))`) or a property's type (`@property (strong) XX_SWIFT_ID(T) t;`).
+    fn wraps_a_type(&self, start: usize, word: &str, end: usize) -> bool {
+        if ATTRIBUTE_MACROS.contains(&word) {
+            return false;
+        }
+        let before = self.src[..start].trim_ascii_end();
+        let after = self.src[end..].trim_ascii_start();
+        match before.last() {
+            Some(b'(') => {
+                let outer = before[..before.len() - 1].trim_ascii_end();
+                matches!(outer.last(), Some(b'-' | b'+' | b':')) && after.first() == Some(&b')')
+            }
+            Some(b')') => {
+                let mut depth = 0usize;
+                let open = before.iter().rposition(|&b| {
+                    match b {
+                        b')' => depth += 1,
+                        b'(' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                });
+                open.is_some_and(|o| before[..o].trim_ascii_end().ends_with(b"@property"))
+            }
+            _ => before.ends_with(b"@property"),
+        }
+    }
+
+    /// A project macro's spelling used as a name: `x.TRACE_FIELD_UNUSED`, `p->X_UNUSED`,
+    /// `NSString *DT_FIELD_UNUSED = @"";` (after `*` and before `;`, `=`, `,` or `)`).
+    fn is_a_name(&self, start: usize, word: &str) -> bool {
+        if ATTRIBUTE_MACROS.contains(&word) {
+            return false;
+        }
+        let before = self.src[..start]
+            .iter()
+            .rev()
+            .find(|b| !b.is_ascii_whitespace());
+        let after = self.src[self.pos..]
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        match before {
+            Some(b'.') => true,
+            Some(b'>') => start >= 2 && self.src[..start].trim_ascii_end().ends_with(b"->"),
+            Some(b'*') => matches!(after, Some(b';' | b'=' | b',' | b')' | b'[')),
+            _ => false,
         }
     }
 
@@ -715,6 +804,52 @@ mod tests {
         for dead in ["bar;", "other;", "cpp;"] {
             assert!(!out.contains(dead), "{dead} was kept:\n{out}");
         }
+    }
+
+    #[test]
+    fn pragmas_and_feature_test_arguments_are_blanked() {
+        let src = "#if __has_include(<A/A-Swift.h>)\n#import <A/A-Swift.h>\n#elif __has_include(\"A-Swift.h\") // x\n\
+                   #elif __has_cpp_attribute(clang::fallthrough)\n#endif\n\
+                   @implementation A {\n  id _a;\n#pragma clang diagnostic push\n  id _b;\n}\n@end\n";
+        let out = run(src);
+        assert!(out.contains("#if __has_include(             )\n#import <A/A-Swift.h>"));
+        assert!(
+            out.contains("#elif __has_include(           ) // x"),
+            "{out}"
+        );
+        let blank = " ".repeat("clang::fallthrough".len());
+        assert!(out.contains(&format!("#elif __has_cpp_attribute({blank})")));
+        assert!(!out.contains("pragma"));
+        let pragma = " ".repeat("#pragma clang diagnostic push".len());
+        assert!(out.contains(&format!("id _a;\n{pragma}\n  id _b;")));
+    }
+
+    #[test]
+    fn attribute_macro_spellings_used_as_names_stay() {
+        let src = "@property (strong) NSString*   TRACE_FIELD_UNUSED;\nNSString *DT_FIELD_UNUSED = @\"\";\n\
+                   f(t.TRACE_FIELD_UNUSED, p->X_UNUSED);\nXX_EXTERN NSString *K XX_UNAVAILABLE;\n\
+                   __BEGIN_DECLS\n__used static void h(void) __printflike(1, 2);\n";
+        let out = run(src);
+        for kept in [
+            "NSString*   TRACE_FIELD_UNUSED;",
+            "*DT_FIELD_UNUSED =",
+            "t.TRACE_FIELD_UNUSED,",
+            "p->X_UNUSED",
+        ] {
+            assert!(out.contains(kept), "{kept} blanked:\n{out}");
+        }
+        for gone in ["XX_", "__BEGIN", "__used", "__printflike"] {
+            assert!(!out.contains(gone), "{gone} kept:\n{out}");
+        }
+    }
+
+    #[test]
+    fn attribute_like_macros_wrapping_a_type_stay_for_macro_args() {
+        let src = "+ (void)s:(XX_SWIFT_ID(Tracker))t;\n- (XX_SWIFT_ID(id<P>))g;\n\
+                   @property (strong) XX_SWIFT_ID(Buffer)\n    buffer;\n- (void)h XX_SWIFT_NAME(h());\n";
+        let out = run(src);
+        assert_eq!(out.matches("XX_SWIFT_ID(").count(), 3, "{out}");
+        assert!(!out.contains("XX_SWIFT_NAME"));
     }
 
     #[test]

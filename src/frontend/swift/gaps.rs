@@ -10,7 +10,17 @@
 //!   written `T?`;
 //! - `#if ... #endif` around attributes only (`#if !CI @available(...) #endif @objc func`)
 //!   keeps the attributes and loses its two directive lines; `#error(...)` lines
-//!   are blanked.
+//!   are blanked;
+//! - a parenthesised type used as a value, `(@convention(c) (A) -> B).self`,
+//!   `(() throws -> T).self`, is written `(Any ...).self`;
+//! - in the head of an `if`/`while`/`switch`/`for ... in` whose expression ends in a name
+//!   right before its `{` (`for m in try plan.modules {`, `if await x.ready {`), `try`,
+//!   `try?` and `await` are blanked: the grammar reads that `{` as a trailing closure;
+//! - `0...` before a `{`, the second `!` of `x!!`, the commas of `catch A, B {`, a
+//!   multiple-trailing-closure label on its own line (`}\nheader: {`),
+//!   `nonisolated(unsafe)`, `nonisolated` before a conformance, `_const`, attributes
+//!   before `#Preview`, and a custom `~` operator (read as `+`) are rewritten;
+//! - a regex literal (`/<a\s+(?<n>["'])/`) is written as a string literal of its length.
 //!
 //! The pass reads comments and string literals as such and never rewrites inside them.
 
@@ -22,12 +32,17 @@ pub(super) fn bridge(text: &str) -> Cow<'_, str> {
         src: text.as_bytes(),
         out: None,
         code: Vec::new(),
+        regexes: Vec::new(),
     };
     pass.mark_code();
     pass.values_and_commas();
     pass.words();
     pass.closure_signatures();
     pass.directives();
+    pass.regexes();
+    pass.heads_and_operators();
+    pass.types_as_values();
+    pass.trailing_closure_labels();
     match pass.out {
         // Only ASCII bytes were written over ASCII bytes: still valid UTF-8.
         Some(out) => Cow::Owned(
@@ -43,6 +58,8 @@ struct Pass<'a> {
     out: Option<Vec<u8>>,
     /// The offsets of code bytes (outside comments and literals), in order.
     code: Vec<usize>,
+    /// Regex literals, `[start, end]` (their slashes).
+    regexes: Vec<(usize, usize)>,
 }
 
 impl Pass<'_> {
@@ -112,6 +129,16 @@ impl Pass<'_> {
                     i += 1;
                 }
                 b if b.is_ascii_whitespace() => i += 1,
+                b'/' if self.regex_can_start(i) => {
+                    if let Some(end) = regex_end(s, i) {
+                        self.code.push(i);
+                        self.regexes.push((i, end));
+                        i = end + 1;
+                    } else {
+                        self.code.push(i);
+                        i += 1;
+                    }
+                }
                 _ => {
                     self.code.push(i);
                     i += 1;
@@ -119,6 +146,280 @@ impl Pass<'_> {
             }
         }
         self.code.retain(|&i| i < s.len());
+    }
+
+    /// A `/` where an expression starts (after `=`, `(`, `,`, `:`, `[`, `{`, `return`)
+    /// and not before a space: a regex literal, not a division.
+    fn regex_can_start(&self, i: usize) -> bool {
+        let next = self.src.get(i + 1).copied().unwrap_or(b' ');
+        if next.is_ascii_whitespace() || next == b'/' || next == b'*' || next == b'=' {
+            return false;
+        }
+        let Some(&prev) = self.code.last() else {
+            return false;
+        };
+        match self.src[prev] {
+            b'=' | b'(' | b',' | b':' | b'[' | b'{' => {
+                // Not the end of an operator (`a == /x/` is fine, `a +/ b` is none).
+                prev == 0 || !matches!(self.src[prev - 1], b'<' | b'>' | b'!')
+            }
+            b if is_word(b) => self.word_ending_at(self.code.len() - 1) == b"return",
+            _ => false,
+        }
+    }
+
+    /// Regex literals are written `"..."` (the same length, the inside blanked).
+    fn regexes(&mut self) {
+        for (start, end) in std::mem::take(&mut self.regexes) {
+            self.write(start, b'"');
+            self.blank(start + 1, end);
+            self.write(end, b'"');
+        }
+    }
+
+    /// For each code index, the code index of its partner parenthesis (`usize::MAX` if none).
+    fn paren_partners(&self) -> Vec<usize> {
+        let mut partner = vec![usize::MAX; self.code.len()];
+        let mut open = Vec::new();
+        for (k, &at) in self.code.iter().enumerate() {
+            match self.src[at] {
+                b'(' => open.push(k),
+                b')' => {
+                    if let Some(o) = open.pop() {
+                        partner[o] = k;
+                        partner[k] = o;
+                    }
+                }
+                _ => {}
+            }
+        }
+        partner
+    }
+
+    /// `(@convention(c) (A) -> B).self`, `(() throws -> T).self`: `(Any ...).self`.
+    fn types_as_values(&mut self) {
+        if memchr::memmem::find(self.src, b").self").is_none() {
+            return;
+        }
+        let partners = self.paren_partners();
+        let mut k = 0;
+        while k < self.code.len() {
+            let at = self.code[k];
+            if self.src[at] != b'(' || !self.is_value_position(k) {
+                k += 1;
+                continue;
+            }
+            let close = partners[k];
+            if close == usize::MAX {
+                k += 1;
+                continue;
+            }
+            let end = self.code[close];
+            let metatype = self.src[end + 1..].starts_with(b".self")
+                && !self.src.get(end + 6).copied().is_some_and(is_word);
+            let function_or_tuple = || {
+                (k + 1..close).any(|j| {
+                    let b = self.src[self.code[j]];
+                    b == b'@' || b == b',' || (b == b'-' && self.src[self.code[j] + 1] == b'>')
+                })
+            };
+            if metatype && end - at > 3 && function_or_tuple() {
+                self.blank(at + 1, end);
+                for (i, &b) in b"Any".iter().enumerate() {
+                    self.write(at + 1 + i, b);
+                }
+                k = close + 1;
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    /// Words and operators the grammar misreads in statement heads and elsewhere.
+    fn heads_and_operators(&mut self) {
+        let mut k = 0;
+        while k < self.code.len() {
+            let at = self.code[k];
+            let b = self.src[at];
+            let starts_word = is_word(b) && (at == 0 || !is_word(self.src[at - 1]));
+            if starts_word {
+                let word = self.word_starting_at(k).to_vec();
+                let len = word.len();
+                let next = self.code.get(k + len).map(|&n| self.src[n]);
+                match word.as_slice() {
+                    b"nonisolated" if self.src[at + len..].starts_with(b"(unsafe)") => {
+                        self.blank(at, at + len + b"(unsafe)".len());
+                    }
+                    // `class C: nonisolated Equatable`.
+                    b"nonisolated"
+                        if next.is_some_and(|n| n.is_ascii_uppercase())
+                            && k > 0
+                            && matches!(self.src[self.code[k - 1]], b':' | b',' | b'&') =>
+                    {
+                        self.blank(at, at + len);
+                    }
+                    b"_const" if next.is_some_and(is_word) => self.blank(at, at + len),
+                    b"if" | b"while" | b"switch" | b"for" => self.head(k + len, &word),
+                    b"catch" => self.catch_patterns(k + len),
+                    _ => {}
+                }
+                k += len;
+                continue;
+            }
+            let next = self.code.get(k + 1).map(|&n| self.src[n]);
+            match b {
+                // `x!!`: one `!`.
+                b'!' if next == Some(b'!')
+                    && self.code[k + 1] == at + 1
+                    && k > 0
+                    && self.code[k - 1] + 1 == at
+                    && (matches!(self.src[at - 1], b')' | b']') || is_word(self.src[at - 1]))
+                    && !matches!(self.src.get(at + 2), Some(b'=' | b'!')) =>
+                {
+                    self.write(at + 1, b' ');
+                    k += 2;
+                    continue;
+                }
+                // `for i in 0... {`: an open range before a body.
+                b'.' if self.src[at..].starts_with(b"...")
+                    && self.code.get(k + 3).is_some_and(|&n| self.src[n] == b'{')
+                    && k > 0
+                    && (is_word(self.src[self.code[k - 1]])
+                        || self.src[self.code[k - 1]] == b')') =>
+                {
+                    self.blank(at, at + 3);
+                    k += 3;
+                    continue;
+                }
+                // A custom infix `~` (`a ~ b`), which the grammar reads only as a prefix.
+                b'~' if at > 0
+                    && self.src[at - 1] == b' '
+                    && self.src.get(at + 1) == Some(&b' ')
+                    && k > 0
+                    && (is_word(self.src[self.code[k - 1]])
+                        || matches!(self.src[self.code[k - 1]], b')' | b']')) =>
+                {
+                    self.write(at, b'+');
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+    }
+
+    /// The head of an `if`/`while`/`switch`/`for` from code index `k` to its `{`: when a name
+    /// ends it, `try`, `try?` and `await` in it are blanked.
+    fn head(&mut self, k: usize, keyword: &[u8]) {
+        let mut depth = 0usize;
+        let mut j = k;
+        let mut effects = Vec::new();
+        let mut seen_in = keyword != b"for";
+        while j < self.code.len() {
+            let at = self.code[j];
+            match self.src[at] {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth = depth.saturating_sub(1),
+                b'{' if depth == 0 => break,
+                b'}' | b';' => return,
+                b if is_word(b) && !is_word(self.src[at - 1]) => {
+                    let word = self.word_starting_at(j);
+                    let len = word.len();
+                    match word {
+                        b"in" => seen_in = true,
+                        b"try" | b"await" if depth == 0 && seen_in => {
+                            let question = self.src.get(at + len) == Some(&b'?');
+                            effects.push((at, at + len + usize::from(question)));
+                        }
+                        // A closure's `in`, a nested statement: not a plain head.
+                        b"guard" | b"return" | b"let" if depth > 0 => return,
+                        _ => {}
+                    }
+                    j += len;
+                    continue;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let ends_in_name = j < self.code.len() && j > k && is_word(self.src[self.code[j - 1]]);
+        if ends_in_name {
+            for (start, end) in effects {
+                self.blank(start, end);
+            }
+        }
+    }
+
+    /// `catch A.b, A.c {`: the patterns after the first are blanked.
+    fn catch_patterns(&mut self, k: usize) {
+        let mut depth = 0usize;
+        let mut comma = None;
+        for j in k..self.code.len() {
+            let at = self.code[j];
+            match self.src[at] {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 && comma.is_none() => comma = Some(at),
+                b'{' if depth == 0 => {
+                    if let Some(c) = comma {
+                        self.blank(c, at);
+                    }
+                    return;
+                }
+                b'}' | b';' => return,
+                _ => {}
+            }
+        }
+    }
+
+    /// `}\nheader: {`: a multiple trailing closure's label on its own line is blanked (the
+    /// closure stays, read as one more trailing closure). So are attributes before `#Preview`.
+    fn trailing_closure_labels(&mut self) {
+        for k in 1..self.code.len() {
+            let at = self.code[k];
+            let starts_word = is_word(self.src[at]) && !is_word(self.src[at - 1]);
+            if !starts_word || self.src[self.code[k - 1]] != b'}' {
+                continue;
+            }
+            let line_start = self.src[..at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b != b'\n')
+                .all(u8::is_ascii_whitespace);
+            let word = self.word_starting_at(k);
+            let len = word.len();
+            let labelled = line_start
+                && !matches!(word, b"default" | b"case")
+                && self.src.get(at + len) == Some(&b':')
+                && self
+                    .code
+                    .get(k + len + 1)
+                    .is_some_and(|&n| self.src[n] == b'{');
+            if labelled {
+                self.blank(at, at + len + 1);
+            }
+        }
+        let mut search = 0;
+        while let Some(found) = memchr::memmem::find(&self.src[search..], b"#Preview") {
+            let at = search + found;
+            search = at + 1;
+            if self.code.binary_search(&at).is_err() {
+                continue;
+            }
+            // The attribute lines right above it.
+            let mut line_end = self.src[..at].iter().rposition(|&b| b == b'\n');
+            while let Some(end) = line_end {
+                let start = self.src[..end]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1);
+                let line = self.src[start..end].trim_ascii();
+                if !line.starts_with(b"@") {
+                    break;
+                }
+                self.blank(start, end);
+                line_end = start.checked_sub(1);
+            }
+        }
     }
 
     /// The word (identifier or keyword) that ends at code index `k` (inclusive), if any.
@@ -362,7 +663,7 @@ fn attributes_only_group<'s>(
     }
     let next = (j + 1..lines.len())
         .map(|k| trimmed(lines[k]))
-        .find(|l| !l.is_empty())?;
+        .find(|l| !l.is_empty() && !l.starts_with(b"//"))?;
     let declares = next.starts_with(b"@")
         || [
             &b"func "[..],
@@ -387,6 +688,29 @@ fn attributes_only_group<'s>(
         .iter()
         .any(|k| next.starts_with(k));
     declares.then_some(j)
+}
+
+/// The `/` closing a regex literal that opens at `start`, on the same line (escapes and
+/// character classes honoured), if any.
+fn regex_end(src: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    let mut class = false;
+    while i < src.len() {
+        match src[i] {
+            b'\n' => return None,
+            b'\\' => i += 1,
+            b'[' => class = true,
+            b']' => class = false,
+            b'/' if !class => {
+                // `a /b/ c` reads as two divisions; a literal is not followed by a word.
+                let after = src.get(i + 1).copied().unwrap_or(b' ');
+                return (!is_word(after)).then_some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `[start, end)` of every line, line breaks excluded.
@@ -448,7 +772,11 @@ mod tests {
         }
         reads_cleanly(src);
         let types = "let t = (() throws -> Int).self\nlet u: () = v\n";
-        assert_eq!(run(types), types);
+        assert_eq!(
+            run(types),
+            "let t = (Any             ).self\nlet u: () = v\n",
+            "a type stays a type (a metatype value is `(Any).self`)"
+        );
     }
 
     #[test]
@@ -501,6 +829,85 @@ mod tests {
         assert!(out.contains("@available(*, deprecated"));
         assert!(out.contains("#if DEBUG"), "a group of code stays");
         assert!(!out.contains("#error"));
+        reads_cleanly(src);
+    }
+
+    #[test]
+    fn parenthesised_types_used_as_values() {
+        let src = "func f() {\n  let c = unsafeBitCast(g, to: (@convention(c) (AnyObject, Selector) -> Void).self)\n\
+                   let t = (() throws -> T).self\n  let p = withTaskGroup(of: (P, (any C)?).self) { g in }\n\
+                   let v = (x).self\n  call(a).self\n}\n";
+        let out = run(src);
+        assert!(out.contains("to: (Any  "), "{out}");
+        assert!(out.contains("let t = (Any     "), "{out}");
+        assert!(out.contains("of: (Any        ).self"), "{out}");
+        assert!(out.contains("let v = (x).self") && out.contains("call(a).self"));
+        reads_cleanly(src);
+    }
+
+    #[test]
+    fn effects_in_statement_heads_ending_in_a_name() {
+        let src = "func f() async throws {\n  for m in try plan.modules {\n    use(m)\n  }\n\
+                   if await c.value > limit {\n  }\n  if try !self.o.isEmpty {\n  }\n\
+                   if let x = try? foo.bar, await y.z {\n  }\n  for try await l in s.lines {\n  }\n\
+                   if let v = try await load() {\n  }\n}\n";
+        let out = run(src);
+        assert!(out.contains("for m in     plan.modules {"), "{out}");
+        assert!(out.contains("if       c.value > limit {"));
+        assert!(out.contains("if     !self.o.isEmpty {"));
+        assert!(
+            out.contains("if let x =      foo.bar,       y.z {"),
+            "{out}"
+        );
+        assert!(
+            out.contains("for try await l in s.lines {"),
+            "before `in` it stays"
+        );
+        assert!(
+            out.contains("if let v = try await load() {"),
+            "a call ends it: it stays"
+        );
+        reads_cleanly(src);
+    }
+
+    #[test]
+    fn ranges_unwraps_catches_and_modifiers() {
+        let src = "func f() throws {\n  for a in 0...\n  {\n    use(a)\n  }\n  let x = a.first!!\n  let y = a != b\n\
+                   do { try g() } catch E.a, E.b {\n  }\n  nonisolated(unsafe) var count = 0\n\
+                   return login ~ query\n}\nclass C: nonisolated Equatable {}\nfunc h(_ i: _const String) {}\n";
+        let out = run(src);
+        assert!(out.contains("for a in 0   \n  {"));
+        assert!(out.contains("a.first! \n"));
+        assert!(out.contains("a != b"));
+        assert!(out.contains("catch E.a      {"), "{out}");
+        assert!(out.contains("                    var count"));
+        assert!(out.contains("login + query"));
+        assert!(out.contains("class C:             Equatable"));
+        assert!(out.contains("(_ i:        String)"));
+        reads_cleanly(src);
+    }
+
+    #[test]
+    fn regex_literals_become_strings() {
+        let src = "func f(s: String) {\n  let r = /<S\\s+name\\s*=\\s*[\"'](?<n>[^\"']+)[\"']/\n  let h = a / b / c\n\
+                   let m = s.matches(of: /a[/]b/)\n}\n";
+        let out = run(src);
+        assert!(out.contains("let r = \"  "), "{out}");
+        assert!(!out.contains("?<n>"));
+        assert!(out.contains("let h = a / b / c"));
+        assert!(out.contains("of: \"     \")"), "{out}");
+        reads_cleanly(src);
+    }
+
+    #[test]
+    fn trailing_closure_labels_previews_and_commented_conditional_attributes() {
+        let src = "var body: some View {\n  Section {\n    Text(\"a\")\n  }\n  header: {\n    Text(\"b\")\n  }\n}\n\
+                   @available(iOS 17.0, *)\n#Preview {\n  A()\n}\nclass U {\n  #if !V10\n  @objc\n  #endif\n\
+                   // swiftlint:disable:next missing_docs\n  public func f() {}\n}\n";
+        let out = run(src);
+        assert!(out.contains("  }\n          {\n    Text(\"b\")"), "{out}");
+        assert!(!out.contains("@available"));
+        assert!(!out.contains("#if !V10"));
         reads_cleanly(src);
     }
 }

@@ -3,10 +3,10 @@
 //! life in its body ([`Reason`]), and for a session stored in a member, what the owner does
 //! with it. `sessionlint check --explain FILE:LINE` prints these.
 
-use super::reason::Reason;
-use super::ProjectAnalysis;
+use super::diagnostic::Diagnostic;
+use crate::analyze::reason::Reason;
+use crate::analyze::ProjectAnalysis;
 use crate::facts::Span;
-use crate::rules::diagnostic::Diagnostic;
 
 /// The sites to explain: a file (index into the project's files) and a 1-based line.
 #[derive(Clone, Copy, Debug)]
