@@ -162,8 +162,9 @@ pub struct BodyAnalysis {
     pub outer_escaped: BTreeSet<Name>,
     /// Functions this body calls (resolved).
     pub callees: BTreeSet<FnId>,
-    /// Types whose member declarations this body looked up for a store into another
-    /// object (`params.session = s`): the prefilter's demand.
+    /// Types whose declarations this body looked up: for a store into another object
+    /// (`params.session = s`), or the supertypes a `super.init(...)` resolves in. The
+    /// prefilter's demand.
     pub types_read: BTreeSet<Name>,
     /// Functions whose summary this body read (not its closures'): its analysis can change
     /// only when one of these summaries grows.
@@ -675,6 +676,7 @@ impl<'p> Cx<'p, '_> {
             ExprKind::SharedSession => Value::from([Src::Shared]),
             ExprKind::Name(n) => self.read_name(n, e.span, st, loop_depth),
             ExprKind::SelfRef
+            | ExprKind::SuperRef
             | ExprKind::TypeRef(_)
             | ExprKind::Nil
             | ExprKind::Literal
@@ -921,6 +923,17 @@ impl<'p> Cx<'p, '_> {
             None => Value::new(),
         };
         let on_session = !recv.is_empty();
+        if matches!(receiver.map(|r| &r.kind), Some(ExprKind::SuperRef))
+            && method.starts_with("init")
+            && !args.is_empty()
+        {
+            // `super.init(...)` resolves in the supertypes' declarations: the prefilter's
+            // demand.
+            if let Some(owner) = self.body.function.owner.as_deref() {
+                let supertypes = self.project.supertypes_of(owner);
+                self.out.types_read.extend(supertypes);
+            }
+        }
         let callee = if on_session && api != Api::Other {
             None
         } else {

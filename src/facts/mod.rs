@@ -287,6 +287,9 @@ pub enum ExprKind {
     Name(Name),
     /// `self` / Rust `self`.
     SelfRef,
+    /// `super` as a receiver (`super.init(...)`, `[super initWithSession:...]`): the
+    /// superclass's implementation, on this object.
+    SuperRef,
     /// A type name used as a value/receiver: `Foo.make()`, `[Foo make]`, `Foo::make()`.
     TypeRef(Name),
     /// `base.name`, `self.session`, ObjC `_session`/`self->_session` (base = `SelfRef`),
@@ -333,6 +336,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Name(_)
             | ExprKind::SelfRef
+            | ExprKind::SuperRef
             | ExprKind::TypeRef(_)
             | ExprKind::SharedSession
             | ExprKind::Nil

@@ -23,6 +23,7 @@ pub fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
         | ExprKind::SharedSession
         | ExprKind::Name(_)
         | ExprKind::SelfRef
+        | ExprKind::SuperRef
         | ExprKind::TypeRef(_)
         | ExprKind::Closure(_)
         | ExprKind::Nil

@@ -21,6 +21,11 @@ pub fn resolve_call(
             .and_then(|t| lookup(project, Some(t), method, arity))
             .or_else(|| lookup(project, None, method, arity)),
         Some(ExprKind::SelfRef) => lookup(project, owner, method, arity),
+        // The nearest supertype that has it (never a same-named method elsewhere).
+        Some(ExprKind::SuperRef) => project
+            .supertypes_of(owner?)
+            .iter()
+            .find_map(|t| lookup(project, Some(t), method, arity)),
         Some(ExprKind::TypeRef(t)) => {
             let t = if t == "Self" { owner? } else { t.as_str() };
             lookup(project, Some(t), method, arity)
@@ -34,7 +39,7 @@ pub fn resolve_call(
 }
 
 /// The initializer a call reaches: `self.init(...)` / `[self initWithX:...]` (delegation),
-/// Swift `Foo(...)` / `Foo.init(...)` (`super.init` is not the project's). Swift overloads
+/// Swift `Foo(...)` / `Foo.init(...)`, `super.init(...)` of a project superclass. Swift overloads
 /// initializers by argument labels: among several of one arity, the one whose parameter
 /// names are the call's labels, else none.
 pub fn resolve_initializer(
@@ -46,6 +51,13 @@ pub fn resolve_initializer(
 ) -> Option<FnId> {
     let (owner, name) = match receiver.map(|r| &r.kind) {
         Some(ExprKind::SelfRef) if method.starts_with("init") => (caller.owner.as_deref()?, method),
+        // `super.init(...)`: the nearest supertype's initializer.
+        Some(ExprKind::SuperRef) if method.starts_with("init") => {
+            return project
+                .supertypes_of(caller.owner.as_deref()?)
+                .iter()
+                .find_map(|t| initializer_by_labels(project, t, method, labels));
+        }
         Some(ExprKind::TypeRef(t)) if method == "init" => (
             if t == "Self" {
                 caller.owner.as_deref()?
@@ -57,6 +69,17 @@ pub fn resolve_initializer(
         None if project.is_type(method) => (method, "init"),
         _ => return None,
     };
+    initializer_by_labels(project, owner, name, labels)
+}
+
+/// The initializer `name` of `owner` a call with these labels reaches (see
+/// [`resolve_initializer`]).
+fn initializer_by_labels(
+    project: &Project,
+    owner: &str,
+    name: &str,
+    labels: &[Option<&str>],
+) -> Option<FnId> {
     let candidates: Vec<FnId> = project
         .functions_named(Some(owner), name)
         .filter(|&id| {

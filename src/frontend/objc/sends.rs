@@ -93,7 +93,7 @@ impl Lowerer<'_> {
         }
     }
 
-    /// A receiver: class names become type references, `super` is opaque.
+    /// A receiver: class names become type references, `super` a reference to the superclass.
     pub fn receiver(&mut self, node: Node) -> Expr {
         let span = self.span(node);
         if let Some(class) = self.class_name(node) {
@@ -104,7 +104,7 @@ impl Lowerer<'_> {
         }
         if node.kind_name() == "identifier" && self.text(node) == "super" {
             return Expr {
-                kind: ExprKind::Opaque(Vec::new()),
+                kind: ExprKind::SuperRef,
                 span,
             };
         }

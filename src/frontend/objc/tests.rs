@@ -143,6 +143,7 @@ fn render_expr(expr: &Expr, at: &dyn Fn(u32) -> String) -> String {
         ExprKind::SharedSession => "Shared".into(),
         ExprKind::Name(n) => n.clone(),
         ExprKind::SelfRef => "self".into(),
+        ExprKind::SuperRef => "super".into(),
         ExprKind::TypeRef(t) => format!("type {t}"),
         ExprKind::Member { base, name } => format!("{}.{name}", r(base)),
         ExprKind::Call {

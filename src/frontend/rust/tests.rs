@@ -103,6 +103,7 @@ fn render_expr(e: &Expr) -> String {
         ExprKind::SharedSession => "SharedSession".into(),
         ExprKind::Name(n) => n.clone(),
         ExprKind::SelfRef => "self".into(),
+        ExprKind::SuperRef => "super".into(),
         ExprKind::TypeRef(t) => format!("type {t}"),
         ExprKind::Member { base, name } => format!("{}.{name}", render_expr(base)),
         ExprKind::Call {

@@ -72,7 +72,7 @@ impl<'s> Lowerer<'s> {
             | "conjunction_expression"
             | "disjunction_expression" => self.test(node),
             "lambda_literal" => ExprKind::Closure(Box::new(self.closure(node))),
-            "super_expression" => ExprKind::Opaque(Vec::new()),
+            "super_expression" => ExprKind::SuperRef,
             _ => ExprKind::Opaque(self.children_in_order(node)),
         };
         Expr {

@@ -147,6 +147,7 @@ fn expr(e: &Expr) -> String {
         ExprKind::SharedSession => "SharedSession".into(),
         ExprKind::Name(n) => n.clone(),
         ExprKind::SelfRef => "self".into(),
+        ExprKind::SuperRef => "super".into(),
         ExprKind::TypeRef(t) => format!("type {t}"),
         ExprKind::Member { base, name } => format!("{}.{name}", expr(base)),
         ExprKind::Call {
