@@ -130,6 +130,25 @@ const ENUM_MACROS: &[&str] = &[
     "CF_CLOSED_ENUM",
 ];
 
+/// The `[objc] macros` of the config (the top config's, like `parse-timeout`): names
+/// blanked with their argument list wherever they appear.
+static CONFIGURED: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Sets the configured macros for the files lowered from now on.
+pub fn set_configured_macros(names: &[String]) {
+    let mut configured = CONFIGURED.write().unwrap_or_else(|e| e.into_inner());
+    configured.clear();
+    configured.extend(names.iter().cloned());
+    configured.sort();
+    configured.dedup();
+}
+
+fn configured_macros() -> Vec<String> {
+    CONFIGURED
+        .read()
+        .map_or_else(|e| e.into_inner().clone(), |c| c.clone())
+}
+
 /// Which compiler reads the file: it decides which `__cplusplus` groups are dead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -140,6 +159,11 @@ pub enum Dialect {
 }
 
 pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
+    neutralize_with(input, dialect, configured_macros())
+}
+
+/// [`neutralize`] with these `[objc] macros` (sorted).
+fn neutralize_with(input: &str, dialect: Dialect, configured: Vec<String>) -> Neutralized {
     let mut pass = Pass {
         src: input.as_bytes(),
         out: input.as_bytes().to_vec(),
@@ -149,6 +173,7 @@ pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
         cplusplus: dialect == Dialect::ObjCpp,
         groups: Vec::new(),
         defines: Default::default(),
+        configured,
     };
     pass.run();
     Neutralized {
@@ -222,6 +247,8 @@ struct Pass<'a> {
     groups: Vec<bool>,
     /// What the file `#define`s so far (decides `#if NAME` of its own macros).
     defines: super::defines::Defines,
+    /// `[objc] macros`, sorted.
+    configured: Vec<String>,
 }
 
 impl Pass<'_> {
@@ -437,6 +464,19 @@ impl Pass<'_> {
             }
             underscore |= b == b'_';
             self.pos += 1;
+        }
+        if !self.configured.is_empty() {
+            let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
+            if self
+                .configured
+                .binary_search_by(|c| c.as_str().cmp(word))
+                .is_ok()
+            {
+                let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
+                self.blank(start, end);
+                self.pos = end;
+                return;
+            }
         }
         // Every enum and attribute macro has an underscore; most identifiers stop here.
         if !underscore {
@@ -850,6 +890,17 @@ mod tests {
         let out = run(src);
         assert_eq!(out.matches("XX_SWIFT_ID(").count(), 3, "{out}");
         assert!(!out.contains("XX_SWIFT_NAME"));
+    }
+
+    #[test]
+    fn configured_macros_are_blanked_with_their_arguments() {
+        let src = "static CGImageRef Copy(CGImageRef cg_nullable image) {\n  LOG_IT(@\"a\", b);\n  return nil;\n}\n";
+        let configured = vec!["LOG_IT".to_string(), "cg_nullable".to_string()];
+        let out = String::from_utf8(neutralize_with(src, Dialect::ObjC, configured).text).unwrap();
+        assert_eq!(out.len(), src.len());
+        assert!(out.contains("(CGImageRef             image)"), "{out}");
+        assert!(out.contains("{\n                 ;\n"), "{out}");
+        assert_eq!(run(src), src, "without configuration both stay");
     }
 
     #[test]
