@@ -992,7 +992,7 @@ impl Walker<'_> {
     }
 }
 
-fn literal_end(text: &[u8], start: usize) -> usize {
+pub(super) fn literal_end(text: &[u8], start: usize) -> usize {
     let quote = text[start];
     let mut i = start + 1;
     while i < text.len() && text[i] != quote && text[i] != b'\n' {
