@@ -226,7 +226,7 @@ pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerF
 pub fn check_inputs_explained(
     inputs: Vec<Input>,
     settings: &Settings,
-) -> (Outcome, Vec<crate::analyze::explain::Explanation>) {
+) -> (Outcome, Vec<crate::rules::explain::Explanation>) {
     in_pool(settings, || {
         let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower);
         (run.outcome, run.explanations)
@@ -328,7 +328,7 @@ const SPREAD_MIN: usize = 64;
 /// Everything one run produces.
 struct Run {
     outcome: Outcome,
-    explanations: Vec<crate::analyze::explain::Explanation>,
+    explanations: Vec<crate::rules::explain::Explanation>,
     inventory: Inventory,
 }
 
@@ -407,7 +407,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
                 .as_ref()
                 .and_then(|at| explain_query(&parsed.files, at));
             let mut checked = crate::rules::check(&analysis, query);
-            crate::analyze::explain::honour_config(&mut checked.explanations, &settings.config);
+            crate::rules::explain::honour_config(&mut checked.explanations, &settings.config);
             timings.analyze += start.elapsed();
             drop(analysis);
             break (project, checked);
@@ -485,12 +485,12 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
 }
 
 /// The linted file `--explain` names (as given, or the same file by another path).
-fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::analyze::explain::Query> {
+fn explain_query(files: &[SourceFile], at: &ExplainAt) -> Option<crate::rules::explain::Query> {
     let wanted = std::fs::canonicalize(&at.path).ok();
     let file = files.iter().position(|f| {
         f.path == at.path || wanted.is_some() && std::fs::canonicalize(&f.path).ok() == wanted
     })?;
-    Some(crate::analyze::explain::Query {
+    Some(crate::rules::explain::Query {
         file,
         line: at.line,
     })

@@ -2,7 +2,7 @@
 //! (`for s in sessions { s.invalidateAndCancel() }`, `sessions.values.forEach { ... }`,
 //! `[_sessions makeObjectsPerformSelector:@selector(invalidateAndCancel)]`).
 
-use crate::facts::api::{visits_each_element, Api};
+use crate::facts::api::{classify_method, visits_each_element, Api};
 use crate::facts::{walk, Block, Expr, ExprKind, Function, Name, Span, StmtKind};
 
 /// (member, invalidation) for every collection member whose elements `f` invalidates.
@@ -73,6 +73,7 @@ fn invalidation_in(block: &Block) -> Option<Span> {
 fn mentions_invalidation(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Call { api, .. } => matches!(api, Api::Invalidate { .. }),
+        ExprKind::Selector(method) => matches!(classify_method(method), Api::Invalidate { .. }),
         ExprKind::Name(n) | ExprKind::Member { name: n, .. } => {
             matches!(
                 n.as_str(),

@@ -145,6 +145,9 @@ pub struct BodyAnalysis {
     pub member_invalidations: Vec<(Name, Span)>,
     /// Members of `self` handed to unknown code.
     pub member_escapes: BTreeSet<Name>,
+    /// Members of `self` whose session visible code also stores into another object's
+    /// member: (own member, that owner, that member). The owner still holds it.
+    pub member_shares: BTreeSet<(Name, Name, Name)>,
     pub returns_new: bool,
     pub invalidates_params: BTreeSet<usize>,
     /// Parameters handed to code the analysis cannot follow (the caller's session escapes).
@@ -159,6 +162,12 @@ pub struct BodyAnalysis {
     pub outer_escaped: BTreeSet<Name>,
     /// Functions this body calls (resolved).
     pub callees: BTreeSet<FnId>,
+    /// Types whose member declarations this body looked up for a store into another
+    /// object (`params.session = s`): the prefilter's demand.
+    pub types_read: BTreeSet<Name>,
+    /// Functions whose summary this body read (not its closures'): its analysis can change
+    /// only when one of these summaries grows.
+    pub summaries_read: BTreeSet<FnId>,
     /// The closures directly inside this body, each analysed as a body of its own.
     pub closures: Vec<BodyAnalysis>,
     /// Per creation: why it left this body without a leak (for `--explain`).
@@ -210,6 +219,7 @@ pub fn analyze(
         summaries,
         body,
         locals: &locals,
+        local_types: local_types(body.function),
         closures: &closures,
         cfg: &cfg,
         out: BodyAnalysis::default(),
@@ -377,11 +387,80 @@ fn declared_locals(block: &Block, params: &[Name]) -> BTreeSet<Name> {
     names
 }
 
+/// The locals of `f` (closures included) bound to a new instance of a named type:
+/// `let p = Params()`, `Params *p = [[Params alloc] init]`. A name bound to two types is left
+/// out.
+fn local_types(f: &Function) -> BTreeMap<Name, Name> {
+    let mut found: BTreeMap<Name, Option<Name>> = BTreeMap::new();
+    let mut blocks: Vec<&Block> = vec![&f.body];
+    walk::each_expr(&f.body, true, &mut |e| {
+        if let ExprKind::Closure(c) = &e.kind {
+            blocks.push(&c.body);
+        }
+    });
+    for block in blocks {
+        walk::each_stmt(block, &mut |stmt| {
+            if let StmtKind::Let {
+                name,
+                value: Some(value),
+                is_static: false,
+                ..
+            } = &stmt.kind
+            {
+                let ty = constructed_type(value);
+                let slot = found.entry(name.clone()).or_insert_with(|| ty.clone());
+                if *slot != ty {
+                    *slot = None;
+                }
+            }
+        });
+    }
+    found
+        .into_iter()
+        .filter_map(|(name, ty)| Some((name, ty?)))
+        .collect()
+}
+
+/// The project type a value is a new instance of, if it visibly is one.
+fn constructed_type(e: &Expr) -> Option<Name> {
+    let ty = match &e.kind {
+        ExprKind::Construct { type_name, .. } => type_name,
+        ExprKind::Call {
+            receiver: None,
+            method,
+            ..
+        } => method,
+        ExprKind::Call {
+            receiver: Some(r),
+            method,
+            ..
+        } if method == "init" => match &r.kind {
+            ExprKind::TypeRef(t) => t,
+            _ => return None,
+        },
+        ExprKind::Try { inner, .. } => return constructed_type(inner),
+        _ => return None,
+    };
+    // Types are capitalised: `make()` is a function, `Params()` a construction.
+    ty.starts_with(|c: char| c.is_ascii_uppercase())
+        .then(|| ty.clone())
+}
+
+/// The member a setter selector sets: `setSession:` sets `session`.
+fn setter_member(selector: &str) -> Option<Name> {
+    let rest = selector.strip_prefix("set")?.strip_suffix(':')?;
+    let mut chars = rest.chars();
+    let first = chars.next().filter(char::is_ascii_uppercase)?;
+    (!rest.contains(':')).then(|| first.to_ascii_lowercase().to_string() + chars.as_str())
+}
+
 struct Cx<'p, 'b> {
     project: &'p Project,
     summaries: &'p Summaries,
     body: &'b Body<'b>,
     locals: &'b BTreeSet<Name>,
+    /// Locals bound to a new instance of a project type (`let p = Params()`), by name.
+    local_types: BTreeMap<Name, Name>,
     closures: &'b BTreeMap<Span, ClosureEffect>,
     cfg: &'b Cfg<'b>,
     out: BodyAnalysis,
@@ -399,7 +478,7 @@ enum Use {
     Escapes,
 }
 
-impl Cx<'_, '_> {
+impl<'p> Cx<'p, '_> {
     fn fixpoint(&mut self, entry: State) -> Vec<Option<State>> {
         let n = self.cfg.nodes.len();
         let mut input: Vec<Option<State>> = vec![None; n];
@@ -595,9 +674,11 @@ impl Cx<'_, '_> {
             }
             ExprKind::SharedSession => Value::from([Src::Shared]),
             ExprKind::Name(n) => self.read_name(n, e.span, st, loop_depth),
-            ExprKind::SelfRef | ExprKind::TypeRef(_) | ExprKind::Nil | ExprKind::Literal => {
-                Value::new()
-            }
+            ExprKind::SelfRef
+            | ExprKind::TypeRef(_)
+            | ExprKind::Nil
+            | ExprKind::Literal
+            | ExprKind::Selector(_) => Value::new(),
             ExprKind::Member { base, name } => match &base.kind {
                 ExprKind::SelfRef => self.read_member(name, e.span, st, loop_depth),
                 _ => {
@@ -757,7 +838,7 @@ impl Cx<'_, '_> {
             .functions_named(None, n)
             .find(|&id| self.project.function(id).kind == FunctionKind::Getter);
         match getter {
-            Some(getter) if self.summaries.get(getter).returns_new => {
+            Some(getter) if self.summary(getter).returns_new => {
                 let id = self.creation_id(span, None, Some(n), loop_depth);
                 if self.record {
                     self.out.callees.insert(getter);
@@ -769,18 +850,25 @@ impl Cx<'_, '_> {
     }
 
     /// A delegate callback of the body's owner that invalidates the session calling it.
-    fn invalidating_delegate_callback(&self) -> Option<FnId> {
+    fn invalidating_delegate_callback(&mut self) -> Option<FnId> {
         let owner = self.body.function.owner.as_deref()?;
+        let project = self.project;
         crate::facts::api::DELEGATE_CALLBACKS
             .iter()
-            .flat_map(|name| self.project.functions_named(Some(owner), name))
-            .find(|&id| self.summaries.get(id).invalidates_params.contains(&0))
+            .flat_map(|name| project.functions_named(Some(owner), name))
+            .find(|&id| self.summary(id).invalidates_params.contains(&0))
+    }
+
+    /// The summary of `id`, noted as read (a body is re-analysed only when one it read grows).
+    fn summary(&mut self, id: FnId) -> &'p Callee {
+        self.out.summaries_read.insert(id);
+        self.summaries.get(id)
     }
 
     fn read_member(&mut self, name: &Name, span: Span, st: &mut State, loop_depth: u32) -> Value {
         if let Some(owner) = &self.body.function.owner {
             if let Some(getter) = resolve::getter(self.project, owner, name) {
-                if self.summaries.get(getter).returns_new {
+                if self.summary(getter).returns_new {
                     let id = self.creation_id(span, None, Some(name), loop_depth);
                     self.out.callees.insert(getter);
                     return self.new_session(id, st);
@@ -870,10 +958,15 @@ impl Cx<'_, '_> {
         let stores_closures = callee
             .is_some_and(|c| self.project.function(c).kind == FunctionKind::Initializer)
             || crate::facts::api::stores_closure_argument(method);
-        let summary = callee.map(|c| self.summaries.get(c)).or_else(|| {
+        let summary = callee.map(|c| self.summary(c)).or_else(|| {
             self.summaries
                 .configured(self.body.function, receiver, method)
         });
+        if let ([arg], None, false) = (args, callee, known_api) {
+            if let Some(v) = self.setter_store(e, receiver, method, arg, st, loop_depth) {
+                return v;
+            }
+        }
         let mut arg_values = Vec::with_capacity(args.len());
         for a in args {
             let is_closure = matches!(a.value.kind, ExprKind::Closure(_));
@@ -989,6 +1082,72 @@ impl Cx<'_, '_> {
         Value::new()
     }
 
+    /// The type of an object expression, when visible: a local bound to a new instance, or
+    /// a member of `self` with a declared type (the project may not declare it).
+    fn type_of(&self, e: &Expr) -> Option<Name> {
+        let owner = self.body.function.owner.as_deref();
+        let member_type = |m: &str| {
+            self.project
+                .member(owner?, m)
+                .and_then(|d| d.declared_type.clone())
+        };
+        match &e.kind {
+            ExprKind::Name(n) if self.locals.contains(n) || self.body.outer.contains(n) => {
+                self.local_types.get(n).cloned()
+            }
+            ExprKind::Name(n) => member_type(n),
+            ExprKind::Member { base, name } if matches!(base.kind, ExprKind::SelfRef) => {
+                member_type(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// `params.session` where `params` is visibly of a project type declaring an instance
+    /// member `session`: (that type, the member).
+    fn other_objects_member(&mut self, target: &Expr) -> Option<(Name, Name)> {
+        let ExprKind::Member { base, name } = &target.kind else {
+            return None;
+        };
+        let ty = self.type_of(base)?;
+        self.out.types_read.insert(ty.clone());
+        let decl = self.project.member(&ty, name)?;
+        (!decl.is_static).then(|| (ty, name.clone()))
+    }
+
+    /// `[obj setSession:s]` / `[self setSession:s]` with no such method in the project: the
+    /// property's synthesized setter stores `s` into the member.
+    fn setter_store(
+        &mut self,
+        e: &Expr,
+        receiver: Option<&Expr>,
+        method: &str,
+        arg: &crate::facts::Arg,
+        st: &mut State,
+        loop_depth: u32,
+    ) -> Option<Value> {
+        let member = setter_member(method)?;
+        let on_self = matches!(receiver.map(|r| &r.kind), None | Some(ExprKind::SelfRef));
+        let owner = if on_self {
+            self.body.function.owner.clone()?
+        } else {
+            let ty = self.type_of(receiver?)?;
+            self.out.types_read.insert(ty.clone());
+            ty
+        };
+        if self.project.member(&owner, &member)?.is_static {
+            return None;
+        }
+        let v = self.eval(&arg.value, st, Use::Kept, loop_depth);
+        if on_self {
+            let is_nil = matches!(arg.value.kind, ExprKind::Nil);
+            self.store_member(&owner, &member, e.span, v, st, is_nil);
+        } else {
+            self.store_foreign(&owner, &member, e.span, &v, st);
+        }
+        Some(Value::new())
+    }
+
     /// The member of `self` an expression names (`self.m`, `_m`, a bare `m` that is no local).
     fn own_member(&self, e: Option<&Expr>, st: &State) -> Option<Name> {
         let owner = self.body.function.owner.as_ref()?;
@@ -1070,7 +1229,7 @@ impl Cx<'_, '_> {
                 if self.record {
                     self.out.callees.insert(c);
                 }
-                let summary = self.summaries.get(c).clone();
+                let summary = self.summary(c).clone();
                 self.pass_to_callee(&summary, &selector, &values, e, st);
             }
             None => {
@@ -1213,6 +1372,16 @@ impl Cx<'_, '_> {
                 }
                 if !matches!(target.kind, ExprKind::Name(_)) {
                     self.eval(target, st, Use::Kept, loop_depth);
+                }
+                // `params.session = s`: that object's type owns it now.
+                let foreign = if v.is_empty() {
+                    None
+                } else {
+                    self.other_objects_member(target)
+                };
+                if let Some((owner, member)) = foreign {
+                    self.store_foreign(&owner, &member, e.span, &v, st);
+                    return v;
                 }
                 let to = match &target.kind {
                     ExprKind::Name(n) | ExprKind::Member { name: n, .. } => Some(n.clone()),
@@ -1472,6 +1641,15 @@ impl Cx<'_, '_> {
                         self.out
                             .stores_params
                             .insert((*i, owner.clone(), member.clone()));
+                    }
+                }
+                // `self`'s own session, now held by another object too: `self` still
+                // holds it, so it is still `self`'s to invalidate.
+                Src::Member(m) => {
+                    if self.record {
+                        self.out
+                            .member_shares
+                            .insert((m.clone(), owner.clone(), member.clone()));
                     }
                 }
                 // The enclosing body stores it (the closure runs; a kept closure's captures

@@ -163,6 +163,9 @@ final class Client {
                     ExprKind::Construct { type_name, .. } | ExprKind::TypeRef(type_name) => {
                         names.push(type_name)
                     }
+                    ExprKind::Selector(method) => {
+                        api |= crate::facts::api::classify_method(method) != Api::Other;
+                    }
                     _ => {}
                 });
                 let mut is_static = false;

@@ -4,7 +4,6 @@
 
 pub mod cfg;
 pub mod collections;
-pub mod explain;
 pub mod flow;
 pub mod mentions;
 pub mod owners;
@@ -87,7 +86,10 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
             BodyAnalysis::default()
         })
     };
-    let summaries = summary::compute(project, &run);
+    let summary::Computed {
+        summaries,
+        mut analyses,
+    } = summary::compute(project, &run);
     let interesting_names = summaries.interesting_names(project);
     let interesting = mentions::NameSearch::new(interesting_names.iter().map(String::as_str));
     // A method that only names its own type's member known to hold a session may replace
@@ -104,10 +106,23 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         .function_ids()
         .filter(|id| !project.facts[id.file].declarations_only)
         .collect();
-    let bodies: Vec<(FnId, BodyAnalysis)> = ids
+    let wanted: Vec<FnId> = ids
         .into_par_iter()
         .filter(|&id| project.mentions(id).relevant(&interesting) || names_held_member(id))
-        .map(|id| (id, run(&summaries, id)))
+        .collect();
+    // The fixpoint's last analysis of a function is what running it again would give.
+    let mut bodies: Vec<(FnId, Option<BodyAnalysis>)> = wanted
+        .into_iter()
+        .map(|id| (id, analyses.remove(&id)))
+        .collect();
+    drop(analyses);
+    bodies
+        .par_iter_mut()
+        .filter(|(_, done)| done.is_none())
+        .for_each(|(id, done)| *done = Some(run(&summaries, *id)));
+    let bodies: Vec<(FnId, BodyAnalysis)> = bodies
+        .into_iter()
+        .map(|(id, done)| (id, done.unwrap_or_default()))
         .collect();
     let members = owners::collect(project, &bodies);
     let failures = failures

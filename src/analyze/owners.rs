@@ -92,6 +92,18 @@ pub struct MemberFacts {
     pub invalidations: Vec<Invalidation>,
     /// Handed to unknown code somewhere: the analysis cannot judge it.
     pub escapes: bool,
+    /// Other objects' members visible code also stores this member's session into:
+    /// (their type, their member). The owner still holds the session.
+    pub shared_into: BTreeSet<(Name, Name)>,
+}
+
+impl MemberFacts {
+    /// Invalidated somewhere other than only through the owner's own deinit.
+    pub fn invalidated_reachably(&self) -> bool {
+        self.invalidations
+            .iter()
+            .any(|&(_, _, deinit_only)| !deinit_only)
+    }
 }
 
 /// Methods the framework calls at the end of an object's use: an invalidation there runs.
@@ -123,7 +135,14 @@ pub fn collect(
                 let entry = out
                     .entry((store.owner.clone(), store.member.clone()))
                     .or_default();
+                // Stored into another type's member and ended by the code that stored it
+                // (`params.session = s; ...; s.finishTasksAndInvalidate()`): not that
+                // type's to judge.
+                let foreign = f.owner.as_ref() != Some(&store.owner);
                 for &c in &store.creations {
+                    if foreign && body.invalidated_somewhere[c] {
+                        continue;
+                    }
                     entry.stores.push(StoredCreation {
                         function: *id,
                         site: body.creations[c].clone(),
@@ -139,6 +158,12 @@ pub fn collect(
             }
             for m in &body.member_escapes {
                 out.entry((owner.clone(), m.clone())).or_default().escapes = true;
+            }
+            for (m, other, other_member) in &body.member_shares {
+                out.entry((owner.clone(), m.clone()))
+                    .or_default()
+                    .shared_into
+                    .insert((other.clone(), other_member.clone()));
             }
         }
         if let Some(owner) = &f.owner {

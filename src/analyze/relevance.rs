@@ -15,6 +15,7 @@
 //!   the members, the deinit and the methods the analysis looks up on `self`; a
 //!   construction into a static makes it live for the process). A type with none of these
 //!   has no member facts a rule reads: what its functions do with members cannot matter.
+//!   So does a type whose member a body stores a session into (`params.session = s`).
 //!
 //! A call of a function with an empty summary, resolved or not, only lets its arguments
 //! escape (`flow`'s call handling), so its callers and namesakes never matter. A pass that
@@ -97,6 +98,12 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
         }
     }
     for (id, body) in &analysis.bodies {
+        for b in body.all() {
+            // A store into another object's member reads that type's declarations.
+            demand
+                .types
+                .extend(b.types_read.iter().map(|t| type_word(t).to_string()));
+        }
         let f = project.function(*id);
         if let Some(owner) = &f.owner {
             if body.all().iter().any(|b| touches_sessions(b)) || invalidates(f) {

@@ -170,11 +170,18 @@ fn summary_of(a: &BodyAnalysis) -> Callee {
     c
 }
 
+/// Every function's summary, and the last analysis of each function the fixpoint ran,
+/// computed with the final summaries (a later pass can take it instead of running again).
+pub struct Computed {
+    pub summaries: Summaries,
+    pub analyses: HashMap<FnId, BodyAnalysis>,
+}
+
 /// Computes every function's summary. `analyze_fn` runs the flow analysis of one function.
 pub fn compute(
     project: &Project,
     analyze_fn: &(dyn Fn(&Summaries, FnId) -> BodyAnalysis + Sync),
-) -> Summaries {
+) -> Computed {
     let mut summaries = Summaries {
         map: HashMap::new(),
         analysed: HashSet::new(),
@@ -194,25 +201,59 @@ pub fn compute(
         })
         .collect();
     summaries.analysed = dirty.iter().copied().collect();
-    // Each round re-analyses only the callers of functions whose summary grew.
+    let mut analyses: HashMap<FnId, BodyAnalysis> = HashMap::new();
+    // For each function, the analysed functions that read its summary.
+    let mut readers: HashMap<FnId, HashSet<FnId>> = HashMap::new();
+    // Each round re-analyses the callers of functions whose summary grew: those never
+    // analysed yet, and those whose last analysis read a summary that grew (any other's
+    // analysis would come out the same).
     let mut rounds = 0usize;
     let limit = 64 + ids.len() * 4;
     while !dirty.is_empty() && rounds < limit {
         rounds += 1;
-        let results: Vec<(FnId, Callee)> = dirty
+        let results: Vec<(FnId, BodyAnalysis)> = dirty
             .par_iter()
-            .map(|&id| (id, summary_of(&analyze_fn(&summaries, id))))
+            .map(|&id| (id, analyze_fn(&summaries, id)))
             .collect();
-        let mut grown = BTreeSet::new();
-        for (id, callee) in results {
+        let mut grown_names = BTreeSet::new();
+        let mut grown = HashSet::new();
+        for (id, analysis) in results {
             let slot = summaries.map.entry(id).or_default();
-            if slot.merge(&callee) {
-                grown.insert(project.function(id).name.as_str());
+            if slot.merge(&summary_of(&analysis)) {
+                grown_names.insert(project.function(id).name.as_str());
+                grown.insert(id);
             }
+            for body in analysis.all() {
+                for &read in &body.summaries_read {
+                    readers.entry(read).or_default().insert(id);
+                }
+            }
+            analyses.insert(id, analysis);
         }
-        dirty = callers_of(project, &ids, &grown);
+        let stale: HashSet<FnId> = grown
+            .iter()
+            .filter_map(|id| readers.get(id))
+            .flatten()
+            .copied()
+            .collect();
+        dirty = callers_of(project, &ids, &grown_names)
+            .into_iter()
+            .filter(|id| !analyses.contains_key(id) || stale.contains(id))
+            .collect();
+        // A stale analysis the fixpoint does not redo (its body does not name the grown
+        // function: a delegate callback's summary, read by the creation) is not kept.
+        for id in &stale {
+            analyses.remove(id);
+        }
     }
-    summaries
+    // Past the limit, what is left to do is stale.
+    for id in &dirty {
+        analyses.remove(id);
+    }
+    Computed {
+        summaries,
+        analyses,
+    }
 }
 
 /// Types with a member declared as a session: their initializers and methods may store a

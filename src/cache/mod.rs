@@ -45,6 +45,9 @@ pub struct Report {
     /// Problems with the cache itself (a damaged entry, an unwritable folder): the run's
     /// results are right regardless.
     pub problems: Vec<String>,
+    /// Of the inputs recorded, how many were inert (edits to them are patched in).
+    pub inert: usize,
+    pub recorded: usize,
 }
 
 /// A modification time this close to the start of the run that read the file does not prove
@@ -73,6 +76,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
                     }
                 }
                 let stamps = &reused.stamps;
+                let (inert, recorded) = inert_count(&reused.entry.inputs);
                 let mut outcome = reused
                     .entry
                     .into_outcome(&|path: &Path| stamps.get(path.as_os_str()).copied());
@@ -82,7 +86,15 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
                     done.fetch_add(total, std::sync::atomic::Ordering::Relaxed);
                 }
                 let used = reused.used;
-                return (outcome, Report { used, problems });
+                return (
+                    outcome,
+                    Report {
+                        used,
+                        problems,
+                        inert,
+                        recorded,
+                    },
+                );
             }
             Err(reason) => Use::Missed(reason),
         },
@@ -93,7 +105,24 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     if let Err(problem) = store.save(key, &entry) {
         problems.push(problem);
     }
-    (outcome, Report { used, problems })
+    let (inert, recorded) = inert_count(&entry.inputs);
+    (
+        outcome,
+        Report {
+            used,
+            problems,
+            inert,
+            recorded,
+        },
+    )
+}
+
+fn inert_count(inputs: &[InputRecord]) -> (usize, usize) {
+    let inert = inputs
+        .iter()
+        .filter(|r| r.status == InputStatus::Inert)
+        .count();
+    (inert, inputs.len())
 }
 
 /// An entry that still holds (patched, if inert files changed).

@@ -121,6 +121,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub follow_symlinks: bool,
 
+    /// Lint the files `.gitignore` and `.git/info/exclude` hide too.
+    #[arg(long)]
+    pub no_ignore: bool,
+
     /// Report suppression comments that suppress nothing (as SL000 unused-suppression).
     #[arg(long)]
     pub report_unused_suppressions: bool,

@@ -62,6 +62,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     if let Some(e) = bad_config.take() {
         return Err(config_error(e));
     }
+    if args.verbose {
+        eprintln!("{}", ignored_note(&plan.ignored));
+    }
     if args.show_files {
         let mut shown: Vec<String> = plan
             .inputs
@@ -121,6 +124,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
                 );
             }
             if args.verbose {
+                eprintln!(
+                    "sessionlint: cache: {} of {} files cannot change a finding (edits to them reuse it)",
+                    report.inert, report.recorded
+                );
                 for problem in &report.problems {
                     eprintln!("sessionlint: cache: {problem}");
                 }
@@ -256,6 +263,26 @@ fn cache_use(used: &crate::cache::Use) -> String {
         ),
         crate::cache::Use::Missed(why) => format!("linted again ({why})"),
     }
+}
+
+/// `--verbose`: how many source files the ignore rules hid, by kind of rule.
+fn ignored_note(ignored: &crate::discover::Ignored) -> String {
+    use crate::report::human::plural;
+    if ignored.total() == 0 {
+        return "note: no source file ignored by .gitignore or .git/info/exclude".into();
+    }
+    let mut kinds = Vec::new();
+    if ignored.gitignore > 0 {
+        kinds.push(format!("{} by .gitignore", ignored.gitignore));
+    }
+    if ignored.git_exclude > 0 {
+        kinds.push(format!("{} by .git/info/exclude", ignored.git_exclude));
+    }
+    format!(
+        "note: {} ignored ({}); --no-ignore lints them",
+        plural(ignored.total(), "source file"),
+        kinds.join(", ")
+    )
 }
 
 /// The command line's changes to every config: rules, fail level, extra excludes.

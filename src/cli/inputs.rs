@@ -21,6 +21,8 @@ pub struct Plan {
     pub reported: Option<HashSet<PathBuf>>,
     pub walk_errors: Vec<FileError>,
     pub walk_time: Duration,
+    /// Source files under the paths asked about that ignore rules hid (with `--verbose`).
+    pub ignored: crate::discover::Ignored,
 }
 
 /// `accepts`: whether the config that governs a walked file lets it be linted; `stdin_max`:
@@ -38,6 +40,7 @@ pub fn plan(
         reported: None,
         walk_errors: Vec::new(),
         walk_time: Duration::ZERO,
+        ignored: Default::default(),
     };
 
     let named: Vec<PathBuf> = args
@@ -97,7 +100,15 @@ pub fn plan(
         .filter(|p| p.is_file())
         .map(|p| absolute_path(p, cwd))
         .collect();
-    let asked = discover(&roots, args, accepts, &explicit, cwd, &mut plan)?;
+    let asked = discover(
+        &roots,
+        args,
+        accepts,
+        &explicit,
+        cwd,
+        &mut plan,
+        args.verbose,
+    )?;
 
     let context_root = if args.no_project_context {
         None
@@ -126,6 +137,7 @@ pub fn plan(
             reported: None,
             walk_errors: Vec::new(),
             walk_time: Duration::ZERO,
+            ignored: Default::default(),
         };
         let context = discover(
             &[root],
@@ -134,6 +146,7 @@ pub fn plan(
             &HashSet::new(),
             cwd,
             &mut context_errors,
+            false,
         )?;
         for path in context {
             if seen.insert(absolute_path(&path, cwd)) {
@@ -149,7 +162,7 @@ pub fn plan(
 }
 
 /// Source files under `roots`, filtered by the config's globs (explicit files are kept unless
-/// `--force-exclude`).
+/// `--force-exclude`); `count_ignored`: add the files ignore rules hid to `plan.ignored`.
 fn discover(
     roots: &[PathBuf],
     args: &CheckArgs,
@@ -157,9 +170,17 @@ fn discover(
     explicit: &HashSet<PathBuf>,
     cwd: &Path,
     plan: &mut Plan,
+    count_ignored: bool,
 ) -> Result<Vec<PathBuf>, UsageError> {
-    let found = crate::discover::discover(roots, args.follow_symlinks)
+    let walk = crate::discover::Walk {
+        follow_symlinks: args.follow_symlinks,
+        no_ignore: args.no_ignore,
+        count_ignored,
+    };
+    let found = crate::discover::discover_with(roots, walk)
         .map_err(|missing| UsageError(format!("path does not exist: {}", missing.0.display())))?;
+    plan.ignored.gitignore += found.ignored.gitignore;
+    plan.ignored.git_exclude += found.ignored.git_exclude;
     plan.walk_errors
         .extend(found.errors.into_iter().map(FileError::from));
     Ok(found

@@ -3,9 +3,9 @@
 
 use super::args::CheckArgs;
 use super::{exit, UsageError};
-use crate::analyze::explain::Explanation;
 use crate::facts::Span;
 use crate::report::Format;
+use crate::rules::explain::Explanation;
 use crate::run::{ExplainAt, Outcome};
 use serde_json::{json, Value};
 use std::collections::HashMap;

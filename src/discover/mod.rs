@@ -1,4 +1,10 @@
 //! Finding the files to lint: recursive, `.gitignore`-aware, by extension.
+//!
+//! Ignore rules are git's, read the way git reads them, so the files linted do not depend on
+//! the machine: a `.gitignore` counts only inside the git repository its folder belongs to
+//! (from the repository root down, never above it, and not at all outside a repository), and
+//! so does the repository's `.git/info/exclude`. The user's global excludes
+//! (`core.excludesFile`) and `.ignore` files are not read.
 
 use crate::facts::Language;
 use std::path::{Component, Path, PathBuf};
@@ -21,12 +27,63 @@ pub struct Discovered {
     /// Source files, sorted, without duplicates.
     pub files: Vec<PathBuf>,
     pub errors: Vec<WalkError>,
+    /// Source files the ignore rules hid (counted only with [`Walk::count_ignored`]).
+    pub ignored: Ignored,
+}
+
+/// How to walk folders.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Walk {
+    pub follow_symlinks: bool,
+    /// Lint what `.gitignore` and `.git/info/exclude` hide (`--no-ignore`).
+    pub no_ignore: bool,
+    /// Count the source files each kind of ignore rule hid (`--verbose`). It walks the
+    /// folders twice more, once without each kind of rule.
+    pub count_ignored: bool,
+}
+
+/// Source files hidden by ignore rules, by kind of rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ignored {
+    /// By a `.gitignore` of the file's repository.
+    pub gitignore: usize,
+    /// By the repository's `.git/info/exclude` (and not by a `.gitignore`).
+    pub git_exclude: usize,
+}
+
+impl Ignored {
+    pub fn total(&self) -> usize {
+        self.gitignore + self.git_exclude
+    }
+}
+
+/// Which git ignore files a walk reads.
+#[derive(Clone, Copy)]
+struct Rules {
+    gitignore: bool,
+    git_exclude: bool,
 }
 
 /// Expands `paths` into the source files to lint. Files named explicitly are always kept.
 pub fn discover(paths: &[PathBuf], follow_symlinks: bool) -> Result<Discovered, MissingPath> {
+    discover_with(
+        paths,
+        Walk {
+            follow_symlinks,
+            ..Walk::default()
+        },
+    )
+}
+
+/// [`discover`] with every walking option.
+pub fn discover_with(paths: &[PathBuf], options: Walk) -> Result<Discovered, MissingPath> {
+    let rules = Rules {
+        gitignore: !options.no_ignore,
+        git_exclude: !options.no_ignore,
+    };
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut ignored = Ignored::default();
     for root in paths {
         // Anything named that is not a folder is kept: reading it reports what is wrong with
         // it (a FIFO, a symlink loop, no permission) instead of dropping it silently.
@@ -40,18 +97,66 @@ pub fn discover(paths: &[PathBuf], follow_symlinks: bool) -> Result<Discovered, 
                 continue;
             }
         }
-        walk(root, follow_symlinks, &mut files, &mut errors);
+        let before = files.len();
+        walk(
+            root,
+            options.follow_symlinks,
+            rules,
+            &mut files,
+            &mut errors,
+        );
+        if options.count_ignored && !options.no_ignore {
+            let kept = files.len() - before;
+            let without = |rules| {
+                let mut files = Vec::new();
+                walk(
+                    root,
+                    options.follow_symlinks,
+                    rules,
+                    &mut files,
+                    &mut Vec::new(),
+                );
+                files.len()
+            };
+            let no_rules = without(Rules {
+                gitignore: false,
+                git_exclude: false,
+            });
+            let exclude_only = without(Rules {
+                gitignore: false,
+                git_exclude: true,
+            });
+            ignored.git_exclude += no_rules.saturating_sub(exclude_only);
+            ignored.gitignore += exclude_only.saturating_sub(kept);
+        }
     }
     files.sort();
     files.dedup();
     errors.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Discovered { files, errors })
+    Ok(Discovered {
+        files,
+        errors,
+        ignored,
+    })
 }
 
-fn walk(root: &Path, follow_symlinks: bool, files: &mut Vec<PathBuf>, errors: &mut Vec<WalkError>) {
+fn walk(
+    root: &Path,
+    follow_symlinks: bool,
+    rules: Rules,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<WalkError>,
+) {
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(follow_symlinks)
-        .require_git(false)
+        // Git's reading: a `.gitignore` counts only inside a repository, up to its root.
+        .require_git(true)
+        .parents(true)
+        .git_ignore(rules.gitignore)
+        .git_exclude(rules.git_exclude)
+        // Not git's, and different on every machine: never read.
+        .git_global(false)
+        .ignore(false)
         .filter_entry(|entry| {
             entry.depth() == 0
                 || !entry.file_type().is_some_and(|t| t.is_dir())

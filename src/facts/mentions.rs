@@ -65,6 +65,10 @@ impl Mentions {
                             names.push(type_name)
                         }
                         ExprKind::Closure(c) => closure_body = Some(&c.body),
+                        // `@selector(invalidateAndCancel)`: the session API, named.
+                        ExprKind::Selector(method) => {
+                            session_api |= super::api::classify_method(method) != Api::Other;
+                        }
                         _ => {}
                     }
                     walk::push_children(e, &mut exprs);

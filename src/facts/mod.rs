@@ -316,6 +316,9 @@ pub enum ExprKind {
     Nil,
     /// A literal or other leaf that carries no session.
     Literal,
+    /// A method named as a value (ObjC `@selector(invalidateAndCancel)`): carries no
+    /// session, but says which method a callee such as `makeObjectsPerformSelector:` calls.
+    Selector(Name),
     /// A conditional value (`c ? a : b`, `a ?? b`, `if` / `match` expressions): one of the arms.
     Choice(Vec<Expr>),
     /// Anything else. Children are evaluated in order; a session flowing into it is
@@ -333,7 +336,8 @@ impl Expr {
             | ExprKind::TypeRef(_)
             | ExprKind::SharedSession
             | ExprKind::Nil
-            | ExprKind::Literal => true,
+            | ExprKind::Literal
+            | ExprKind::Selector(_) => true,
             ExprKind::Member { base, .. } => base.is_plain_read(),
             _ => false,
         }

@@ -26,7 +26,8 @@ pub fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
         | ExprKind::TypeRef(_)
         | ExprKind::Closure(_)
         | ExprKind::Nil
-        | ExprKind::Literal => {}
+        | ExprKind::Literal
+        | ExprKind::Selector(_) => {}
     }
     stack[start..].reverse();
 }

@@ -3,6 +3,7 @@
 //! A rule reads the [`ProjectAnalysis`] and pushes [`Diagnostic`]s; it never sees syntax.
 
 pub mod diagnostic;
+pub mod explain;
 pub mod registry;
 
 mod invalidate_in_deinit_with_delegate_cycle;
@@ -59,7 +60,7 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<(usize, String)>,
     /// The creation sites asked about (`--explain`), with why each is reported or silent.
-    pub explanations: Vec<crate::analyze::explain::Explanation>,
+    pub explanations: Vec<crate::rules::explain::Explanation>,
 }
 
 /// Analyses the project and runs every rule over it.
@@ -71,14 +72,14 @@ pub fn check_project(project: &crate::project::Project) -> Checked {
 /// `query` names.
 pub fn check(
     analysis: &ProjectAnalysis<'_>,
-    query: Option<crate::analyze::explain::Query>,
+    query: Option<crate::rules::explain::Query>,
 ) -> Checked {
     let mut out = Vec::new();
     for rule in CHECKS {
         (rule.check)(analysis, &mut out);
     }
     let explanations = query
-        .map(|q| crate::analyze::explain::explain(analysis, &out, q))
+        .map(|q| crate::rules::explain::explain(analysis, &out, q))
         .unwrap_or_default();
     Checked {
         diagnostics: out,

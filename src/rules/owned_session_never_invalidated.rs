@@ -14,6 +14,7 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
     for ((owner, member), facts) in &cx.members {
         if !facts.invalidations.is_empty()
             || facts.escapes
+            || ended_by_sharer(cx, facts)
             || !super::judged_owner(cx.project, owner, member)
             || cx.project.member(owner, member).is_some_and(|m| m.is_weak)
         {
@@ -37,4 +38,14 @@ pub fn check(cx: &ProjectAnalysis, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+}
+
+/// The owner also hands its session to another object that ends it in a teardown something
+/// calls (not only in that object's own deinit, which runs only once the owner lets go).
+fn ended_by_sharer(cx: &ProjectAnalysis, facts: &crate::analyze::owners::MemberFacts) -> bool {
+    facts.shared_into.iter().any(|key| {
+        cx.members
+            .get(key)
+            .is_some_and(|f| f.invalidated_reachably())
+    })
 }

@@ -4,13 +4,21 @@ use super::lowerer::{code_children, ivar_member_name, Lowerer};
 use super::sends::unwrap_parens;
 use super::syntax::{kind_of, Field, Kind, Syntax};
 use crate::facts::api::Api;
-use crate::facts::{Arg, Closure, Expr, ExprKind};
+use crate::facts::{Arg, Closure, Expr, ExprKind, Name};
 use tree_sitter::Node;
 
 /// Most identifiers one ERROR region may contribute as opaque uses.
 const MAX_ERROR_REFS: usize = 256;
 
 impl Lowerer<'_> {
+    /// `@selector(invalidateAndCancel)`: the method it names.
+    fn selector_expression(&mut self, node: Node) -> ExprKind {
+        match selector_name(self.text(node)) {
+            Some(name) => ExprKind::Selector(name),
+            None => ExprKind::Literal,
+        }
+    }
+
     pub fn expr(&mut self, node: Node) -> Expr {
         let span = self.span(node);
         if !self.enter(node) {
@@ -34,13 +42,13 @@ impl Lowerer<'_> {
             | Kind::StringLiteral
             | Kind::ConcatenatedString
             | Kind::CharLiteral
-            | Kind::SelectorExpression
             | Kind::EncodeExpression
             | Kind::SizeofExpression
             | Kind::AlignofExpression
             | Kind::OffsetofExpression
             | Kind::AvailableExpression
             | Kind::AtExpression => ExprKind::Literal,
+            Kind::SelectorExpression => self.selector_expression(node),
             Kind::ParenthesizedExpression => match code_children(node).as_slice() {
                 [inner] => self.expr(*inner).kind,
                 children => ExprKind::Opaque(self.exprs(children)),
@@ -285,6 +293,13 @@ impl Lowerer<'_> {
     }
 }
 
+/// The selector `@selector(...)` spells, without spaces (`URLSession:task:`).
+fn selector_name(text: &str) -> Option<Name> {
+    let inner = text.split_once('(')?.1.rsplit_once(')')?.0;
+    let name: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
+    (!name.is_empty()).then_some(name)
+}
+
 /// Reads that cannot create, invalidate or hand off anything.
 pub fn is_pure(expr: &Expr) -> bool {
     match &expr.kind {
@@ -292,6 +307,7 @@ pub fn is_pure(expr: &Expr) -> bool {
         | ExprKind::SelfRef
         | ExprKind::TypeRef(_)
         | ExprKind::Literal
+        | ExprKind::Selector(_)
         | ExprKind::Nil
         | ExprKind::SharedSession => true,
         ExprKind::Member { base, .. } => is_pure(base),

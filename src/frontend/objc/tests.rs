@@ -191,6 +191,7 @@ fn render_expr(expr: &Expr, at: &dyn Fn(u32) -> String) -> String {
         ExprKind::Try { inner, .. } => format!("try {}", r(inner)),
         ExprKind::Nil => "nil".into(),
         ExprKind::Literal => "lit".into(),
+        ExprKind::Selector(s) => format!("@selector({s})"),
         ExprKind::Choice(xs) => format!(
             "choice({})",
             xs.iter().map(r).collect::<Vec<_>>().join(" | ")
@@ -665,4 +666,19 @@ fn dump_file() {
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     let facts = lower(&text, Path::new(&path));
     println!("{}", render(&text, &facts));
+}
+
+#[test]
+fn a_selector_expression_names_its_method() {
+    let facts = lower_m(
+        "@implementation Pool\n- (void)close {\n    [_sessions makeObjectsPerformSelector:@selector( invalidateAndCancel )];\n    [_tasks makeObjectsPerformSelector:@selector(cancelWith:reason:)];\n}\n@end\n",
+    );
+    let selectors: Vec<String> = all_exprs(&function(&facts, "close").body)
+        .into_iter()
+        .filter_map(|e| match &e.kind {
+            ExprKind::Selector(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(selectors, ["invalidateAndCancel", "cancelWith:reason:"]);
 }

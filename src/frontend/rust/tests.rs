@@ -158,6 +158,7 @@ fn render_expr(e: &Expr) -> String {
         }
         ExprKind::Nil => "nil".into(),
         ExprKind::Literal => "lit".into(),
+        ExprKind::Selector(s) => format!("selector({s})"),
         ExprKind::Choice(arms) => {
             format!(
                 "choice({})",

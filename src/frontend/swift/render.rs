@@ -194,6 +194,7 @@ fn expr(e: &Expr) -> String {
         }
         ExprKind::Nil => "nil".into(),
         ExprKind::Literal => "lit".into(),
+        ExprKind::Selector(s) => format!("#selector({s})"),
         ExprKind::Choice(v) => format!(
             "choice({})",
             v.iter().map(expr).collect::<Vec<_>>().join(" | ")

@@ -3,10 +3,10 @@
 //! life in its body ([`Reason`]), and for a session stored in a member, what the owner does
 //! with it. `sessionlint check --explain FILE:LINE` prints these.
 
-use super::reason::Reason;
-use super::ProjectAnalysis;
+use super::diagnostic::Diagnostic;
+use crate::analyze::reason::Reason;
+use crate::analyze::ProjectAnalysis;
 use crate::facts::Span;
-use crate::rules::diagnostic::Diagnostic;
 
 /// The sites to explain: a file (index into the project's files) and a 1-based line.
 #[derive(Clone, Copy, Debug)]
@@ -199,6 +199,24 @@ fn owner_verdict(cx: &ProjectAnalysis, owner: &str, member: &str) -> Vec<Because
                 kind: "member_handed_off",
                 message: format!(
                     "`{owner}.{member}` is handed to code the analysis cannot follow, so its owner is not judged"
+                ),
+                at: None,
+            });
+        }
+        for (other, other_member) in &facts.shared_into {
+            let ended = cx
+                .members
+                .get(&(other.clone(), other_member.clone()))
+                .is_some_and(|f| f.invalidated_reachably());
+            let verdict = if ended {
+                "which invalidates it in a teardown that runs".to_string()
+            } else {
+                format!("but `{owner}` still holds it, so it is still `{owner}`'s to invalidate")
+            };
+            out.push(Because {
+                kind: "member_shared",
+                message: format!(
+                    "`{owner}.{member}` is also stored into `{other}.{other_member}`, {verdict}"
                 ),
                 at: None,
             });
