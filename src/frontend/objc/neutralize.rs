@@ -483,7 +483,17 @@ impl Pass<'_> {
             return;
         }
         let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
-        if ENUM_MACROS.contains(&word) {
+        if word == "_Atomic" {
+            // `_Atomic(int) x;`: the type stays.
+            if let Some(end) = self.argument_list_end(self.pos) {
+                let open = (self.pos..end)
+                    .find(|&i| self.src[i] == b'(')
+                    .unwrap_or(self.pos);
+                self.blank(start, open + 1);
+                self.blank(end - 1, end);
+                self.pos = open + 1;
+            }
+        } else if ENUM_MACROS.contains(&word) {
             self.rewrite_enum_macro(start);
         } else if is_attribute_macro(word) && !self.is_a_name(start, word) {
             let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
@@ -531,17 +541,23 @@ impl Pass<'_> {
         if ATTRIBUTE_MACROS.contains(&word) {
             return false;
         }
+        // Only this line counts (the line before may end a comment with `.`).
         let before = self.src[..start]
             .iter()
             .rev()
+            .take_while(|&&b| b != b'\n')
             .find(|b| !b.is_ascii_whitespace());
         let after = self.src[self.pos..]
             .iter()
+            .take_while(|&&b| b != b'\n')
             .find(|b| !b.is_ascii_whitespace());
+        let adjacent = start > 0 && !self.src[start - 1].is_ascii_whitespace();
         match before {
-            Some(b'.') => true,
-            Some(b'>') => start >= 2 && self.src[..start].trim_ascii_end().ends_with(b"->"),
+            Some(b'.') => adjacent,
+            Some(b'>') => adjacent && self.src[..start].ends_with(b"->"),
             Some(b'*') => matches!(after, Some(b';' | b'=' | b',' | b')' | b'[')),
+            // `x = X_UNUSED;`, `f(X_UNUSED, y)`: a value.
+            Some(b'=' | b'(' | b',') => matches!(after, Some(b';' | b',' | b')')),
             _ => false,
         }
     }
@@ -598,15 +614,18 @@ impl Pass<'_> {
             [ty] => format!("enum : {ty}"),
             _ => return,
         };
-        if replacement.len() > region.len() || region.contains(&b'\n') {
+        // On several lines, the replacement goes on the last one (line ends stay).
+        let at = region
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(start, |n| start + n + 1);
+        if replacement.len() > end - at {
             self.blank(start, self.pos);
             return;
         }
         self.blank_typedef_before(start);
-        self.out[start..start + replacement.len()].copy_from_slice(replacement.as_bytes());
-        for b in &mut self.out[start + replacement.len()..end] {
-            *b = b' ';
-        }
+        self.blank(start, end);
+        self.out[at..at + replacement.len()].copy_from_slice(replacement.as_bytes());
         self.pos = end;
     }
 
@@ -753,6 +772,21 @@ mod tests {
         assert!(out.contains("typedef void (^B)(NSURLSession *s)"));
         let k = src.find("NSString * const K").unwrap();
         assert_eq!(out.find("NSString * const K").unwrap(), k);
+    }
+
+    #[test]
+    fn enum_macros_on_two_lines_and_atomic_types() {
+        let src = "typedef NS_ERROR_ENUM(\n    XXErrorDomain, XXError) {\n  XXErrorA,\n};\n@interface A () {\n  _Atomic(int) _status;\n}\n@end\n";
+        let out = run(src);
+        assert!(out.contains("\nenum XXError"), "{out}");
+        assert!(!out.contains("typedef") && !out.contains("NS_ERROR_ENUM"));
+        assert!(out.contains("         int  _status;"), "{out}");
+        let names = "// revisit this in the future.\nXX_EXTERN NSString *const K;\nself.a = DT_FIELD_UNUSED;\n";
+        let out = run(names);
+        assert!(
+            !out.contains("XX_EXTERN") && out.contains("self.a = DT_FIELD_UNUSED;"),
+            "{out}"
+        );
     }
 
     #[test]
