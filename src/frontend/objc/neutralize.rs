@@ -610,6 +610,8 @@ impl Pass<'_> {
         let is_error_enum = region.starts_with(b"NS_ERROR_ENUM");
         let replacement = match args.as_slice() {
             [_, name] if is_error_enum => format!("enum {name}"),
+            // The grammar reads one word after `:` (`unsigned long long` is not read).
+            [ty, name] if ty.contains(char::is_whitespace) => format!("enum {name}"),
             [ty, name] => format!("enum {name} : {ty}"),
             [ty] => format!("enum : {ty}"),
             _ => return,
@@ -781,6 +783,9 @@ mod tests {
         assert!(out.contains("\nenum XXError"), "{out}");
         assert!(!out.contains("typedef") && !out.contains("NS_ERROR_ENUM"));
         assert!(out.contains("         int  _status;"), "{out}");
+        let wide =
+            "typedef NS_OPTIONS(unsigned long long, F){\n  A = 1 << 1,\n};\n@class NSURLSession;\n";
+        assert!(run(wide).starts_with("        enum F  "), "{}", run(wide));
         let names = "// revisit this in the future.\nXX_EXTERN NSString *const K;\nself.a = DT_FIELD_UNUSED;\n";
         let out = run(names);
         assert!(
