@@ -143,7 +143,6 @@ fn too_many_jobs_are_refused() {
 }
 
 #[test]
-#[ignore = "known gap: analyze/mentions.rs NameSearch builds an aho-corasick automaton over every configured name (quadratic here); the prefilter's is capped"]
 fn a_long_factories_list_stays_fast() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.swift"), LEAK_SWIFT).unwrap();

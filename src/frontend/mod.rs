@@ -5,6 +5,7 @@
 //! is recorded in [`FileFacts::problems`].
 
 pub mod allocator;
+pub mod blocks;
 pub mod budget;
 pub mod grammar;
 pub mod nesting;
@@ -58,17 +59,25 @@ fn words_on_lines(text: &str, span: crate::facts::Span) -> Vec<String> {
 }
 
 fn lower_language(language: Language, text: &str, path: &Path) -> FileFacts {
-    if language == Language::Rust {
+    // One huge function must not take unbounded memory to parse and analyse.
+    let (text, huge) = blocks::blank_huge_blocks(text, blocks::MAX_BLOCK_BYTES);
+    let mut facts = if language == Language::Rust {
         // The Rust front-end measures nesting itself (syn must not even start on it).
-        return rust::lower(text);
-    }
-    let (text, deep) = nesting::flatten_deep(text, nesting::MAX_NESTING);
-    let mut facts = match language {
-        Language::Swift => swift::lower(&swift_safe(text)),
-        _ => objc::lower(&text, path),
+        rust::lower(&text)
+    } else {
+        let (text, deep) = nesting::flatten_deep(&text, nesting::MAX_NESTING);
+        let mut facts = match language {
+            Language::Swift => swift::lower(&swift_safe(text)),
+            _ => objc::lower(&text, path),
+        };
+        if !deep.is_empty() {
+            facts.problems.extend(deep);
+            facts.problems.sort_by_key(|p| p.span);
+        }
+        facts
     };
-    if !deep.is_empty() {
-        facts.problems.extend(deep);
+    if !huge.is_empty() {
+        facts.problems.extend(huge);
         facts.problems.sort_by_key(|p| p.span);
     }
     facts
