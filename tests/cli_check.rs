@@ -312,3 +312,34 @@ fn bad_flag_values_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn objc_macros_from_the_config_are_read_past() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("Sources/App/Loader.m"),
+        "@implementation Loader\n- (void)load {\n    NSURLSession *session = [NSURLSession sessionWithConfiguration:c];\n\
+         [[session dataTaskWithURL:u] resume];\n}\n@end\n\
+         static CGImageRef Copy(CGImageRef my_nullable image) {\n    return image;\n}\n",
+    )
+    .unwrap();
+    let run = |dir: &Path| {
+        let out = sessionlint(dir, &["check", "--format", "json", "--no-cache"], None);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors = json["errors"].as_array().unwrap().len();
+        let leaks = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"].as_str().unwrap_or("").ends_with("Loader.m"))
+            .count();
+        (errors, leaks)
+    };
+    assert_eq!(run(dir.path()), (1, 1), "without configuration");
+    std::fs::write(
+        dir.path().join("sessionlint.toml"),
+        "[objc]\nmacros = [\"my_nullable\"]\n",
+    )
+    .unwrap();
+    assert_eq!(run(dir.path()), (0, 1), "with `[objc] macros`");
+}

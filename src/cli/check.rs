@@ -44,6 +44,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let top = resolver.for_path(&first).map_err(config_error)?;
     let root = top.root.clone();
     crate::frontend::budget::set(args.parse_timeout.unwrap_or(top.config.parse_timeout));
+    crate::frontend::objc::set_configured_macros(&top.config.objc_macros);
     if args.show_settings {
         print!("{}", settings_text(&top, args));
         return Ok(exit::CLEAN);

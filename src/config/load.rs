@@ -35,6 +35,15 @@ struct RawConfig {
     process_lifetime_types: Vec<String>,
     max_file_size: Option<u64>,
     parse_timeout: Option<Spanned<f64>>,
+    objc: Option<RawObjc>,
+}
+
+/// The `[objc]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawObjc {
+    #[serde(default)]
+    macros: Vec<Spanned<String>>,
 }
 
 /// A config file that cannot be used; exit code 2.
@@ -135,12 +144,35 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             })
             .collect()
     };
+    // `[objc] macros`: names of vendor macros, each an identifier.
+    let objc_macros = |names: Vec<Spanned<String>>| -> Result<Vec<String>, ConfigError> {
+        names
+            .into_iter()
+            .map(|name| {
+                let word = name.get_ref();
+                let identifier = word
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b == b'_' || b.is_ascii_alphabetic())
+                    && word.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric());
+                if identifier {
+                    Ok(word.clone())
+                } else {
+                    Err(error_at(
+                        Some(name.span()),
+                        format!("`{word}` in `[objc] macros` is not a macro name (an identifier)"),
+                    ))
+                }
+            })
+            .collect()
+    };
     let mut config = Config {
         select: rule_ids(raw.select, "select")?,
         ignore: rule_ids(raw.ignore, "ignore")?,
         factories: raw.factories,
         releasers: raw.releasers,
         process_lifetime_types: raw.process_lifetime_types,
+        objc_macros: objc_macros(raw.objc.map(|o| o.macros).unwrap_or_default())?,
         source: Some(path.to_path_buf()),
         ..Config::default()
     };
@@ -290,6 +322,21 @@ session-replaced-without-invalidate = "off"
         assert_eq!(config.process_lifetime_types, vec!["AppEnvironment"]);
         assert_eq!(config.max_file_size, 1000);
         assert_eq!(config.root(Path::new("/x")), PathBuf::from("/p"));
+    }
+
+    #[test]
+    fn objc_macros_are_names() {
+        let config = parse(
+            "[objc]\nmacros = [\"cg_nullable\", \"FIR_LOG\"]\n",
+            Path::new("/p/sessionlint.toml"),
+        )
+        .expect("valid config");
+        assert_eq!(config.objc_macros, vec!["cg_nullable", "FIR_LOG"]);
+        let e = err("[objc]\nmacros = [\"A\", \"LOG(x)\"]\n");
+        assert_eq!((e.line, e.column), (Some(2), Some(16)));
+        assert!(e.message.contains("`LOG(x)`"), "{}", e.message);
+        let e = err("[objc]\nmacro = []\n");
+        assert!(e.message.contains("unknown field `macro`"), "{}", e.message);
     }
 
     #[test]

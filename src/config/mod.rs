@@ -43,6 +43,9 @@ pub struct Config {
     pub max_file_size: u64,
     /// How long one file's parse may take before the file is skipped with a note (0 = no limit).
     pub parse_timeout: std::time::Duration,
+    /// `[objc] macros`: vendor macros the Objective-C front-end blanks, with their argument
+    /// list, wherever they appear (attributes, statements, type wrappers).
+    pub objc_macros: Vec<String>,
     /// The config file this came from, if any (its folder anchors `include`/`exclude`).
     pub source: Option<PathBuf>,
 }
@@ -63,6 +66,7 @@ impl Default for Config {
             parse_timeout: std::time::Duration::from_millis(
                 crate::frontend::budget::DEFAULT_MILLIS,
             ),
+            objc_macros: Vec::new(),
             source: None,
         }
     }

@@ -299,12 +299,7 @@ impl Walker<'_> {
     /// One file-level item or member from `k`: its end (exclusive).
     fn item(&mut self, k: usize, end: usize, level: Level) -> usize {
         let first = self.word(k).to_vec();
-        if level == Level::File
-            && first == b"extern"
-            && k + 8 < end
-            && self.at(k + 6) == b'"'
-            && self.at(k + 7) != b'{'
-        {
+        if first == b"extern" && k + 8 < end && self.at(k + 6) == b'"' && self.at(k + 7) != b'{' {
             // `extern "C" T f(...) { ... }`: the linkage goes, the definition is read.
             self.blank(k, k + 7);
             return self.item(k + 7, end, level);
@@ -402,7 +397,9 @@ impl Walker<'_> {
                 after += 1;
             }
         }
-        let cplusplus_type = is_type && self.has_cplusplus_members(open + 1, close);
+        // Between an `@implementation`'s methods the grammar reads no type definition.
+        let cplusplus_type =
+            is_type && (level == Level::Members || self.has_cplusplus_members(open + 1, close));
         if cplusplus_head && level == Level::Members {
             self.read_as_objc(k, open);
             self.body(open + 1, close);
@@ -599,6 +596,18 @@ impl Walker<'_> {
             self.body(k + 1, close);
             return close + 1;
         }
+        if b == b'@'
+            && self.word(k + 1) == b"try"
+            && self.code.bytes[k + 1] > self.code.bytes[k] + 1
+            && matches!(self.text[self.code.bytes[k + 1] - 1], b' ' | b'\t')
+        {
+            // `@\n  try {`: one `@try`, the `@` written right before its word.
+            self.edits
+                .blank
+                .push((self.code.bytes[k], self.code.bytes[k] + 1));
+            self.edits.write.push((self.code.bytes[k + 1] - 1, b'@'));
+            return k + 1 + 3;
+        }
         let first = self.word(k).to_vec();
         // `case X:` and `default:` are labels of their own.
         if first == b"case" || first == b"default" {
@@ -669,6 +678,12 @@ impl Walker<'_> {
                         kept.push((start, close));
                     } else if j > k && (is_word_byte(self.at(j - 1)) || self.at(j - 1) == b'>') {
                         // `Key{path}`: a braced initialiser.
+                        own_cplusplus = true;
+                    } else if j > k
+                        && matches!(self.at(j - 1), b'(' | b',')
+                        && !(j + 1..close).any(|c| self.at(c) == b';')
+                    {
+                        // `f({a}, b)`: a braced argument (a statement expression has `;`).
                         own_cplusplus = true;
                     }
                     j = close + 1;
@@ -939,6 +954,12 @@ impl Walker<'_> {
     /// other head (`auto f = [&]()`, `try`, `catch (...)`) is blanked, leaving a block.
     fn neutral_head(&mut self, k: usize, end: usize, first: &[u8]) {
         let paren = (k..end).find(|&j| self.at(j) == b'(');
+        // `else if (C++) {` is an `if` (`else if (1) {`).
+        let first = if first == b"else" && self.word(k + 4) == b"if" {
+            &b"if"[..]
+        } else {
+            first
+        };
         match (first, paren) {
             (b"if" | b"while" | b"switch" | b"for", Some(open))
                 if self.code.partner[open] < end =>
@@ -971,7 +992,7 @@ impl Walker<'_> {
     }
 }
 
-fn literal_end(text: &[u8], start: usize) -> usize {
+pub(super) fn literal_end(text: &[u8], start: usize) -> usize {
     let quote = text[start];
     let mut i = start + 1;
     while i < text.len() && text[i] != quote && text[i] != b'\n' {
@@ -1122,6 +1143,23 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(" @try {\n    [s count];\n  } @catch"), "{out}");
+    }
+
+    #[test]
+    fn else_if_heads_braced_arguments_member_types_and_split_try() {
+        let src = "@implementation A\n- (void)f {\n  if (a) {\n  } else if (auto s = std::cast<S>(b)) {\n    [s go];\n  }\n\
+                   e->Write({m}, [self](Status s) { [self done]; });\n  @\n  try {\n    [s count];\n  } @catch (NSException *e) {\n  }\n}\n\
+                   union Bits {\n  double d;\n};\nextern \"C\" NSArray *Data(id d) {\n  return @[];\n}\n@end\n";
+        let out = run(src);
+        assert!(out.contains("} else if (1"), "{out}");
+        assert!(out.contains("[s go];"));
+        assert!(
+            !out.contains("{m}") && out.contains("{ [self done]; }"),
+            "{out}"
+        );
+        assert!(out.contains("   \n @try {\n    [s count];"), "{out}");
+        assert!(!out.contains("union") && !out.contains("double d;"));
+        assert!(!out.contains("extern") && out.contains("NSArray *Data(id d) {"));
     }
 
     #[test]

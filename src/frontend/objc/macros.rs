@@ -66,6 +66,7 @@ pub fn blank_statement_macros(text: &mut [u8]) {
         }
     }
     blanks.extend(lone_shouty_lines(text, &code));
+    blanks.extend(joined_receivers(text, &code));
     let arguments = super::macro_args::find(text, &code);
     blanks.extend(arguments.blank);
     for (s, e) in blanks {
@@ -119,6 +120,33 @@ fn lone_shouty_lines(text: &[u8], code: &Code) -> Vec<(usize, usize)> {
             found.push((start, start + len));
         }
         k = code.bytes[k..].partition_point(|&o| o < start + len.max(1)) + k;
+    }
+    found
+}
+
+/// `[@"a" @"b" dataUsingEncoding:e]`: the grammar reads adjacent string literals
+/// everywhere but as a message's receiver; the literals after the first are blanked there.
+fn joined_receivers(text: &[u8], code: &Code) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let is_objc_string = |k: usize| {
+        k + 1 < code.bytes.len()
+            && text[code.bytes[k]] == b'@'
+            && text[code.bytes[k + 1]] == b'"'
+            && code.bytes[k + 1] == code.bytes[k] + 1
+    };
+    for open in memchr::memchr_iter(b'[', text) {
+        let Ok(k) = code.bytes.binary_search(&open) else {
+            continue;
+        };
+        if !is_objc_string(k + 1) {
+            continue;
+        }
+        let mut next = k + 3;
+        while is_objc_string(next) {
+            let start = code.bytes[next];
+            found.push((start, super::cplusplus::literal_end(text, start + 1)));
+            next += 2;
+        }
     }
     found
 }
@@ -186,6 +214,16 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("MAX_VALUE"), "inside an expression it stays");
+    }
+
+    #[test]
+    fn adjacent_string_literals_as_a_receiver() {
+        let src = "- (void)f {\n  [o body:[@\"{\\\"n\\\":\"\n      @\"x\\\"}\" @\"y\" dataUsingEncoding:e] error:nil];\n  s = @\"a\" @\"b\";\n}\n";
+        let out = run(src);
+        assert!(out.contains("[@\"{\\\"n\\\":\"\n "), "{out}");
+        assert!(!out.contains("@\"x") && !out.contains("@\"y"), "{out}");
+        assert!(out.contains("  dataUsingEncoding:e] error:nil];"));
+        assert!(out.contains("s = @\"a\" @\"b\";"), "elsewhere they stay");
     }
 
     #[test]

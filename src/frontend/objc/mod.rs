@@ -26,7 +26,7 @@ mod tests;
 use crate::facts::{FileFacts, ParseProblem, Span};
 use std::path::Path;
 
-pub use neutralize::is_attribute_macro;
+pub use neutralize::{is_attribute_macro, set_configured_macros};
 
 pub fn lower(text: &str, path: &Path) -> FileFacts {
     let header = path.extension().is_some_and(|e| e == "h");

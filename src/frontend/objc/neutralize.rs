@@ -130,6 +130,25 @@ const ENUM_MACROS: &[&str] = &[
     "CF_CLOSED_ENUM",
 ];
 
+/// The `[objc] macros` of the config (the top config's, like `parse-timeout`): names
+/// blanked with their argument list wherever they appear.
+static CONFIGURED: std::sync::RwLock<Vec<String>> = std::sync::RwLock::new(Vec::new());
+
+/// Sets the configured macros for the files lowered from now on.
+pub fn set_configured_macros(names: &[String]) {
+    let mut configured = CONFIGURED.write().unwrap_or_else(|e| e.into_inner());
+    configured.clear();
+    configured.extend(names.iter().cloned());
+    configured.sort();
+    configured.dedup();
+}
+
+fn configured_macros() -> Vec<String> {
+    CONFIGURED
+        .read()
+        .map_or_else(|e| e.into_inner().clone(), |c| c.clone())
+}
+
 /// Which compiler reads the file: it decides which `__cplusplus` groups are dead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -140,6 +159,11 @@ pub enum Dialect {
 }
 
 pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
+    neutralize_with(input, dialect, configured_macros())
+}
+
+/// [`neutralize`] with these `[objc] macros` (sorted).
+fn neutralize_with(input: &str, dialect: Dialect, configured: Vec<String>) -> Neutralized {
     let mut pass = Pass {
         src: input.as_bytes(),
         out: input.as_bytes().to_vec(),
@@ -149,6 +173,7 @@ pub fn neutralize(input: &str, dialect: Dialect) -> Neutralized {
         cplusplus: dialect == Dialect::ObjCpp,
         groups: Vec::new(),
         defines: Default::default(),
+        configured,
     };
     pass.run();
     Neutralized {
@@ -222,6 +247,8 @@ struct Pass<'a> {
     groups: Vec<bool>,
     /// What the file `#define`s so far (decides `#if NAME` of its own macros).
     defines: super::defines::Defines,
+    /// `[objc] macros`, sorted.
+    configured: Vec<String>,
 }
 
 impl Pass<'_> {
@@ -438,12 +465,35 @@ impl Pass<'_> {
             underscore |= b == b'_';
             self.pos += 1;
         }
+        if !self.configured.is_empty() {
+            let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
+            if self
+                .configured
+                .binary_search_by(|c| c.as_str().cmp(word))
+                .is_ok()
+            {
+                let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
+                self.blank(start, end);
+                self.pos = end;
+                return;
+            }
+        }
         // Every enum and attribute macro has an underscore; most identifiers stop here.
         if !underscore {
             return;
         }
         let word = std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("");
-        if ENUM_MACROS.contains(&word) {
+        if word == "_Atomic" {
+            // `_Atomic(int) x;`: the type stays.
+            if let Some(end) = self.argument_list_end(self.pos) {
+                let open = (self.pos..end)
+                    .find(|&i| self.src[i] == b'(')
+                    .unwrap_or(self.pos);
+                self.blank(start, open + 1);
+                self.blank(end - 1, end);
+                self.pos = open + 1;
+            }
+        } else if ENUM_MACROS.contains(&word) {
             self.rewrite_enum_macro(start);
         } else if is_attribute_macro(word) && !self.is_a_name(start, word) {
             let end = self.argument_list_end(self.pos).unwrap_or(self.pos);
@@ -491,17 +541,23 @@ impl Pass<'_> {
         if ATTRIBUTE_MACROS.contains(&word) {
             return false;
         }
+        // Only this line counts (the line before may end a comment with `.`).
         let before = self.src[..start]
             .iter()
             .rev()
+            .take_while(|&&b| b != b'\n')
             .find(|b| !b.is_ascii_whitespace());
         let after = self.src[self.pos..]
             .iter()
+            .take_while(|&&b| b != b'\n')
             .find(|b| !b.is_ascii_whitespace());
+        let adjacent = start > 0 && !self.src[start - 1].is_ascii_whitespace();
         match before {
-            Some(b'.') => true,
-            Some(b'>') => start >= 2 && self.src[..start].trim_ascii_end().ends_with(b"->"),
+            Some(b'.') => adjacent,
+            Some(b'>') => adjacent && self.src[..start].ends_with(b"->"),
             Some(b'*') => matches!(after, Some(b';' | b'=' | b',' | b')' | b'[')),
+            // `x = X_UNUSED;`, `f(X_UNUSED, y)`: a value.
+            Some(b'=' | b'(' | b',') => matches!(after, Some(b';' | b',' | b')')),
             _ => false,
         }
     }
@@ -554,19 +610,24 @@ impl Pass<'_> {
         let is_error_enum = region.starts_with(b"NS_ERROR_ENUM");
         let replacement = match args.as_slice() {
             [_, name] if is_error_enum => format!("enum {name}"),
+            // The grammar reads one word after `:` (`unsigned long long` is not read).
+            [ty, name] if ty.contains(char::is_whitespace) => format!("enum {name}"),
             [ty, name] => format!("enum {name} : {ty}"),
             [ty] => format!("enum : {ty}"),
             _ => return,
         };
-        if replacement.len() > region.len() || region.contains(&b'\n') {
+        // On several lines, the replacement goes on the last one (line ends stay).
+        let at = region
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(start, |n| start + n + 1);
+        if replacement.len() > end - at {
             self.blank(start, self.pos);
             return;
         }
         self.blank_typedef_before(start);
-        self.out[start..start + replacement.len()].copy_from_slice(replacement.as_bytes());
-        for b in &mut self.out[start + replacement.len()..end] {
-            *b = b' ';
-        }
+        self.blank(start, end);
+        self.out[at..at + replacement.len()].copy_from_slice(replacement.as_bytes());
         self.pos = end;
     }
 
@@ -716,6 +777,24 @@ mod tests {
     }
 
     #[test]
+    fn enum_macros_on_two_lines_and_atomic_types() {
+        let src = "typedef NS_ERROR_ENUM(\n    XXErrorDomain, XXError) {\n  XXErrorA,\n};\n@interface A () {\n  _Atomic(int) _status;\n}\n@end\n";
+        let out = run(src);
+        assert!(out.contains("\nenum XXError"), "{out}");
+        assert!(!out.contains("typedef") && !out.contains("NS_ERROR_ENUM"));
+        assert!(out.contains("         int  _status;"), "{out}");
+        let wide =
+            "typedef NS_OPTIONS(unsigned long long, F){\n  A = 1 << 1,\n};\n@class NSURLSession;\n";
+        assert!(run(wide).starts_with("        enum F  "), "{}", run(wide));
+        let names = "// revisit this in the future.\nXX_EXTERN NSString *const K;\nself.a = DT_FIELD_UNUSED;\n";
+        let out = run(names);
+        assert!(
+            !out.contains("XX_EXTERN") && out.contains("self.a = DT_FIELD_UNUSED;"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn rewrites_ns_enum_to_the_same_length() {
         let src = "typedef NS_ENUM(NSInteger, XXState) {\n  A,\n};";
         let out = run(src);
@@ -850,6 +929,17 @@ mod tests {
         let out = run(src);
         assert_eq!(out.matches("XX_SWIFT_ID(").count(), 3, "{out}");
         assert!(!out.contains("XX_SWIFT_NAME"));
+    }
+
+    #[test]
+    fn configured_macros_are_blanked_with_their_arguments() {
+        let src = "static CGImageRef Copy(CGImageRef cg_nullable image) {\n  LOG_IT(@\"a\", b);\n  return nil;\n}\n";
+        let configured = vec!["LOG_IT".to_string(), "cg_nullable".to_string()];
+        let out = String::from_utf8(neutralize_with(src, Dialect::ObjC, configured).text).unwrap();
+        assert_eq!(out.len(), src.len());
+        assert!(out.contains("(CGImageRef             image)"), "{out}");
+        assert!(out.contains("{\n                 ;\n"), "{out}");
+        assert_eq!(run(src), src, "without configuration both stay");
     }
 
     #[test]

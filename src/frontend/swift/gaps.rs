@@ -20,7 +20,8 @@
 //!   multiple-trailing-closure label on its own line (`}\nheader: {`),
 //!   `nonisolated(unsafe)`, `nonisolated` before a conformance, `_const`, attributes
 //!   before `#Preview`, and a custom `~` operator (read as `+`) are rewritten;
-//! - a regex literal (`/<a\s+(?<n>["'])/`) is written as a string literal of its length.
+//! - a regex literal (`/<a\s+(?<n>["'])/`) is written as a string literal of its length;
+//! - `/*` inside a line comment (`///*Name* doc`) loses its `*`.
 //!
 //! The pass reads comments and string literals as such and never rewrites inside them.
 
@@ -84,7 +85,12 @@ impl Pass<'_> {
         while i < s.len() {
             match s[i] {
                 b'/' if s.get(i + 1) == Some(&b'/') => {
+                    let start = i;
                     i = memchr::memchr(b'\n', &s[i..]).map_or(s.len(), |n| i + n);
+                    // `///*Name* doc`: the grammar opens a block comment at that `/*`.
+                    for at in memchr::memmem::find_iter(&s[start + 2..i], b"/*") {
+                        self.write(start + 2 + at + 1, b' ');
+                    }
                 }
                 b'/' if s.get(i + 1) == Some(&b'*') => {
                     let mut depth = 0usize;
@@ -884,6 +890,18 @@ mod tests {
         assert!(out.contains("login + query"));
         assert!(out.contains("class C:             Equatable"));
         assert!(out.contains("(_ i:        String)"));
+        reads_cleanly(src);
+    }
+
+    #[test]
+    fn block_comment_openers_inside_line_comments() {
+        let src =
+            "class A {\n  ///*A* x.\n  lazy var a = B()\n\n  ///*R* y.\n  lazy var r = R()\n}\n";
+        let out = run(src);
+        assert!(
+            out.contains("/// A* x.") && out.contains("/// R* y."),
+            "{out}"
+        );
         reads_cleanly(src);
     }
 
