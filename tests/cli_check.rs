@@ -343,3 +343,30 @@ fn objc_macros_from_the_config_are_read_past() {
     .unwrap();
     assert_eq!(run(dir.path()), (0, 1), "with `[objc] macros`");
 }
+
+#[test]
+fn listings_to_a_reader_that_went_away_end_quietly() {
+    use std::os::fd::FromRawFd;
+    let dir = project();
+    for flag in ["--show-files", "--show-settings"] {
+        // A pipe whose reading end is already closed: every write fails (EPIPE), as when
+        // `| head` has read what it wanted.
+        let mut fds = [0; 2];
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        unsafe { libc::close(fds[0]) };
+        let writer = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+        let out = Command::new(env!("CARGO_BIN_EXE_sessionlint"))
+            .current_dir(dir.path())
+            .args(["check", flag, "."])
+            .stdout(Stdio::from(writer))
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{flag}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{flag}: {}",
+            stderr(&out)
+        );
+    }
+}

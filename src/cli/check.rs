@@ -46,7 +46,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     crate::frontend::budget::set(args.parse_timeout.unwrap_or(top.config.parse_timeout));
     crate::frontend::objc::set_configured_macros(&top.config.objc_macros);
     if args.show_settings {
-        print!("{}", settings_text(&top, args));
+        print_lines(settings_text(&top, args).lines());
         return Ok(exit::CLEAN);
     }
 
@@ -75,9 +75,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             })
             .collect();
         shown.sort();
-        for path in shown {
-            println!("{path}");
-        }
+        print_lines(shown.iter().map(String::as_str));
         return Ok(exit::CLEAN);
     }
 
@@ -252,6 +250,16 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         print_timings(&outcome.timings, report_time);
     }
     Ok(code)
+}
+
+/// Lines to stdout; a reader that went away (`| head`) ends the listing, not the process.
+fn print_lines<'a>(lines: impl Iterator<Item = &'a str>) {
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            return;
+        }
+    }
 }
 
 fn cache_use(used: &crate::cache::Use) -> String {
