@@ -161,6 +161,12 @@ fn a_damaged_entry_is_ignored_and_rebuilt() {
         let run = check(dir.path(), &[]);
         assert_eq!(run.stdout, expected);
         assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("linted again (the entry could not be read)"),
+            "{}",
+            run.stderr
+        );
         let again = check(dir.path(), &[]);
         assert!(again.stderr.contains("nothing changed"), "{}", again.stderr);
         assert_eq!(again.stdout, expected);

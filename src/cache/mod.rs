@@ -61,13 +61,15 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     let store = Store::new(dir);
     let key = key(settings, &inputs);
     let mut problems = Vec::new();
+    let mut missing = "no entry for these settings and folders";
     let saved = store.load::<Entry>(key).unwrap_or_else(|problem| {
         problems.push(problem);
+        missing = "the entry could not be read";
         None
     });
     let total = inputs.len();
     let used = match saved {
-        None => Use::Missed("no entry for these settings and folders".into()),
+        None => Use::Missed(missing.into()),
         Some(entry) => match run::in_pool(settings, || reuse(entry, &inputs, settings, started)) {
             Ok(reused) => {
                 if reused.write_back {
