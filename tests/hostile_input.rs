@@ -153,9 +153,11 @@ fn generated(megabytes: usize) -> (String, u32) {
 }
 
 #[test]
-fn fifty_megabyte_generated_file_is_linted() {
+fn fifty_megabyte_generated_file_is_linted_when_max_file_size_allows_it() {
     let (text, leak_line) = generated(50);
-    let outcome = lint(input("Generated.swift", text));
+    let mut settings = settings();
+    settings.config.max_file_size = 64 * 1024 * 1024;
+    let outcome = lint_with(input("Generated.swift", text), &settings);
     assert_eq!(
         sorted(located(&outcome, "SL001")),
         good_and(&[("Generated.swift", leak_line, 9)])
