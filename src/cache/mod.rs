@@ -78,7 +78,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
                     }
                 }
                 let stamps = &reused.stamps;
-                let (inert, recorded) = inert_count(&reused.entry.inputs);
+                let report = Report::new(reused.used, problems, &reused.entry.inputs);
                 let mut outcome = reused
                     .entry
                     .into_outcome(&|path: &Path| stamps.get(path.as_os_str()).copied());
@@ -87,16 +87,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
                 if let Some(done) = &settings.progress {
                     done.fetch_add(total, std::sync::atomic::Ordering::Relaxed);
                 }
-                let used = reused.used;
-                return (
-                    outcome,
-                    Report {
-                        used,
-                        problems,
-                        inert,
-                        recorded,
-                    },
-                );
+                return (outcome, report);
             }
             Err(reason) => Use::Missed(reason),
         },
@@ -107,24 +98,22 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     if let Err(problem) = store.save(key, &entry) {
         problems.push(problem);
     }
-    let (inert, recorded) = inert_count(&entry.inputs);
-    (
-        outcome,
+    let report = Report::new(used, problems, &entry.inputs);
+    (outcome, report)
+}
+
+impl Report {
+    fn new(used: Use, problems: Vec<String>, inputs: &[InputRecord]) -> Report {
         Report {
             used,
             problems,
-            inert,
-            recorded,
-        },
-    )
-}
-
-fn inert_count(inputs: &[InputRecord]) -> (usize, usize) {
-    let inert = inputs
-        .iter()
-        .filter(|r| r.status == InputStatus::Inert)
-        .count();
-    (inert, inputs.len())
+            inert: inputs
+                .iter()
+                .filter(|r| r.status == InputStatus::Inert)
+                .count(),
+            recorded: inputs.len(),
+        }
+    }
 }
 
 /// An entry that still holds (patched, if inert files changed).
