@@ -124,3 +124,31 @@ fn a_budget_that_is_not_a_duration_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_run_where_a_parse_ran_out_of_time_is_not_cached() {
+    let dir = project();
+    let cache = dir.path().join(".sessionlint_cache");
+    for _ in 0..2 {
+        let (report, out) = json(dir.path(), &["--parse-timeout", "0.5", "-v"]);
+        assert_leak_found(&report);
+        assert!(budget_note(&report).is_some());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Both runs lint: a quieter machine might read the file, so nothing is kept.
+        assert!(stderr.contains("linted again"), "{stderr}");
+        assert!(stderr.contains("ran out of time"), "{stderr}");
+    }
+    let entries = std::fs::read_dir(&cache)
+        .map(|read| {
+            read.filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "bin")
+            })
+            .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(entries, 0);
+}

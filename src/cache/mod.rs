@@ -95,7 +95,17 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     let (outcome, inventory) = run::check_inputs_inventoried(inputs, settings);
     let all_parsed = outcome.timings.files_skipped == 0;
     let entry = Entry::new(started, all_parsed, &outcome, inventory);
-    if let Err(problem) = store.save(key, &entry) {
+    let timed_out = outcome
+        .errors
+        .iter()
+        .find(|e| crate::frontend::budget::timed_out(&e.message));
+    if let Some(e) = timed_out {
+        // Another run, on a quieter machine, could read it.
+        problems.push(format!(
+            "not written: the parse of {} ran out of time",
+            e.path.display()
+        ));
+    } else if let Err(problem) = store.save(key, &entry) {
         problems.push(problem);
     }
     let report = Report::new(used, problems, &entry.inputs);
