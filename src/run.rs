@@ -79,6 +79,19 @@ pub struct FileError {
     pub kind: ErrorKind,
 }
 
+impl FileError {
+    /// A problem with the whole file (no position), of `kind`.
+    fn whole_file(path: &Path, kind: ErrorKind, message: String) -> FileError {
+        FileError {
+            path: path.to_path_buf(),
+            message,
+            line: None,
+            column: None,
+            kind,
+        }
+    }
+}
+
 /// A folder or file the walk could not enter.
 impl From<crate::discover::WalkError> for FileError {
     fn from(e: crate::discover::WalkError) -> FileError {
@@ -519,13 +532,7 @@ pub(crate) fn read_texts_again(
         let Some(dropped) = source.dropped.take() else {
             continue;
         };
-        let error = |message: String| FileError {
-            path: source.path.clone(),
-            message,
-            line: None,
-            column: None,
-            kind: ErrorKind::Io,
-        };
+        let error = |message: String| FileError::whole_file(&source.path, ErrorKind::Io, message);
         match read_bounded(&source.path, config.max_file_size) {
             Ok((bytes, now)) if now == dropped.stamp => {
                 let mut ignored = Vec::new();
@@ -635,15 +642,10 @@ fn read_input(
     input: Input,
     settings: &Settings,
 ) -> Result<(Input, Language, Vec<u8>, Option<Stamp>), FileError> {
-    let io_error = |message: String| FileError {
-        path: input.path.clone(),
-        message,
-        line: None,
-        column: None,
-        kind: ErrorKind::Io,
-    };
+    let error = |kind, message| FileError::whole_file(&input.path, kind, message);
     let Some(language) = Language::from_path(&input.path) else {
-        return Err(io_error(
+        return Err(error(
+            ErrorKind::Io,
             "not a Swift, Objective-C or Rust source file".into(),
         ));
     };
@@ -652,16 +654,10 @@ fn read_input(
         Some(bytes) => (bytes.clone(), None),
         None => read_bounded(&input.path, max)
             .map(|(bytes, stamp)| (bytes, Some(stamp)))
-            .map_err(|(kind, message)| FileError {
-                kind,
-                ..io_error(message)
-            })?,
+            .map_err(|(kind, message)| error(kind, message))?,
     };
     if bytes.len() as u64 > max {
-        return Err(FileError {
-            kind: ErrorKind::Skipped,
-            ..io_error(too_big(bytes.len() as u64, max))
-        });
+        return Err(error(ErrorKind::Skipped, too_big(bytes.len() as u64, max)));
     }
     Ok((input, language, bytes, stamp))
 }
@@ -676,20 +672,11 @@ fn lower_bytes(
     record: InputRecord,
     lower: &LowerFn<'_>,
 ) -> Result<Lowered, FileError> {
-    let io_error = |message: String| FileError {
-        path: path.clone(),
-        message,
-        line: None,
-        column: None,
-        kind: ErrorKind::Io,
-    };
     let mut errors = Vec::new();
     let text = decode(bytes, &path, &mut errors);
     let lines = LineIndex::new(&text);
-    let mut facts = lower_isolated(lower, language, &text, &path).map_err(|message| FileError {
-        kind: ErrorKind::Internal,
-        ..io_error(message)
-    })?;
+    let mut facts = lower_isolated(lower, language, &text, &path)
+        .map_err(|message| FileError::whole_file(&path, ErrorKind::Internal, message))?;
     facts.mentions = crate::analyze::mentions::index(&facts);
     crate::analyze::mentions::pack_quiet_bodies(&mut facts);
     if let Some(first) = facts.problems.first() {
@@ -742,11 +729,11 @@ fn lower_bytes(
 pub(crate) fn read_for_cache(
     path: &Path,
     settings: &Settings,
+    seeds: &Seeds,
     wanted: &Wanted,
 ) -> Result<(SourceFile, Vec<FileError>, InputRecord), FileError> {
     let (input, language, bytes, stamp) = read_input(Input::file(path), settings)?;
-    let relevant =
-        Seeds::new(&settings.config).matches(&bytes) || Identifiers::of(&bytes).meets(wanted);
+    let relevant = seeds.matches(&bytes) || Identifiers::of(&bytes).meets(wanted);
     let status = if relevant {
         InputStatus::Relevant
     } else {

@@ -271,10 +271,16 @@ fn read_changed(
             path.display()
         ));
     }
+    let seeds = crate::prefilter::Seeds::new(&settings.config);
     let read: Vec<(PathBuf, Read)> = changed
         .par_iter()
         .with_max_len(1)
-        .map(|path| (path.clone(), run::read_for_cache(path, settings, wanted)))
+        .map(|path| {
+            (
+                path.clone(),
+                run::read_for_cache(path, settings, &seeds, wanted),
+            )
+        })
         .collect();
     let now_relevant = read
         .iter()
