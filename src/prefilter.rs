@@ -76,9 +76,17 @@ mod at {
     /// `protocol`, `@interface`, `@implementation`, `impl`, `for`, `trait`, `union`) or
     /// constructed (`T(`, `T {`, `T<`, `T.init`, `T::new`, `[T alloc]`, `[T new]`).
     pub const TYPE: u8 = 4;
+    /// Maybe declared as a function: after `func`, `fn` or `var`, after `)`, `-`, `+` or
+    /// `*` (an ObjC method, a C function returning a pointer), or after another name and
+    /// before `(` (a C function). Generous: it only narrows `CALL`.
+    pub const DECL: u8 = 8;
 }
 
-/// The identifiers of one file, sorted, each one `u32`: a 29-bit hash above the 3 bits of
+/// Keywords after which the next identifier names a function (or a computed property)
+/// being declared.
+const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn", b"var"];
+
+/// The identifiers of one file, sorted, each one `u32`: a 28-bit hash above the 4 bits of
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
 /// A hash collision only makes a file look wanted when it is not: it is parsed for
 /// nothing, never skipped wrongly.
@@ -88,7 +96,7 @@ pub struct Identifiers {
 }
 
 /// The bits of a packed entry that say where a name occurs.
-const FLAG_BITS: u32 = 3;
+const FLAG_BITS: u32 = 4;
 
 /// Keywords after which the next identifier names a type being declared or extended.
 const TYPE_KEYWORDS: &[&[u8]] = &[
@@ -128,6 +136,8 @@ impl Identifiers {
         // The next identifier is declared as a type (it follows a type keyword, or a type
         // name and `.`/`::` in a qualified declaration `extension Outer.Inner`).
         let mut type_next = false;
+        // The last identifier, and where it ended.
+        let mut last: (&[u8], usize) = (b"", 0);
         let mut i = 0;
         while i < bytes.len() {
             if !is_ident(bytes[i]) {
@@ -135,10 +145,20 @@ impl Identifiers {
                 continue;
             }
             let start = i;
+            let before = bytes[..start]
+                .iter()
+                .rposition(|b| !b.is_ascii_whitespace())
+                .map(|at| (at, bytes[at]));
+            // Only white space since the last identifier: it is the word before this one.
+            let word_before = match before {
+                Some((at, _)) if at + 1 == last.1 && !last.0.is_empty() => Some(last.0),
+                _ => None,
+            };
             while i < bytes.len() && is_ident(bytes[i]) {
                 i += 1;
             }
             let token = &bytes[start..i];
+            last = (token, i);
             if token[0].is_ascii_digit() {
                 type_next = false;
                 continue;
@@ -148,6 +168,12 @@ impl Identifiers {
             let mut flags = at::ANY;
             if matches!(after, Some(b'(' | b':' | b']' | b'{' | b'<')) {
                 flags |= at::CALL;
+                let declared = word_before.is_some_and(|w| DECL_KEYWORDS.contains(&w))
+                    || matches!(before, Some((_, b')' | b'-' | b'+' | b'*')))
+                    || word_before.is_some() && after == Some(b'(');
+                if declared {
+                    flags |= at::DECL;
+                }
             }
             let declared = type_next;
             if declared || constructs(bytes, next) {
@@ -186,7 +212,10 @@ impl Identifiers {
 
     /// Does this file have something the analysis asks for?
     pub fn meets(&self, wanted: &Wanted) -> bool {
-        wanted.0.iter().any(|&(h, f)| self.flags(h) & f != 0)
+        wanted
+            .0
+            .iter()
+            .any(|all| all.iter().all(|&(h, f)| self.flags(h) & f != 0))
     }
 
     /// Approximate heap bytes held (for the memory budget's tests).
@@ -195,9 +224,10 @@ impl Identifiers {
     }
 }
 
-/// A [`Demand`] as hashes, each with the positions that count (sorted: a cache stores it).
+/// A [`Demand`] as hashes, each with the positions that count: a file is wanted when it
+/// has every name of one group (sorted: a cache stores it).
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct Wanted(Vec<(u32, u8)>);
+pub struct Wanted(Vec<Vec<(u32, u8)>>);
 
 impl Wanted {
     pub fn new(demand: &Demand) -> Wanted {
@@ -207,8 +237,28 @@ impl Wanted {
                 *wanted.entry(hash(name.as_bytes())).or_default() |= flags;
             }
         };
+        let mut groups: Vec<Vec<(u32, u8)>> = Vec::new();
         for name in &demand.calls {
-            want(name, at::CALL);
+            groups.push(function(name, at::CALL));
+        }
+        for name in &demand.declared {
+            groups.push(function(name, at::DECL));
+        }
+        for (owner, name) in &demand.self_calls {
+            let mut group = function(name, at::CALL);
+            group.push((hash(owner.as_bytes()), at::ANY));
+            groups.push(group);
+        }
+        for (owner, name) in &demand.declared_in {
+            let mut group = function(name, at::DECL);
+            group.push((hash(owner.as_bytes()), at::ANY));
+            groups.push(group);
+        }
+        // An empty group would want every file; an empty name wants none.
+        groups.retain(|group| !group.is_empty());
+        for group in &mut groups {
+            group.sort_unstable();
+            group.dedup();
         }
         for name in &demand.reads {
             want(name, at::ANY);
@@ -219,14 +269,29 @@ impl Wanted {
         for name in &demand.owners {
             want(name, at::ANY);
         }
-        let mut wanted: Vec<(u32, u8)> = wanted.into_iter().collect();
-        wanted.sort_unstable();
-        Wanted(wanted)
+        groups.extend(wanted.into_iter().map(|one| vec![one]));
+        groups.sort_unstable();
+        groups.dedup();
+        Wanted(groups)
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// A function's name as its calls or declarations spell it: a selector of several parts
+/// only where every part is (calls resolve by the whole name), its first part with
+/// `first`'s flags and the others as called.
+fn function(name: &str, first: u8) -> Vec<(u32, u8)> {
+    let mut parts = name.split(':').filter(|p| !p.is_empty());
+    let mut group: Vec<(u32, u8)> = parts
+        .next()
+        .map(|p| (hash(p.as_bytes()), first))
+        .into_iter()
+        .collect();
+    group.extend(parts.map(|p| (hash(p.as_bytes()), at::CALL)));
+    group
 }
 
 /// A hash's top bits with the flags below them.
@@ -310,7 +375,7 @@ mod tests {
             calls: set(calls),
             reads: set(reads),
             types: set(types),
-            owners: BTreeSet::new(),
+            ..Default::default()
         })
     }
 
@@ -360,6 +425,64 @@ mod tests {
         ] {
             assert!(!meets(mentioned, &wanted), "{mentioned}");
         }
+    }
+
+    #[test]
+    fn a_selector_is_wanted_only_where_all_its_parts_are() {
+        let wanted = demand(&["setValue:forKey:"], &[], &[]);
+        assert!(meets("[d setValue:v forKey:k];", &wanted));
+        assert!(meets(
+            "- (void)setValue:(id)v forKey:(NSString *)k {",
+            &wanted
+        ));
+        assert!(!meets("[d setValue:v];", &wanted));
+        assert!(!meets("[d setValue:v forHTTPHeaderField:k];", &wanted));
+    }
+
+    #[test]
+    fn declared_names_match_declarations_only() {
+        let wanted = Wanted::new(&Demand {
+            declared: ["reset".to_string(), "close:now:".to_string()].into(),
+            ..Default::default()
+        });
+        for declared in [
+            "func reset() {}",
+            "static func reset<T>(x: T) {}",
+            "fn reset(&mut self) {}",
+            "var reset: Bool { true }",
+            "- (void)reset {",
+            "-(void) reset:(BOOL)hard {",
+            "static void reset(void) {",
+            "NSString *reset(int x) {",
+            "- (void)close:(id)s now:(BOOL)n {",
+        ] {
+            assert!(meets(declared, &wanted), "{declared}");
+        }
+        for called in [
+            "holder.reset()",
+            "[holder reset];",
+            "reset()",
+            "let r = reset(x)",
+            "[s close:x now:YES];",
+            "- (void)close:(id)s {",
+        ] {
+            assert!(!meets(called, &wanted), "{called}");
+        }
+    }
+
+    #[test]
+    fn self_calls_are_wanted_where_the_owner_is_named() {
+        let wanted = Wanted::new(&Demand {
+            self_calls: [("Client".to_string(), "reset".to_string())].into(),
+            ..Default::default()
+        });
+        assert!(meets("extension Client { func f() { reset() } }", &wanted));
+        assert!(meets(
+            "class Sub: Client { func f() { self.reset() } }",
+            &wanted
+        ));
+        assert!(!meets("extension Other { func f() { reset() } }", &wanted));
+        assert!(!meets("let c = Client()", &wanted));
     }
 
     #[test]

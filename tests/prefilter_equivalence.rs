@@ -164,3 +164,49 @@ fn a_factory_caller_without_api_names_is_reached() {
     );
     assert_eq!((timings.files_parsed, timings.files_skipped), (2, 1));
 }
+
+/// A store into another object's member matters only where a session can reach it: the
+/// type a session is stored into through a parameter is parsed (its declaration decides the
+/// finding), the type a plain value is stored into through a parameter is not.
+#[test]
+fn a_store_through_a_parameter_pulls_in_its_type_only_when_a_session_reaches_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (
+            "Client.swift",
+            "final class Client {\n    func start(_ url: URL) {\n        let s = URLSession(configuration: .default)\n        _ = configure(with: s, url)\n    }\n}\n",
+        ),
+        (
+            "Configure.swift",
+            "func configure(with transport: URLSession, _ url: URL) -> Options {\n    transport.dataTask(with: url).resume()\n    let options = Options()\n    options.transport = transport\n    return options\n}\n",
+        ),
+        (
+            "Options.swift",
+            "final class Options {\n    var transport: AnyObject?\n}\n",
+        ),
+        (
+            "Styler.swift",
+            "final class Styler {\n    var session: URLSession?\n\n    func apply(_ tint: AnyObject) {\n        let button = Button()\n        button.tint = tint\n        session?.invalidateAndCancel()\n    }\n}\n",
+        ),
+        ("Button.swift", "final class Button {\n    var tint: AnyObject?\n}\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (with, timings) = diagnostics(dir.path(), true);
+    let (without, _) = diagnostics(dir.path(), false);
+    assert_eq!(with, without, "the prefilter changed the findings");
+    let found = with.as_array().expect("diagnostics array");
+    assert!(
+        found.iter().any(|d| d["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("Client.swift"))
+            && d["rule"] == "SL003"),
+        "the session stored into Options is judged: {found:#?}"
+    );
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (4, 1),
+        "Options.swift is parsed, Button.swift is not"
+    );
+}

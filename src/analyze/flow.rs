@@ -162,10 +162,17 @@ pub struct BodyAnalysis {
     pub outer_escaped: BTreeSet<Name>,
     /// Functions this body calls (resolved).
     pub callees: BTreeSet<FnId>,
-    /// Types whose declarations this body looked up: for a store into another object
-    /// (`params.session = s`), or the supertypes a `super.init(...)` resolves in. The
-    /// prefilter's demand.
+    /// Types whose declarations this body looked up: for a store of what may be a session
+    /// into another object (`params.session = s`), or the supertypes a `super.init(...)`
+    /// resolves in. The prefilter's demand.
     pub types_read: BTreeSet<Name>,
+    /// Like `types_read`, for a store of what only a parameter may hold: (parameter, type).
+    /// It matters only if some call hands that parameter a session (`passes`).
+    pub types_read_params: BTreeSet<(usize, Name)>,
+    /// What this body hands to the functions it calls: (callee, argument, `None` for a
+    /// session of its own or `Some(p)` for what its parameter `p` holds). Who can hand a
+    /// function a session is the fixpoint of these (`relevance::reached`).
+    pub passes: BTreeSet<(FnId, usize, Option<usize>)>,
     /// Functions whose summary this body read (not its closures'): its analysis can change
     /// only when one of these summaries grows.
     pub summaries_read: BTreeSet<FnId>,
@@ -200,6 +207,8 @@ pub struct Body<'a> {
     pub params: &'a [Name],
     /// For closures: the enclosing body's locals, which this body captures.
     pub outer: BTreeSet<Name>,
+    /// A closure (whose parameters no call the analysis sees binds).
+    pub is_closure: bool,
 }
 
 /// Entry state of a member of `self` (see [`hold`]); `None` for members not holding sessions.
@@ -333,6 +342,7 @@ fn analyze_closures(
             block: &closure.body,
             params: &closure.params,
             outer,
+            is_closure: true,
         };
         let a = analyze(project, summaries, &inner, member_entry);
         out.insert(
@@ -923,17 +933,9 @@ impl<'p> Cx<'p, '_> {
             None => Value::new(),
         };
         let on_session = !recv.is_empty();
-        if matches!(receiver.map(|r| &r.kind), Some(ExprKind::SuperRef))
+        let super_init = matches!(receiver.map(|r| &r.kind), Some(ExprKind::SuperRef))
             && method.starts_with("init")
-            && !args.is_empty()
-        {
-            // `super.init(...)` resolves in the supertypes' declarations: the prefilter's
-            // demand.
-            if let Some(owner) = self.body.function.owner.as_deref() {
-                let supertypes = self.project.supertypes_of(owner);
-                self.out.types_read.extend(supertypes);
-            }
-        }
+            && !args.is_empty();
         let callee = if on_session && api != Api::Other {
             None
         } else {
@@ -990,9 +992,23 @@ impl<'p> Cx<'p, '_> {
             };
             arg_values.push(self.eval(&a.value, st, usage, loop_depth));
         }
+        if super_init {
+            // `super.init(...)` resolves in the supertypes' declarations: they matter if
+            // it can be handed a session.
+            if let Some(owner) = self.body.function.owner.as_deref() {
+                let handed: Value = arg_values.iter().flatten().cloned().collect();
+                for t in self.project.supertypes_of(owner) {
+                    self.note_type_read(&t, &handed, st);
+                }
+            }
+        }
         if let Some(c) = callee {
             if self.record {
                 self.out.callees.insert(c);
+                for (i, v) in arg_values.iter().enumerate() {
+                    let from = self.origins(v, st);
+                    self.out.passes.extend(from.into_iter().map(|p| (c, i, p)));
+                }
             }
         }
 
@@ -1118,12 +1134,17 @@ impl<'p> Cx<'p, '_> {
 
     /// `params.session` where `params` is visibly of a project type declaring an instance
     /// member `session`: (that type, the member).
-    fn other_objects_member(&mut self, target: &Expr) -> Option<(Name, Name)> {
+    fn other_objects_member(
+        &mut self,
+        target: &Expr,
+        v: &Value,
+        st: &State,
+    ) -> Option<(Name, Name)> {
         let ExprKind::Member { base, name } = &target.kind else {
             return None;
         };
         let ty = self.type_of(base)?;
-        self.out.types_read.insert(ty.clone());
+        self.note_type_read(&ty, v, st);
         let decl = self.project.member(&ty, name)?;
         (!decl.is_static).then(|| (ty, name.clone()))
     }
@@ -1145,7 +1166,8 @@ impl<'p> Cx<'p, '_> {
             self.body.function.owner.clone()?
         } else {
             let ty = self.type_of(receiver?)?;
-            self.out.types_read.insert(ty.clone());
+            let stored = self.peek(&arg.value, st, loop_depth);
+            self.note_type_read(&ty, &stored, st);
             ty
         };
         if self.project.member(&owner, &member)?.is_static {
@@ -1159,6 +1181,44 @@ impl<'p> Cx<'p, '_> {
             self.store_foreign(&owner, &member, e.span, &v, st);
         }
         Some(Value::new())
+    }
+
+    /// What an expression may hold, evaluated on a copy of the state and recording nothing:
+    /// for a lookup that needs to know before the expression is evaluated for real.
+    fn peek(&mut self, e: &Expr, st: &State, loop_depth: u32) -> Value {
+        let record = std::mem::replace(&mut self.record, false);
+        let v = self.eval(e, &mut st.clone(), Use::Kept, loop_depth);
+        self.record = record;
+        v
+    }
+
+    /// Where the sessions a value may hold come from: `None` for this body's own (made,
+    /// shared, members holding one, captured), `Some(p)` for parameter `p`. A closure's
+    /// parameters are bound by calls the analysis does not see: they count as its own.
+    /// A member that holds no session here adds nothing.
+    fn origins(&self, v: &Value, st: &State) -> BTreeSet<Option<usize>> {
+        v.iter()
+            .filter_map(|s| match s {
+                Src::Param(i) if !self.body.is_closure => Some(Some(*i)),
+                Src::Member(m) if !st.members.contains_key(m) => None,
+                _ => Some(None),
+            })
+            .collect()
+    }
+
+    /// A store of `v` into a member of another object looks up `ty`'s declarations: they
+    /// matter if a session can reach the store.
+    fn note_type_read(&mut self, ty: &Name, v: &Value, st: &State) {
+        for from in self.origins(v, st) {
+            match from {
+                None => {
+                    self.out.types_read.insert(ty.clone());
+                }
+                Some(p) => {
+                    self.out.types_read_params.insert((p, ty.clone()));
+                }
+            }
+        }
     }
 
     /// The member of `self` an expression names (`self.m`, `_m`, a bare `m` that is no local).
@@ -1390,7 +1450,7 @@ impl<'p> Cx<'p, '_> {
                 let foreign = if v.is_empty() {
                     None
                 } else {
-                    self.other_objects_member(target)
+                    self.other_objects_member(target, &v, st)
                 };
                 if let Some((owner, member)) = foreign {
                     self.store_foreign(&owner, &member, e.span, &v, st);

@@ -37,7 +37,10 @@ pub struct ProjectAnalysis<'p> {
     pub interesting: std::collections::BTreeSet<Name>,
     /// The functions whose summary changes what their calls do, in id order
     /// ([`summary::Summaries::matter_to_callers`]).
-    pub summarised: Vec<FnId>,
+    pub summarised: Vec<(FnId, summary::Matters)>,
+    /// The (function, parameter) pairs some call may hand a session
+    /// ([`relevance::reached`]).
+    pub reached: std::collections::BTreeSet<(FnId, usize)>,
 }
 
 impl ProjectAnalysis<'_> {
@@ -131,12 +134,21 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         .unwrap_or_else(|e| e.into_inner())
         .into_iter()
         .collect();
+    let reached = relevance::reached(
+        bodies
+            .iter()
+            .flat_map(|(id, a)| a.all().into_iter().map(move |b| (*id, b))),
+    );
+    let summarised = summaries.matter_to_callers(project, |id| {
+        reached.range((id, 0)..=(id, usize::MAX)).next().is_some()
+    });
     ProjectAnalysis {
         project,
         bodies,
         members,
         failures,
         interesting: interesting_names,
-        summarised: summaries.matter_to_callers(project),
+        summarised,
+        reached,
     }
 }

@@ -224,6 +224,21 @@ fn only_through_own_deinit(project: &Project, callers: &Callers, id: FnId) -> bo
     })
 }
 
+/// The functions whose every path runs through their owner's own deinit (see
+/// [`only_through_own_deinit`]): further callers could change that.
+pub(super) fn deinit_only(project: &Project, bodies: &[(FnId, BodyAnalysis)]) -> BTreeSet<FnId> {
+    let callers = callers(project, bodies);
+    // Only a function with callers (or a deinit itself, which no call reaches) passes.
+    callers
+        .keys()
+        .copied()
+        .filter(|&id| {
+            project.function(id).kind != FunctionKind::Deinit
+                && only_through_own_deinit(project, &callers, id)
+        })
+        .collect()
+}
+
 /// For each function, the kind and owner of each function that calls it.
 type Callers = BTreeMap<FnId, BTreeSet<(FunctionKind, Option<Name>)>>;
 

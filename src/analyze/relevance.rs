@@ -4,20 +4,29 @@
 //! The invariant (ARCHITECTURE.md): a file outside the analysed set can change a result
 //! only through
 //! - a session API or configured name in its bytes (the prefilter's seeds);
-//! - a call or declaration of a function whose summary changes what its calls do: it
-//!   makes or invalidates sessions (a caller gets a creation or an invalidation; a
-//!   namesake changes how calls resolve, and which callers a releaser has decides whether
-//!   its invalidations happen only in deinit), or the analysis followed it and it neither
-//!   keeps nor stores every parameter (a namesake would stop the following), or a read of
-//!   such a getter. When other analysed types already have a method of that name and
-//!   arity, a call on a receiver of unknown type cannot resolve to it: only code naming
-//!   its owner can reach it (`Demand::owners`);
+//! - a function whose summary changes what its calls do (it makes or invalidates sessions,
+//!   or the analysis followed it and it neither keeps nor stores every parameter):
+//!   - a declaration of a namesake (it changes how calls resolve; when other analysed
+//!     types already share the name and arity, only one in the owner's own fragments);
+//!   - any call of a factory (the caller gets a creation), or of a function that
+//!     invalidates its owner's members while every path to it runs through that owner's
+//!     deinit (a new caller decides whether its invalidations run only there);
+//!   - a call on `self` of a function that invalidates its owner's members (it
+//!     invalidates the caller's): made only by code that names the owner;
+//!   - a read of such a getter;
 //! - a declaration or construction of a type that declares a session member or owns a
 //!   function where sessions are made, stored or invalidated (its other fragments declare
 //!   the members, the deinit and the methods the analysis looks up on `self`; a
 //!   construction into a static makes it live for the process). A type with none of these
 //!   has no member facts a rule reads: what its functions do with members cannot matter.
-//!   So does a type whose member a body stores a session into (`params.session = s`).
+//!   So does a type whose member a body may store a session into (`params.session = s`).
+//!
+//! Other calls do not matter: a caller that can hand a function a session has a session
+//! of its own (a seed word, a factory call in the demand, a member of a type in the
+//! demand) or one handed to it, and is analysed already. For the same reason a parameter
+//! can hold a session only if some analysed call hands it one ([`reached`]): a function
+//! only parameters reach matters through its stores into other objects' members and, if
+//! it is followed, its namesakes, only once a session reaches it.
 //!
 //! A call of a function with an empty summary, or one the analysis does not follow, lets
 //! its arguments escape (`flow`'s call handling), as does a followed function that keeps
@@ -28,14 +37,62 @@ use super::flow::BodyAnalysis;
 use super::ProjectAnalysis;
 use crate::facts::api::Api;
 use crate::facts::{ExprKind, Function, FunctionKind, Name};
+use crate::project::FnId;
 use std::collections::BTreeSet;
+
+/// The (function, parameter) pairs some analysed call may hand a session: the least
+/// fixpoint of the calls' `passes` (a session of the caller's own, or a parameter of the
+/// caller that is itself reached).
+pub fn reached<'a>(
+    bodies: impl Iterator<Item = (FnId, &'a BodyAnalysis)>,
+) -> BTreeSet<(FnId, usize)> {
+    let mut via_params: std::collections::BTreeMap<(FnId, usize), Vec<(FnId, usize)>> =
+        Default::default();
+    let mut reached = BTreeSet::new();
+    let mut work = Vec::new();
+    for (caller, b) in bodies {
+        for &(callee, arg, from) in &b.passes {
+            match from {
+                None => {
+                    if reached.insert((callee, arg)) {
+                        work.push((callee, arg));
+                    }
+                }
+                Some(p) => via_params
+                    .entry((caller, p))
+                    .or_default()
+                    .push((callee, arg)),
+            }
+        }
+    }
+    while let Some(at) = work.pop() {
+        for &next in via_params.get(&at).into_iter().flatten() {
+            if reached.insert(next) {
+                work.push(next);
+            }
+        }
+    }
+    reached
+}
 
 /// Names whose occurrences elsewhere could change the analysis.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Demand {
-    /// Functions with a non-empty summary, by the name calls use (an ObjC selector's first
-    /// part): their calls and declarations.
+    /// Functions whose every caller matters (a caller gets a session from them, or may
+    /// decide whether their invalidations run only in a deinit), by the name calls use (a
+    /// whole ObjC selector): their calls and declarations.
     pub calls: BTreeSet<Name>,
+    /// Functions whose namesakes matter (they change how calls resolve) but whose callers
+    /// do not (a caller that can hand them a session is analysed already): declarations.
+    pub declared: BTreeSet<Name>,
+    /// (owner, function) of functions that invalidate their owner's members: calls on
+    /// `self` apply that, and only code that names the owner (its fragments, subclasses)
+    /// makes them.
+    pub self_calls: BTreeSet<(Name, Name)>,
+    /// (owner, function) of functions of `declared` whose name and arity other types
+    /// share already: only a namesake in the owner's own fragments changes how calls
+    /// resolve.
+    pub declared_in: BTreeSet<(Name, Name)>,
     /// Getters with a non-empty summary: reached by a bare name or a member access.
     pub reads: BTreeSet<Name>,
     /// Types whose declarations (any fragment) and constructions matter.
@@ -69,7 +126,8 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
     let mut demand = Demand::default();
     // Only callable functions are reached by calls (a deinit's summary matters through
     // its owner type).
-    for &id in &analysis.summarised {
+    let deinit_only = super::owners::deinit_only(project, &analysis.bodies);
+    for &(id, matters) in &analysis.summarised {
         let f = project.function(id);
         if !crate::project::is_callable(f) {
             continue;
@@ -77,12 +135,27 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
         if f.kind == FunctionKind::Getter {
             demand.reads.insert(f.name.clone());
         }
+        // Which calls reach it decides whether its invalidations run only in a deinit.
+        let callers = matters.callers || matters.self_callers && deinit_only.contains(&id);
         match f.owner.as_deref() {
             Some(owner) if ambiguous(project, f) => {
-                demand.owners.insert(type_word(owner).to_string());
+                let owner = type_word(owner).to_string();
+                if callers || matters.self_callers {
+                    demand.owners.insert(owner);
+                } else {
+                    demand.declared_in.insert((owner, f.name.clone()));
+                }
             }
-            _ => {
-                demand.calls.insert(call_word(&f.name).to_string());
+            owner => {
+                if callers {
+                    demand.calls.insert(f.name.clone());
+                    continue;
+                }
+                demand.declared.insert(f.name.clone());
+                if let (true, Some(owner)) = (matters.self_callers, owner) {
+                    let owner = type_word(owner).to_string();
+                    demand.self_calls.insert((owner, f.name.clone()));
+                }
             }
         }
     }
@@ -106,6 +179,13 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
             demand
                 .types
                 .extend(b.types_read.iter().map(|t| type_word(t).to_string()));
+            let reached_stores = b
+                .types_read_params
+                .iter()
+                .filter(|(p, _)| analysis.reached.contains(&(*id, *p)));
+            demand
+                .types
+                .extend(reached_stores.map(|(_, t)| type_word(t).to_string()));
         }
         let f = project.function(*id);
         if let Some(owner) = &f.owner {
@@ -152,11 +232,6 @@ fn invalidates(f: &Function) -> bool {
     found
 }
 
-/// A function name as call sites spell it: an ObjC selector by its first part.
-fn call_word(name: &str) -> &str {
-    name.split(':').next().unwrap_or(name)
-}
-
 /// A type name as its declaration spells it: the last part of a qualified name.
 fn type_word(name: &str) -> &str {
     let name = name.split('<').next().unwrap_or(name);
@@ -168,9 +243,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_are_what_declarations_and_calls_spell() {
-        assert_eq!(call_word("initWithSession:delegate:"), "initWithSession");
-        assert_eq!(call_word("fetch"), "fetch");
+    fn words_are_what_declarations_spell() {
         assert_eq!(type_word("Outer.Inner"), "Inner");
         assert_eq!(type_word("net::Client"), "Client");
         assert_eq!(type_word("Client<T>"), "Client");

@@ -26,6 +26,16 @@ pub struct Callee {
     pub stores_params: BTreeSet<(usize, Name, Name)>,
 }
 
+/// Which code elsewhere a function's summary makes matter, besides its namesakes (which
+/// change how its calls resolve).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Matters {
+    /// Every call: a caller gets a new session from it.
+    pub callers: bool,
+    /// Calls on `self`: they invalidate the caller's members.
+    pub self_callers: bool,
+}
+
 impl Callee {
     fn is_empty(&self) -> bool {
         *self == Callee::default()
@@ -104,9 +114,14 @@ impl Summaries {
     /// cannot resolve (which lets every argument escape), in id order. What a function
     /// keeps or stores of its parameters is read only where the fixpoint analysed it
     /// (`flow` follows only those calls), and keeping every parameter is what an unresolved
-    /// call does: neither makes its callers or namesakes matter.
-    pub fn matter_to_callers(&self, project: &Project) -> Vec<FnId> {
-        let mut ids: Vec<FnId> = self
+    /// call does: neither makes its callers or namesakes matter; nor does following a
+    /// function no call can hand a session (`reached`).
+    pub fn matter_to_callers(
+        &self,
+        project: &Project,
+        reached: impl Fn(FnId) -> bool,
+    ) -> Vec<(FnId, Matters)> {
+        let mut ids: Vec<(FnId, Matters)> = self
             .map
             .iter()
             .filter(|(id, c)| {
@@ -117,12 +132,20 @@ impl Summaries {
                 let params = project.function(**id).params.len();
                 let keeps_all =
                     c.stores_params.is_empty() && (0..params).all(|i| c.keeps_params.contains(&i));
+                // Following a call changes nothing unless it can be handed a session.
                 let followed = self.analysed(**id)
                     && !(c.stores_params.is_empty() && c.keeps_params.is_empty())
-                    && !keeps_all;
+                    && !keeps_all
+                    && reached(**id);
                 acts || followed
             })
-            .map(|(id, _)| *id)
+            .map(|(id, c)| {
+                let matters = Matters {
+                    callers: c.returns_new,
+                    self_callers: !c.invalidates_members.is_empty(),
+                };
+                (*id, matters)
+            })
             .collect();
         ids.sort_unstable();
         ids
@@ -325,6 +348,7 @@ pub fn analyze_function(
         block: &f.body,
         params: &f.params,
         outer: BTreeSet::new(),
+        is_closure: false,
     };
     flow::analyze(project, summaries, &body, member_entry)
 }
