@@ -81,9 +81,16 @@ unsafe extern "C" fn counted_free(p: *mut c_void) {
 /// Must run before any tree-sitter parser, tree or cursor exists: memory taken from one
 /// allocator must never be returned to the other.
 pub unsafe fn use_mimalloc() {
+    // A run frees each file's tree and text as soon as it is lowered: returning those pages
+    // at once, not 10 ms later, keeps the peak nearer what is live (real corpus, cold,
+    // three runs each: 114-116 MB → 104-116 MB, no slower). The option's index is mimalloc's
+    // `mi_option_purge_delay` (the sys crate names no constant for it).
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: the caller guarantees nothing was allocated through the old hooks, and these
-    // wrap mimalloc's C entry points with the signatures tree-sitter expects.
+    // wrap mimalloc's C entry points with the signatures tree-sitter expects; setting an
+    // option is always allowed.
     unsafe {
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
         tree_sitter::set_allocator(
             Some(counted_malloc),
             Some(counted_calloc),
