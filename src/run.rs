@@ -8,6 +8,7 @@ use crate::rules::diagnostic::Diagnostic;
 use crate::rules::registry::{self, Severity};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -231,7 +232,7 @@ pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 #[doc(hidden)]
 pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
     in_pool(settings, || {
-        check_inputs_in_pool(inputs, settings, lower).outcome
+        check_inputs_in_pool(inputs, settings, lower, &HashSet::new()).outcome
     })
 }
 
@@ -241,15 +242,20 @@ pub fn check_inputs_explained(
     settings: &Settings,
 ) -> (Outcome, Vec<crate::rules::explain::Explanation>) {
     in_pool(settings, || {
-        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower);
+        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower, &HashSet::new());
         (run.outcome, run.explanations)
     })
 }
 
-/// [`check_inputs`], with what was read of each input (for [`crate::cache`]).
-pub fn check_inputs_inventoried(inputs: Vec<Input>, settings: &Settings) -> (Outcome, Inventory) {
+/// [`check_inputs`], with what was read of each input (for [`crate::cache`]); `likely`
+/// files are parsed on sight (see [`check_inputs_in_pool`]).
+pub fn check_inputs_inventoried(
+    inputs: Vec<Input>,
+    settings: &Settings,
+    likely: &HashSet<PathBuf>,
+) -> (Outcome, Inventory) {
     in_pool(settings, || {
-        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower);
+        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower, likely);
         (run.outcome, run.inventory)
     })
 }
@@ -270,6 +276,9 @@ struct Lowered {
     facts: FileFacts,
     errors: Vec<FileError>,
     record: InputRecord,
+    /// The identifiers of a file parsed without a seed word (a likely one): whether it was
+    /// relevant is decided against the last demand.
+    names: Option<Identifiers>,
 }
 
 /// What became of one input when it was read.
@@ -304,10 +313,14 @@ impl Parsed {
         processed: Vec<Processed>,
         pending: &mut Vec<Pending>,
         errors: &mut Vec<FileError>,
+        spread: &mut HashMap<PathBuf, Identifiers>,
     ) {
         for p in processed {
             match p {
                 Processed::Lowered(l) => {
+                    if let Some(names) = l.names {
+                        spread.insert(l.record.path.clone(), names);
+                    }
                     self.bytes += l.bytes;
                     errors.extend(l.errors);
                     self.records.push(l.record);
@@ -345,7 +358,15 @@ struct Run {
     inventory: Inventory,
 }
 
-fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Run {
+/// `likely`: files to parse on sight as if they had a seed word (the ones a previous run
+/// found relevant): a superset of what the demand reaches gives the same result, and
+/// parsing them up front saves the rounds that would reach them one by one.
+fn check_inputs_in_pool(
+    inputs: Vec<Input>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+    likely: &HashSet<PathBuf>,
+) -> Run {
     let mut timings = Timings::default();
     let start = Instant::now();
     let seeds = settings.prefilter.then(|| Seeds::new(&settings.config));
@@ -354,7 +375,7 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
     let mut parsed = Parsed::default();
     // Files parsed only because a round took all that was pending, with their identifiers:
     // whether they were relevant is decided against the last demand.
-    let mut spread: std::collections::HashMap<PathBuf, Identifiers> = Default::default();
+    let mut spread: HashMap<PathBuf, Identifiers> = HashMap::new();
     let mut last_wanted = None;
     // One file per job: rayon otherwise hands out runs of files that cannot be split
     // once started, and the last run kept one thread busy for a second after the other
@@ -363,14 +384,14 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
         .into_par_iter()
         .with_max_len(1)
         .map(|(input, len)| {
-            let processed = process(input, len, seeds.as_ref(), settings, lower);
+            let processed = process(input, len, seeds.as_ref(), settings, lower, likely);
             if let Some(done) = &settings.progress {
                 done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             processed
         })
         .collect();
-    parsed.add(first, &mut pending, &mut errors);
+    parsed.add(first, &mut pending, &mut errors, &mut spread);
     timings.read_and_lower += start.elapsed();
 
     // Analyse what is parsed; parse what the analysis says could change it; repeat.
@@ -432,9 +453,9 @@ fn check_inputs_in_pool(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn
         let more: Vec<Processed> = wanted
             .into_par_iter()
             .with_max_len(1)
-            .map(|p| process(p.input, p.len, None, settings, lower))
+            .map(|p| process(p.input, p.len, None, settings, lower, likely))
             .collect();
-        parsed.add(more, &mut pending, &mut errors);
+        parsed.add(more, &mut pending, &mut errors, &mut spread);
         timings.read_and_lower += start.elapsed();
     };
     timings.files_parsed = parsed.files.len();
@@ -607,8 +628,9 @@ fn process(
     seeds: Option<&Seeds>,
     settings: &Settings,
     lower: &LowerFn<'_>,
+    likely: &HashSet<PathBuf>,
 ) -> Processed {
-    match read_and_lower(input, len, seeds, settings, lower) {
+    match read_and_lower(input, len, seeds, settings, lower, likely) {
         Ok(p) => p,
         Err(e) => Processed::Failed(e),
     }
@@ -620,20 +642,27 @@ fn read_and_lower(
     seeds: Option<&Seeds>,
     settings: &Settings,
     lower: &LowerFn<'_>,
+    likely: &HashSet<PathBuf>,
 ) -> Result<Processed, FileError> {
     let (input, language, bytes, stamp) = read_input(input, settings)?;
     let path = input.path.clone();
+    let mut names = None;
     if seeds.is_some_and(|s| !s.matches(&bytes)) {
-        return Ok(Processed::Indexed(Pending {
-            names: Identifiers::of(&bytes),
-            record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),
-            input,
-            len,
-        }));
+        if !likely.contains(&path) {
+            return Ok(Processed::Indexed(Pending {
+                names: Identifiers::of(&bytes),
+                record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),
+                input,
+                len,
+            }));
+        }
+        names = Some(Identifiers::of(&bytes));
     }
     let record = InputRecord::of(&path, &bytes, stamp, InputStatus::Relevant);
-    lower_bytes(path, language, &bytes, stamp, record, lower)
-        .map(|lowered| Processed::Lowered(Box::new(lowered)))
+    lower_bytes(path, language, &bytes, stamp, record, lower).map(|mut lowered| {
+        lowered.names = names;
+        Processed::Lowered(Box::new(lowered))
+    })
 }
 
 /// One input's language and bytes (with the stamp they were read at, when from disk), or
@@ -721,6 +750,7 @@ fn lower_bytes(
         facts,
         errors,
         record,
+        names: None,
     })
 }
 
@@ -757,7 +787,14 @@ pub(crate) fn read_for_cache(
 #[doc(hidden)]
 pub fn lower_one(path: &Path, settings: &Settings) -> Option<Box<dyn std::any::Any + Send>> {
     let input = Input::file(path);
-    match read_and_lower(input, 0, None, settings, &crate::frontend::lower) {
+    match read_and_lower(
+        input,
+        0,
+        None,
+        settings,
+        &crate::frontend::lower,
+        &HashSet::new(),
+    ) {
         Ok(Processed::Lowered(lowered)) => Some(lowered),
         _ => None,
     }

@@ -220,3 +220,51 @@ fn cache_dir_moves_the_cache_and_other_settings_keep_their_own_entry() {
     assert_eq!(findings(&fewer).len(), 1, "{}", fewer.stdout);
     assert_eq!(entries(elsewhere.path()).len(), 2);
 }
+
+/// After an edit to a file that matters, the files the last run found relevant are parsed
+/// on sight; one that no longer matters gives the same findings as a run without the cache,
+/// and counts as inert again (an edit to it is patched in).
+#[test]
+fn files_relevant_last_time_are_parsed_at_once_and_judged_again() {
+    let dir = project();
+    let src = dir.path().join("Sources");
+    let factory = "import Foundation\n\nenum Sessions {\n    static func make() -> URLSession {\n        URLSession(configuration: .default)\n    }\n}\n";
+    let caller = "final class Loader {\n    func load() {\n        let s = Sessions.make()\n        s.dataTask(with: url).resume()\n    }\n}\n";
+    std::fs::write(src.join("Factory.swift"), factory).unwrap();
+    std::fs::write(src.join("Caller.swift"), caller).unwrap();
+    let first = check(dir.path(), &[]);
+    assert!(
+        findings(&first).iter().any(|f| f.contains("Caller.swift")),
+        "the factory's caller leaks: {}",
+        first.stdout
+    );
+
+    // The factory stops making sessions: its caller, parsed on sight, no longer matters.
+    std::fs::write(
+        src.join("Factory.swift"),
+        factory.replace("URLSession(configuration: .default)", "URLSession.shared"),
+    )
+    .unwrap();
+    let edited = check(dir.path(), &[]);
+    assert!(edited.stderr.contains("linted again"), "{}", edited.stderr);
+    assert_eq!(edited.stdout, check(dir.path(), &["--no-cache"]).stdout);
+    assert!(
+        !findings(&edited).iter().any(|f| f.contains("Caller.swift")),
+        "{}",
+        edited.stdout
+    );
+
+    // So an edit to the caller is patched in, not linted again.
+    std::fs::write(
+        src.join("Caller.swift"),
+        caller.replace("load()", "reload()"),
+    )
+    .unwrap();
+    let patched = check(dir.path(), &[]);
+    assert!(
+        patched.stderr.contains("1 file changed"),
+        "{}",
+        patched.stderr
+    );
+    assert_eq!(patched.stdout, check(dir.path(), &["--no-cache"]).stdout);
+}

@@ -68,9 +68,15 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
         None
     });
     let total = inputs.len();
+    // What the last run found relevant is parsed on sight if the cache cannot be reused
+    // (an edit to a file that matters): the rounds that would reach it again are saved.
+    let mut likely = HashSet::new();
     let used = match saved {
         None => Use::Missed(missing.into()),
-        Some(entry) => match run::in_pool(settings, || reuse(entry, &inputs, settings, started)) {
+        Some(entry) => match run::in_pool(settings, || {
+            likely = relevant_paths(&entry);
+            reuse(entry, &inputs, settings, started)
+        }) {
             Ok(reused) => {
                 if reused.write_back {
                     if let Err(problem) = store.save(key, &reused.entry) {
@@ -92,7 +98,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
             Err(reason) => Use::Missed(reason),
         },
     };
-    let (outcome, inventory) = run::check_inputs_inventoried(inputs, settings);
+    let (outcome, inventory) = run::check_inputs_inventoried(inputs, settings, &likely);
     let all_parsed = outcome.timings.files_skipped == 0;
     let entry = Entry::new(started, all_parsed, &outcome, inventory);
     let timed_out = outcome
@@ -110,6 +116,16 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     }
     let report = Report::new(used, problems, &entry.inputs);
     (outcome, report)
+}
+
+/// The inputs the entry's run found relevant.
+fn relevant_paths(entry: &Entry) -> HashSet<PathBuf> {
+    entry
+        .inputs
+        .iter()
+        .filter(|r| r.status == InputStatus::Relevant)
+        .map(|r| r.path.clone())
+        .collect()
 }
 
 impl Report {
