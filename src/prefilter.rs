@@ -76,17 +76,19 @@ mod at {
     /// `protocol`, `@interface`, `@implementation`, `impl`, `for`, `trait`, `union`) or
     /// constructed (`T(`, `T {`, `T<`, `T.init`, `T::new`, `[T alloc]`, `[T new]`).
     pub const TYPE: u8 = 4;
-    /// Maybe declared as a function: after `func`, `fn` or `var`, after `)`, `-`, `+` or
-    /// `*` (an ObjC method, a C function returning a pointer), or after another name and
-    /// before `(` (a C function). Generous: it only narrows `CALL`.
+    /// Maybe declared as a function: after `func` or `fn`, after an ObjC method's return
+    /// type (`- (void)name`) or `-`/`+`, after `*` (a C function returning a pointer), or
+    /// after another name and before `(` (a C function). Generous: it only narrows `CALL`.
     pub const DECL: u8 = 8;
+    /// Maybe declared as a computed property (a getter): `var name: Type {`, the brace on
+    /// that line or the next. A stored `var name: Type = x` is no function.
+    pub const GETTER: u8 = 16;
 }
 
-/// Keywords after which the next identifier names a function (or a computed property)
-/// being declared.
-const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn", b"var"];
+/// Keywords after which the next identifier names a function being declared.
+const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn"];
 
-/// The identifiers of one file, sorted, each one `u32`: a 28-bit hash above the 4 bits of
+/// The identifiers of one file, sorted, each one `u32`: a 27-bit hash above the 5 bits of
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
 /// A hash collision only makes a file look wanted when it is not: it is parsed for
 /// nothing, never skipped wrongly.
@@ -96,7 +98,7 @@ pub struct Identifiers {
 }
 
 /// The bits of a packed entry that say where a name occurs.
-const FLAG_BITS: u32 = 4;
+const FLAG_BITS: u32 = 5;
 
 /// Keywords after which the next identifier names a type being declared or extended.
 const TYPE_KEYWORDS: &[&[u8]] = &[
@@ -169,10 +171,14 @@ impl Identifiers {
             if matches!(after, Some(b'(' | b':' | b']' | b'{' | b'<')) {
                 flags |= at::CALL;
                 let declared = word_before.is_some_and(|w| DECL_KEYWORDS.contains(&w))
-                    || matches!(before, Some((_, b')' | b'-' | b'+' | b'*')))
+                    || matches!(before, Some((_, b'-' | b'+' | b'*')))
+                    || matches!(before, Some((at, b')')) if method_return_type(bytes, at))
                     || word_before.is_some() && after == Some(b'(');
                 if declared {
                     flags |= at::DECL;
+                }
+                if word_before == Some(b"var") && after == Some(b':') && computed(bytes, next) {
+                    flags |= at::GETTER;
                 }
             }
             let declared = type_next;
@@ -241,8 +247,16 @@ impl Wanted {
         for name in &demand.calls {
             groups.push(function(name, at::CALL));
         }
+        // A getter is a namesake only of a function without parameters.
+        let declared = |name: &str| {
+            if demand.nullary.contains(name) {
+                at::DECL | at::GETTER
+            } else {
+                at::DECL
+            }
+        };
         for name in &demand.declared {
-            groups.push(function(name, at::DECL));
+            groups.push(function(name, declared(name)));
         }
         for (owner, name) in &demand.self_calls {
             let mut group = function(name, at::CALL);
@@ -250,7 +264,7 @@ impl Wanted {
             groups.push(group);
         }
         for (owner, name) in &demand.declared_in {
-            let mut group = function(name, at::DECL);
+            let mut group = function(name, declared(name));
             group.push((hash(owner.as_bytes()), at::ANY));
             groups.push(group);
         }
@@ -329,6 +343,47 @@ fn constructs(bytes: &[u8], next: usize) -> bool {
         Some(&b) if is_ident(b) => matches!(word_at(0), b"alloc" | b"new"),
         _ => false,
     }
+}
+
+/// Does the `)` at `close` end an ObjC method's return type (`- (void)`, `+ (instancetype)`)
+/// rather than a parameter's type (`:(NSData *)data`) or a cast? Past a long type it says
+/// yes: it only narrows what counts as a declaration.
+fn method_return_type(bytes: &[u8], close: usize) -> bool {
+    const LONGEST: usize = 256;
+    let mut depth = 0usize;
+    let mut i = close;
+    loop {
+        match bytes[i] {
+            b')' => depth += 1,
+            b'(' => {
+                depth -= 1;
+                if depth == 0 {
+                    let sign = bytes[..i].iter().rposition(|b| !b.is_ascii_whitespace());
+                    return sign.is_some_and(|at| matches!(bytes[at], b'-' | b'+'));
+                }
+            }
+            _ => {}
+        }
+        if i == 0 || close - i > LONGEST {
+            return true;
+        }
+        i -= 1;
+    }
+}
+
+/// Does the type after a property's `:` at `colon` open a body (`{` before a `=` or `;`, on
+/// its line or first on the next)?
+fn computed(bytes: &[u8], colon: usize) -> bool {
+    let mut i = colon + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'{' => return true,
+            b'=' | b';' | b'}' => return false,
+            b'\n' => return bytes.get(skip_space(bytes, i)) == Some(&b'{'),
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// The index just past the `>` that closes the `<` at `open` (an arrow's `>` is not one).
@@ -443,6 +498,7 @@ mod tests {
     fn declared_names_match_declarations_only() {
         let wanted = Wanted::new(&Demand {
             declared: ["reset".to_string(), "close:now:".to_string()].into(),
+            nullary: ["reset".to_string()].into(),
             ..Default::default()
         });
         for declared in [
@@ -450,8 +506,11 @@ mod tests {
             "static func reset<T>(x: T) {}",
             "fn reset(&mut self) {}",
             "var reset: Bool { true }",
+            "var reset: [String: Int] {\n  [:]\n}",
+            "var reset: Bool\n{\n  true\n}",
             "- (void)reset {",
             "-(void) reset:(BOOL)hard {",
+            "+ (void (^)(BOOL))reset {",
             "static void reset(void) {",
             "NSString *reset(int x) {",
             "- (void)close:(id)s now:(BOOL)n {",
@@ -465,9 +524,20 @@ mod tests {
             "let r = reset(x)",
             "[s close:x now:YES];",
             "- (void)close:(id)s {",
+            "- (BOOL)canReset:(NSData *)reset {",
+            "x = (id)reset(y);",
+            "var reset: Bool = true",
+            "var reset: Bool\nfunc other() {}",
         ] {
             assert!(!meets(called, &wanted), "{called}");
         }
+        // A getter is no namesake of a function with parameters.
+        let with_params = Wanted::new(&Demand {
+            declared: ["reset".to_string()].into(),
+            ..Default::default()
+        });
+        assert!(!meets("var reset: Bool { true }", &with_params));
+        assert!(meets("func reset(_ x: Int) {}", &with_params));
     }
 
     #[test]

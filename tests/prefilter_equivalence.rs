@@ -210,3 +210,91 @@ fn a_store_through_a_parameter_pulls_in_its_type_only_when_a_session_reaches_it(
         "Options.swift is parsed, Button.swift is not"
     );
 }
+
+/// A followed function's namesakes matter (a second `begin(_:_:)` makes the call ambiguous,
+/// so the session is no longer known to stay with its caller); its other callers do not.
+#[test]
+fn a_followed_function_pulls_in_namesake_declarations_not_callers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (
+            "Client.swift",
+            "final class Client {\n    func run(_ url: URL) {\n        let s = URLSession(configuration: .default)\n        Starter().begin(s, url)\n    }\n}\n",
+        ),
+        (
+            "Starter.swift",
+            "final class Starter {\n    func begin(_ s: URLSession, _ url: URL) {\n        s.dataTask(with: url).resume()\n    }\n}\n",
+        ),
+        (
+            "Other.swift",
+            "final class Other {\n    func begin(_ a: Int, _ b: Int) {}\n}\n",
+        ),
+        (
+            "User.swift",
+            "final class User {\n    func go(_ o: Other) {\n        o.begin(1, 2)\n    }\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (with, timings) = diagnostics(dir.path(), true);
+    let (without, _) = diagnostics(dir.path(), false);
+    assert_eq!(with, without, "the prefilter changed the findings");
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (3, 1),
+        "the namesake's declaration is parsed, its caller is not"
+    );
+    // Without the namesake the call is followed and the session is the caller's to end.
+    std::fs::remove_file(dir.path().join("Other.swift")).expect("remove");
+    let (alone, _) = diagnostics(dir.path(), true);
+    let leaks = |found: &serde_json::Value| {
+        found
+            .as_array()
+            .expect("diagnostics array")
+            .iter()
+            .filter(|d| {
+                d["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("Client.swift"))
+            })
+            .count()
+    };
+    assert_eq!(
+        (leaks(&with), leaks(&alone)),
+        (0, 1),
+        "{with:#?} {alone:#?}"
+    );
+}
+
+/// A method that invalidates its owner's members matters where it is called on `self`:
+/// in code that names the owner (an extension), not in another type calling a namesake.
+#[test]
+fn a_member_teardown_pulls_in_its_owners_callers_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (
+            "Downloader.swift",
+            "final class Downloader {\n    private var session: URLSession?\n\n    func start() {\n        session = URLSession(configuration: .default)\n    }\n\n    func teardown() {\n        session?.invalidateAndCancel()\n    }\n}\n",
+        ),
+        (
+            "Downloader+Stop.swift",
+            "extension Downloader {\n    func stop() {\n        teardown()\n    }\n}\n",
+        ),
+        (
+            "Screen.swift",
+            "final class Screen {\n    func close(_ v: View) {\n        v.teardown()\n    }\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (with, timings) = diagnostics(dir.path(), true);
+    let (without, _) = diagnostics(dir.path(), false);
+    assert_eq!(with, without, "the prefilter changed the findings");
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (2, 1),
+        "the extension is parsed, the other type's call is not"
+    );
+}

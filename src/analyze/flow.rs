@@ -170,9 +170,10 @@ pub struct BodyAnalysis {
     /// It matters only if some call hands that parameter a session (`passes`).
     pub types_read_params: BTreeSet<(usize, Name)>,
     /// What this body hands to the functions it calls: (callee, argument, `None` for a
-    /// session of its own or `Some(p)` for what its parameter `p` holds). Who can hand a
-    /// function a session is the fixpoint of these (`relevance::reached`).
-    pub passes: BTreeSet<(FnId, usize, Option<usize>)>,
+    /// session of its own or `Some(p)` for what its parameter `p` holds, whether the call
+    /// resolved by name alone). Who can hand a function a session is the fixpoint of these
+    /// (`relevance::reached`).
+    pub passes: BTreeSet<(FnId, usize, Option<usize>, bool)>,
     /// Functions whose summary this body read (not its closures'): its analysis can change
     /// only when one of these summaries grows.
     pub summaries_read: BTreeSet<FnId>,
@@ -1005,9 +1006,11 @@ impl<'p> Cx<'p, '_> {
         if let Some(c) = callee {
             if self.record {
                 self.out.callees.insert(c);
+                let by_name = initializer.is_none() && self.by_name(receiver, c);
                 for (i, v) in arg_values.iter().enumerate() {
                     let from = self.origins(v, st);
-                    self.out.passes.extend(from.into_iter().map(|p| (c, i, p)));
+                    let passes = from.into_iter().map(|p| (c, i, p, by_name));
+                    self.out.passes.extend(passes);
                 }
             }
         }
@@ -1181,6 +1184,21 @@ impl<'p> Cx<'p, '_> {
             self.store_foreign(&owner, &member, e.span, &v, st);
         }
         Some(Value::new())
+    }
+
+    /// Did a call with this receiver resolve to `callee` by its name alone (a namesake
+    /// anywhere could change that), rather than within a type the call names (`self`,
+    /// `super`, `Type.`, a member of `self`, the caller's own type)?
+    fn by_name(&self, receiver: Option<&Expr>, callee: FnId) -> bool {
+        match receiver.map(|r| &r.kind) {
+            None => {
+                let own = self.body.function.owner.as_deref();
+                own.is_none() || self.project.function(callee).owner.as_deref() != own
+            }
+            Some(ExprKind::SelfRef | ExprKind::SuperRef | ExprKind::TypeRef(_)) => false,
+            Some(ExprKind::Member { base, .. }) => !matches!(base.kind, ExprKind::SelfRef),
+            Some(_) => true,
+        }
     }
 
     /// What an expression may hold, evaluated on a copy of the state and recording nothing:

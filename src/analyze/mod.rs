@@ -38,9 +38,8 @@ pub struct ProjectAnalysis<'p> {
     /// The functions whose summary changes what their calls do, in id order
     /// ([`summary::Summaries::matter_to_callers`]).
     pub summarised: Vec<(FnId, summary::Matters)>,
-    /// The (function, parameter) pairs some call may hand a session
-    /// ([`relevance::reached`]).
-    pub reached: std::collections::BTreeSet<(FnId, usize)>,
+    /// Who some call may hand a session ([`relevance::reached`]).
+    pub reached: relevance::Reached,
 }
 
 impl ProjectAnalysis<'_> {
@@ -140,9 +139,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
             .iter()
             .flat_map(|(id, a)| a.all().into_iter().map(move |b| (*id, b))),
     );
-    let summarised = summaries.matter_to_callers(project, |id| {
-        reached.range((id, 0)..=(id, usize::MAX)).next().is_some()
-    });
+    let summarised = summaries.matter_to_callers(project, |id| reached.any_param(id));
     ProjectAnalysis {
         project,
         bodies,

@@ -5,7 +5,7 @@
 //! only through
 //! - a session API or configured name in its bytes (the prefilter's seeds);
 //! - a function whose summary changes what its calls do (it makes or invalidates sessions,
-//!   or the analysis followed it and it neither keeps nor stores every parameter):
+//!   or the analysis follows it and it does not keep every parameter):
 //!   - a declaration of a namesake (it changes how calls resolve; when other analysed
 //!     types already share the name and arity, only one in the owner's own fragments);
 //!   - any call of a factory (the caller gets a creation), or of a function that
@@ -28,10 +28,10 @@
 //! only parameters reach matters through its stores into other objects' members and, if
 //! it is followed, its namesakes, only once a session reaches it.
 //!
-//! A call of a function with an empty summary, or one the analysis does not follow, lets
-//! its arguments escape (`flow`'s call handling), as does a followed function that keeps
-//! every parameter: their callers and namesakes never matter. A pass that
-//! reads the project in a new way must add what it reads here.
+//! A call the analysis does not follow (an unresolved or unanalysed callee) lets its
+//! arguments escape (`flow`'s call handling), as does a followed function that keeps every
+//! parameter: their callers and namesakes never matter. A pass that reads the project in a
+//! new way must add what it reads here.
 
 use super::flow::BodyAnalysis;
 use super::ProjectAnalysis;
@@ -40,21 +40,37 @@ use crate::facts::{ExprKind, Function, FunctionKind, Name};
 use crate::project::FnId;
 use std::collections::BTreeSet;
 
-/// The (function, parameter) pairs some analysed call may hand a session: the least
-/// fixpoint of the calls' `passes` (a session of the caller's own, or a parameter of the
-/// caller that is itself reached).
-pub fn reached<'a>(
-    bodies: impl Iterator<Item = (FnId, &'a BodyAnalysis)>,
-) -> BTreeSet<(FnId, usize)> {
+/// Who some analysed call may hand a session.
+#[derive(Clone, Debug, Default)]
+pub struct Reached {
+    /// (function, parameter) pairs: the least fixpoint of the calls' `passes` (a session
+    /// of the caller's own, or a parameter of the caller that is itself reached).
+    pub params: BTreeSet<(FnId, usize)>,
+    /// Functions one of those calls reached by name alone: a namesake anywhere matters, not
+    /// only in their owner's fragments.
+    pub by_name: BTreeSet<FnId>,
+}
+
+impl Reached {
+    pub fn any_param(&self, id: FnId) -> bool {
+        self.params
+            .range((id, 0)..=(id, usize::MAX))
+            .next()
+            .is_some()
+    }
+}
+
+/// Who the calls of `bodies` may hand a session.
+pub fn reached<'a>(bodies: impl Iterator<Item = (FnId, &'a BodyAnalysis)> + Clone) -> Reached {
     let mut via_params: std::collections::BTreeMap<(FnId, usize), Vec<(FnId, usize)>> =
         Default::default();
-    let mut reached = BTreeSet::new();
+    let mut params = BTreeSet::new();
     let mut work = Vec::new();
-    for (caller, b) in bodies {
-        for &(callee, arg, from) in &b.passes {
+    for (caller, b) in bodies.clone() {
+        for &(callee, arg, from, _) in &b.passes {
             match from {
                 None => {
-                    if reached.insert((callee, arg)) {
+                    if params.insert((callee, arg)) {
                         work.push((callee, arg));
                     }
                 }
@@ -67,12 +83,21 @@ pub fn reached<'a>(
     }
     while let Some(at) = work.pop() {
         for &next in via_params.get(&at).into_iter().flatten() {
-            if reached.insert(next) {
+            if params.insert(next) {
                 work.push(next);
             }
         }
     }
-    reached
+    let mut by_name = BTreeSet::new();
+    for (caller, b) in bodies {
+        for &(callee, _, from, named) in &b.passes {
+            let carries = from.is_none_or(|p| params.contains(&(caller, p)));
+            if named && carries {
+                by_name.insert(callee);
+            }
+        }
+    }
+    Reached { params, by_name }
 }
 
 /// Names whose occurrences elsewhere could change the analysis.
@@ -93,6 +118,9 @@ pub struct Demand {
     /// share already: only a namesake in the owner's own fragments changes how calls
     /// resolve.
     pub declared_in: BTreeSet<(Name, Name)>,
+    /// Of `declared` and `declared_in`, the functions without parameters: a computed
+    /// property is a namesake of those too.
+    pub nullary: BTreeSet<Name>,
     /// Getters with a non-empty summary: reached by a bare name or a member access.
     pub reads: BTreeSet<Name>,
     /// Types whose declarations (any fragment) and constructions matter.
@@ -135,6 +163,14 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
         if f.kind == FunctionKind::Getter {
             demand.reads.insert(f.name.clone());
         }
+        if crate::project::resolve::arity_of(f) == 0 {
+            demand.nullary.insert(f.name.clone());
+        }
+        // An initializer's namesakes are its type's other initializers (a Swift `init(`
+        // has no keyword before it that marks a declaration): the type's fragments.
+        if let (FunctionKind::Initializer, Some(owner)) = (f.kind, f.owner.as_deref()) {
+            demand.types.insert(type_word(owner).to_string());
+        }
         // Which calls reach it decides whether its invalidations run only in a deinit.
         let callers = matters.callers || matters.self_callers && deinit_only.contains(&id);
         match f.owner.as_deref() {
@@ -151,7 +187,19 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
                     demand.calls.insert(f.name.clone());
                     continue;
                 }
-                demand.declared.insert(f.name.clone());
+                // A call on `self`, `Type.` or a typed member resolves within that type: a
+                // namesake elsewhere changes only calls that resolved by name alone (and a
+                // free function's or a configured releaser's).
+                let anywhere = matters.configured || analysis.reached.by_name.contains(&id);
+                match owner {
+                    Some(owner) if !anywhere => {
+                        let owner = type_word(owner).to_string();
+                        demand.declared_in.insert((owner, f.name.clone()));
+                    }
+                    _ => {
+                        demand.declared.insert(f.name.clone());
+                    }
+                }
                 if let (true, Some(owner)) = (matters.self_callers, owner) {
                     let owner = type_word(owner).to_string();
                     demand.self_calls.insert((owner, f.name.clone()));
@@ -182,7 +230,7 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
             let reached_stores = b
                 .types_read_params
                 .iter()
-                .filter(|(p, _)| analysis.reached.contains(&(*id, *p)));
+                .filter(|(p, _)| analysis.reached.params.contains(&(*id, *p)));
             demand
                 .types
                 .extend(reached_stores.map(|(_, t)| type_word(t).to_string()));

@@ -34,6 +34,8 @@ pub struct Matters {
     pub callers: bool,
     /// Calls on `self`: they invalidate the caller's members.
     pub self_callers: bool,
+    /// A configured releaser: whatever it is given, however the call resolved.
+    pub configured: bool,
 }
 
 impl Callee {
@@ -111,43 +113,45 @@ impl Summaries {
     }
 
     /// The functions whose summary makes a call of them differ from a call the analysis
-    /// cannot resolve (which lets every argument escape), in id order. What a function
-    /// keeps or stores of its parameters is read only where the fixpoint analysed it
-    /// (`flow` follows only those calls), and keeping every parameter is what an unresolved
-    /// call does: neither makes its callers or namesakes matter; nor does following a
-    /// function no call can hand a session (`reached`).
+    /// cannot resolve (which lets every argument escape), in id order: those that make or
+    /// invalidate sessions, and those the fixpoint analysed (`flow` follows only those
+    /// calls) unless they keep every parameter, which is what an unresolved call does.
+    /// Following a call whose callee keeps *nothing* matters as much as one that stores:
+    /// the caller's session stays the caller's. Following a function no call can hand a
+    /// session (`reached`) changes nothing.
     pub fn matter_to_callers(
         &self,
         project: &Project,
         reached: impl Fn(FnId) -> bool,
     ) -> Vec<(FnId, Matters)> {
-        let mut ids: Vec<(FnId, Matters)> = self
-            .map
-            .iter()
-            .filter(|(id, c)| {
+        let ids = self.map.keys().chain(self.analysed.iter());
+        let mut ids: Vec<FnId> = ids.copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let ids: Vec<(FnId, Matters)> = ids
+            .into_iter()
+            .filter(|&id| {
+                let c = self.get(id);
                 let acts = c.returns_new
                     || c.releases_all_args
                     || !c.invalidates_params.is_empty()
                     || !c.invalidates_members.is_empty();
-                let params = project.function(**id).params.len();
+                let params = project.function(id).params.len();
                 let keeps_all =
                     c.stores_params.is_empty() && (0..params).all(|i| c.keeps_params.contains(&i));
-                // Following a call changes nothing unless it can be handed a session.
-                let followed = self.analysed(**id)
-                    && !(c.stores_params.is_empty() && c.keeps_params.is_empty())
-                    && !keeps_all
-                    && reached(**id);
+                let followed = self.analysed(id) && !keeps_all && reached(id);
                 acts || followed
             })
-            .map(|(id, c)| {
+            .map(|id| {
+                let c = self.get(id);
                 let matters = Matters {
                     callers: c.returns_new,
                     self_callers: !c.invalidates_members.is_empty(),
+                    configured: c.releases_all_args,
                 };
-                (*id, matters)
+                (id, matters)
             })
             .collect();
-        ids.sort_unstable();
         ids
     }
 
