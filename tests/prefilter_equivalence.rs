@@ -298,3 +298,37 @@ fn a_member_teardown_pulls_in_its_owners_callers_only() {
         "the extension is parsed, the other type's call is not"
     );
 }
+
+/// What a closure hands on of a captured local counts as the function's: a session captured
+/// and passed by name pulls in the callee's namesakes, a captured plain value does not.
+#[test]
+fn a_captured_session_handed_on_in_a_closure_pulls_in_namesakes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let starter = "final class Starter {\n    func begin(_ s: URLSession, _ url: URL) {\n        s.dataTask(with: url).resume()\n    }\n\n    func paint(_ c: Color, _ n: Int) {\n        c.apply()\n        session?.invalidateAndCancel()\n    }\n\n    var session: URLSession?\n}\n";
+    let files = [
+        (
+            "Client.swift",
+            "final class Client {\n    func run(_ url: URL, _ c: Color) {\n        let s = URLSession(configuration: .default)\n        DispatchQueue.main.async {\n            Starter().begin(s, url)\n            Starter().paint(c, 1)\n        }\n    }\n}\n",
+        ),
+        ("Starter.swift", starter),
+        (
+            "Other.swift",
+            "final class Other {\n    func begin(_ a: Int, _ b: Int) {}\n}\n",
+        ),
+        (
+            "Brush.swift",
+            "final class Brush {\n    func paint(_ a: Int, _ b: Int) {}\n}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (with, timings) = diagnostics(dir.path(), true);
+    let (without, _) = diagnostics(dir.path(), false);
+    assert_eq!(with, without, "the prefilter changed the findings");
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (3, 1),
+        "begin's namesake is parsed, paint's is not"
+    );
+}

@@ -33,6 +33,23 @@ pub enum Src {
 
 type Value = BTreeSet<Src>;
 
+/// Where a session a value may hold comes from, as the prefilter's demand sees it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// The body's own: made, shared, a member holding one.
+    Own,
+    /// A local of the enclosing body, captured by this closure: once the enclosing body is
+    /// analysed, its own if that local ever holds anything, else nothing.
+    Captured(Name),
+    /// What the body's parameter holds.
+    Param(usize),
+    /// What a closure's parameter holds, bound by calls the analysis does not see. Such a
+    /// value is only ever invalidated, used or handed on: where it is stored or kept makes
+    /// no finding (no creation, no summary), so it matters only to a callee that
+    /// invalidates it.
+    ClosureParam,
+}
+
 /// What a member of `self` may hold at a point (a set of possibilities).
 mod hold {
     pub const VALID: u8 = 1;
@@ -169,11 +186,13 @@ pub struct BodyAnalysis {
     /// Like `types_read`, for a store of what only a parameter may hold: (parameter, type).
     /// It matters only if some call hands that parameter a session (`passes`).
     pub types_read_params: BTreeSet<(usize, Name)>,
-    /// What this body hands to the functions it calls: (callee, argument, `None` for a
-    /// session of its own or `Some(p)` for what its parameter `p` holds, whether the call
-    /// resolved by name alone). Who can hand a function a session is the fixpoint of these
-    /// (`relevance::reached`).
-    pub passes: BTreeSet<(FnId, usize, Option<usize>, bool)>,
+    /// Like `types_read`, for a store of what only a captured local may hold: (local,
+    /// type), resolved with the enclosing body.
+    pub types_read_captured: BTreeSet<(Name, Name)>,
+    /// What this body hands to the functions it calls: (callee, argument, where what it
+    /// hands may come from, whether the call resolved by name alone). Who can hand a
+    /// function a session is the fixpoint of these (`relevance::reached`).
+    pub passes: BTreeSet<(FnId, usize, Origin, bool)>,
     /// Functions whose summary this body read (not its closures'): its analysis can change
     /// only when one of these summaries grows.
     pub summaries_read: BTreeSet<FnId>,
@@ -292,8 +311,31 @@ pub fn analyze(
             .map(|(n, via)| (n.clone(), *via))
             .collect();
     }
+    // What the closures hand on of a captured local comes from what that local ever
+    // holds here (a closure's own local, which this body cannot see, counts as own).
+    let mut captured: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
+    if !body.is_closure {
+        for st in states.iter().flatten() {
+            for (n, v) in &st.env {
+                captured
+                    .entry(n.clone())
+                    .or_default()
+                    .extend(cx.origins(v, st));
+            }
+        }
+        let mut own = BTreeSet::new();
+        names_of_closures(body.block, &mut own);
+        for n in own {
+            captured.entry(n).or_default().insert(Origin::Own);
+        }
+    }
     let mut out = cx.out;
     out.closures = closure_analyses;
+    if !body.is_closure {
+        for c in &mut out.closures {
+            resolve_captures(c, &captured);
+        }
+    }
     out.leaks
         .sort_by_key(|l| (l.creation, l.via, l.per_iteration));
     out.leaks
@@ -309,6 +351,48 @@ pub fn analyze(
         reasons.dedup();
     }
     out
+}
+
+/// The parameters and locals of every closure in `block`, nested ones too.
+fn names_of_closures(block: &Block, out: &mut BTreeSet<Name>) {
+    for c in walk::direct_closures(block) {
+        out.extend(declared_locals(&c.body, &c.params));
+        names_of_closures(&c.body, out);
+    }
+}
+
+/// Settles what a closure (and the closures in it) hands on or stores of captured locals:
+/// where what the local holds in the function comes from (`captured`), or nothing.
+fn resolve_captures(a: &mut BodyAnalysis, captured: &BTreeMap<Name, BTreeSet<Origin>>) {
+    let of = |n: &Name| captured.get(n).into_iter().flatten().cloned();
+    let mut passes = BTreeSet::new();
+    for (callee, arg, from, by_name) in std::mem::take(&mut a.passes) {
+        match from {
+            Origin::Captured(n) => {
+                passes.extend(of(&n).map(|from| (callee, arg, from, by_name)));
+            }
+            from => {
+                passes.insert((callee, arg, from, by_name));
+            }
+        }
+    }
+    a.passes = passes;
+    for (n, ty) in std::mem::take(&mut a.types_read_captured) {
+        for from in of(&n) {
+            match from {
+                Origin::Param(p) => {
+                    a.types_read_params.insert((p, ty.clone()));
+                }
+                Origin::Own | Origin::Captured(_) => {
+                    a.types_read.insert(ty.clone());
+                }
+                Origin::ClosureParam => {}
+            }
+        }
+    }
+    for c in &mut a.closures {
+        resolve_captures(c, captured);
+    }
 }
 
 /// What a closure does with the locals it captures.
@@ -1009,7 +1093,7 @@ impl<'p> Cx<'p, '_> {
                 let by_name = initializer.is_none() && self.by_name(receiver, c);
                 for (i, v) in arg_values.iter().enumerate() {
                     let from = self.origins(v, st);
-                    let passes = from.into_iter().map(|p| (c, i, p, by_name));
+                    let passes = from.into_iter().map(|p| (c, i, p.clone(), by_name));
                     self.out.passes.extend(passes);
                 }
             }
@@ -1210,16 +1294,16 @@ impl<'p> Cx<'p, '_> {
         v
     }
 
-    /// Where the sessions a value may hold come from: `None` for this body's own (made,
-    /// shared, members holding one, captured), `Some(p)` for parameter `p`. A closure's
-    /// parameters are bound by calls the analysis does not see: they count as its own.
-    /// A member that holds no session here adds nothing.
-    fn origins(&self, v: &Value, st: &State) -> BTreeSet<Option<usize>> {
+    /// Where the sessions a value may hold come from. A member that holds no session here
+    /// adds nothing.
+    fn origins(&self, v: &Value, st: &State) -> BTreeSet<Origin> {
         v.iter()
             .filter_map(|s| match s {
-                Src::Param(i) if !self.body.is_closure => Some(Some(*i)),
+                Src::Param(_) if self.body.is_closure => Some(Origin::ClosureParam),
+                Src::Param(i) => Some(Origin::Param(*i)),
                 Src::Member(m) if !st.members.contains_key(m) => None,
-                _ => Some(None),
+                Src::Outer(n) => Some(Origin::Captured(n.clone())),
+                _ => Some(Origin::Own),
             })
             .collect()
     }
@@ -1229,12 +1313,16 @@ impl<'p> Cx<'p, '_> {
     fn note_type_read(&mut self, ty: &Name, v: &Value, st: &State) {
         for from in self.origins(v, st) {
             match from {
-                None => {
+                Origin::Own => {
                     self.out.types_read.insert(ty.clone());
                 }
-                Some(p) => {
+                Origin::Param(p) => {
                     self.out.types_read_params.insert((p, ty.clone()));
                 }
+                Origin::Captured(n) => {
+                    self.out.types_read_captured.insert((n, ty.clone()));
+                }
+                Origin::ClosureParam => {}
             }
         }
     }

@@ -33,7 +33,7 @@
 //! parameter: their callers and namesakes never matter. A pass that reads the project in a
 //! new way must add what it reads here.
 
-use super::flow::BodyAnalysis;
+use super::flow::{BodyAnalysis, Origin};
 use super::ProjectAnalysis;
 use crate::facts::api::Api;
 use crate::facts::{ExprKind, Function, FunctionKind, Name};
@@ -49,6 +49,9 @@ pub struct Reached {
     /// Functions one of those calls reached by name alone: a namesake anywhere matters, not
     /// only in their owner's fragments.
     pub by_name: BTreeSet<FnId>,
+    /// Functions a closure's parameter reached by name alone: that matters only if they
+    /// invalidate it ([`Origin::ClosureParam`]).
+    pub by_name_from_closures: BTreeSet<FnId>,
 }
 
 impl Reached {
@@ -67,17 +70,20 @@ pub fn reached<'a>(bodies: impl Iterator<Item = (FnId, &'a BodyAnalysis)> + Clon
     let mut params = BTreeSet::new();
     let mut work = Vec::new();
     for (caller, b) in bodies.clone() {
-        for &(callee, arg, from, _) in &b.passes {
+        for (callee, arg, from, _) in &b.passes {
+            let (callee, arg) = (*callee, *arg);
             match from {
-                None => {
+                Origin::Own => {
                     if params.insert((callee, arg)) {
                         work.push((callee, arg));
                     }
                 }
-                Some(p) => via_params
-                    .entry((caller, p))
+                Origin::Param(p) => via_params
+                    .entry((caller, *p))
                     .or_default()
                     .push((callee, arg)),
+                // Settled with the enclosing body: none is left here.
+                Origin::Captured(_) | Origin::ClosureParam => {}
             }
         }
     }
@@ -88,16 +94,25 @@ pub fn reached<'a>(bodies: impl Iterator<Item = (FnId, &'a BodyAnalysis)> + Clon
             }
         }
     }
-    let mut by_name = BTreeSet::new();
+    let mut reached = Reached {
+        params,
+        ..Reached::default()
+    };
     for (caller, b) in bodies {
-        for &(callee, _, from, named) in &b.passes {
-            let carries = from.is_none_or(|p| params.contains(&(caller, p)));
-            if named && carries {
-                by_name.insert(callee);
-            }
+        // Only calls resolved by name alone.
+        for (callee, _, from, _) in b.passes.iter().filter(|p| p.3) {
+            let callee = *callee;
+            match from {
+                Origin::Own => reached.by_name.insert(callee),
+                Origin::Param(p) if reached.params.contains(&(caller, *p)) => {
+                    reached.by_name.insert(callee)
+                }
+                Origin::Param(_) | Origin::Captured(_) => false,
+                Origin::ClosureParam => reached.by_name_from_closures.insert(callee),
+            };
         }
     }
-    Reached { params, by_name }
+    reached
 }
 
 /// Names whose occurrences elsewhere could change the analysis.
@@ -190,7 +205,10 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
                 // A call on `self`, `Type.` or a typed member resolves within that type: a
                 // namesake elsewhere changes only calls that resolved by name alone (and a
                 // free function's or a configured releaser's).
-                let anywhere = matters.configured || analysis.reached.by_name.contains(&id);
+                let anywhere = matters.configured
+                    || analysis.reached.by_name.contains(&id)
+                    || matters.invalidates_params
+                        && analysis.reached.by_name_from_closures.contains(&id);
                 match owner {
                     Some(owner) if !anywhere => {
                         let owner = type_word(owner).to_string();

@@ -36,6 +36,8 @@ pub struct Matters {
     pub self_callers: bool,
     /// A configured releaser: whatever it is given, however the call resolved.
     pub configured: bool,
+    /// It invalidates what some parameter holds.
+    pub invalidates_params: bool,
 }
 
 impl Callee {
@@ -148,6 +150,7 @@ impl Summaries {
                     callers: c.returns_new,
                     self_callers: !c.invalidates_members.is_empty(),
                     configured: c.releases_all_args,
+                    invalidates_params: !c.invalidates_params.is_empty(),
                 };
                 (id, matters)
             })
