@@ -33,6 +33,25 @@ fn diagnostics(root: &Path, prefilter: bool) -> (serde_json::Value, sessionlint:
     (report["diagnostics"].clone(), outcome.timings)
 }
 
+/// A project of `files`, linted with the prefilter and without: the findings must be the
+/// same. Returns the folder, those findings and the prefilter run's timings.
+fn lint_both_ways(
+    files: &[(&str, &str)],
+) -> (
+    tempfile::TempDir,
+    serde_json::Value,
+    sessionlint::run::Timings,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let (with, timings) = diagnostics(dir.path(), true);
+    let (without, _) = diagnostics(dir.path(), false);
+    assert_eq!(with, without, "the prefilter changed the findings");
+    (dir, with, timings)
+}
+
 #[test]
 fn findings_are_identical_with_and_without_the_prefilter() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -98,8 +117,7 @@ fn the_generator_is_deterministic() {
 /// namesake on an unrelated type is not, and the findings are those of parsing everything.
 #[test]
 fn a_shared_method_name_pulls_in_its_owners_code_only() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files = [
+    let (_dir, _, timings) = lint_both_ways(&[
         (
             "Downloader.swift",
             "final class Downloader: NSObject, URLSessionDelegate {\n    private var session: URLSession?\n\n    func start() {\n        session = URLSession(configuration: .default)\n    }\n\n    func cancel() {\n        session?.invalidateAndCancel()\n    }\n}\n",
@@ -116,13 +134,7 @@ fn a_shared_method_name_pulls_in_its_owners_code_only() {
             "Label.swift",
             "final class Label {\n    func cancel() {}\n\n    func render() {\n        cancel()\n    }\n}\n",
         ),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let (with, timings) = diagnostics(dir.path(), true);
-    let (without, _) = diagnostics(dir.path(), false);
-    assert_eq!(with, without, "the prefilter changed the findings");
+    ]);
     assert_eq!(
         (timings.files_parsed, timings.files_skipped),
         (3, 1),
@@ -134,8 +146,7 @@ fn a_shared_method_name_pulls_in_its_owners_code_only() {
 /// round), and its leak found; a file that names nothing the analysis asks for is not.
 #[test]
 fn a_factory_caller_without_api_names_is_reached() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files = [
+    let (_dir, with, timings) = lint_both_ways(&[
         (
             "Factory.swift",
             "enum Sessions {\n    static func makeSession() -> URLSession {\n        URLSession(configuration: .default)\n    }\n}\n",
@@ -148,13 +159,7 @@ fn a_factory_caller_without_api_names_is_reached() {
             "Unrelated.swift",
             "final class View {\n    func draw() {\n        render()\n    }\n}\n",
         ),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let (with, timings) = diagnostics(dir.path(), true);
-    let (without, _) = diagnostics(dir.path(), false);
-    assert_eq!(with, without, "the prefilter changed the findings");
+    ]);
     let found = with.as_array().expect("diagnostics array");
     assert!(
         found.iter().any(|d| d["path"]
@@ -170,8 +175,7 @@ fn a_factory_caller_without_api_names_is_reached() {
 /// finding), the type a plain value is stored into through a parameter is not.
 #[test]
 fn a_store_through_a_parameter_pulls_in_its_type_only_when_a_session_reaches_it() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files = [
+    let (_dir, with, timings) = lint_both_ways(&[
         (
             "Client.swift",
             "final class Client {\n    func start(_ url: URL) {\n        let s = URLSession(configuration: .default)\n        _ = configure(with: s, url)\n    }\n}\n",
@@ -189,13 +193,7 @@ fn a_store_through_a_parameter_pulls_in_its_type_only_when_a_session_reaches_it(
             "final class Styler {\n    var session: URLSession?\n\n    func apply(_ tint: AnyObject) {\n        let button = Button()\n        button.tint = tint\n        session?.invalidateAndCancel()\n    }\n}\n",
         ),
         ("Button.swift", "final class Button {\n    var tint: AnyObject?\n}\n"),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let (with, timings) = diagnostics(dir.path(), true);
-    let (without, _) = diagnostics(dir.path(), false);
-    assert_eq!(with, without, "the prefilter changed the findings");
+    ]);
     let found = with.as_array().expect("diagnostics array");
     assert!(
         found.iter().any(|d| d["path"]
@@ -215,8 +213,7 @@ fn a_store_through_a_parameter_pulls_in_its_type_only_when_a_session_reaches_it(
 /// so the session is no longer known to stay with its caller); its other callers do not.
 #[test]
 fn a_followed_function_pulls_in_namesake_declarations_not_callers() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files = [
+    let (dir, with, timings) = lint_both_ways(&[
         (
             "Client.swift",
             "final class Client {\n    func run(_ url: URL) {\n        let s = URLSession(configuration: .default)\n        Starter().begin(s, url)\n    }\n}\n",
@@ -233,13 +230,7 @@ fn a_followed_function_pulls_in_namesake_declarations_not_callers() {
             "User.swift",
             "final class User {\n    func go(_ o: Other) {\n        o.begin(1, 2)\n    }\n}\n",
         ),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let (with, timings) = diagnostics(dir.path(), true);
-    let (without, _) = diagnostics(dir.path(), false);
-    assert_eq!(with, without, "the prefilter changed the findings");
+    ]);
     assert_eq!(
         (timings.files_parsed, timings.files_skipped),
         (3, 1),
@@ -271,8 +262,7 @@ fn a_followed_function_pulls_in_namesake_declarations_not_callers() {
 /// in code that names the owner (an extension), not in another type calling a namesake.
 #[test]
 fn a_member_teardown_pulls_in_its_owners_callers_only() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let files = [
+    let (_dir, _, timings) = lint_both_ways(&[
         (
             "Downloader.swift",
             "final class Downloader {\n    private var session: URLSession?\n\n    func start() {\n        session = URLSession(configuration: .default)\n    }\n\n    func teardown() {\n        session?.invalidateAndCancel()\n    }\n}\n",
@@ -285,13 +275,7 @@ fn a_member_teardown_pulls_in_its_owners_callers_only() {
             "Screen.swift",
             "final class Screen {\n    func close(_ v: View) {\n        v.teardown()\n    }\n}\n",
         ),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let (with, timings) = diagnostics(dir.path(), true);
-    let (without, _) = diagnostics(dir.path(), false);
-    assert_eq!(with, without, "the prefilter changed the findings");
+    ]);
     assert_eq!(
         (timings.files_parsed, timings.files_skipped),
         (2, 1),
@@ -303,9 +287,8 @@ fn a_member_teardown_pulls_in_its_owners_callers_only() {
 /// and passed by name pulls in the callee's namesakes, a captured plain value does not.
 #[test]
 fn a_captured_session_handed_on_in_a_closure_pulls_in_namesakes() {
-    let dir = tempfile::tempdir().expect("temp dir");
     let starter = "final class Starter {\n    func begin(_ s: URLSession, _ url: URL) {\n        s.dataTask(with: url).resume()\n    }\n\n    func paint(_ c: Color, _ n: Int) {\n        c.apply()\n        session?.invalidateAndCancel()\n    }\n\n    var session: URLSession?\n}\n";
-    let files = [
+    let (_dir, _, timings) = lint_both_ways(&[
         (
             "Client.swift",
             "final class Client {\n    func run(_ url: URL, _ c: Color) {\n        let s = URLSession(configuration: .default)\n        DispatchQueue.main.async {\n            Starter().begin(s, url)\n            Starter().paint(c, 1)\n        }\n    }\n}\n",
@@ -319,13 +302,7 @@ fn a_captured_session_handed_on_in_a_closure_pulls_in_namesakes() {
             "Brush.swift",
             "final class Brush {\n    func paint(_ a: Int, _ b: Int) {}\n}\n",
         ),
-    ];
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("write");
-    }
-    let (with, timings) = diagnostics(dir.path(), true);
-    let (without, _) = diagnostics(dir.path(), false);
-    assert_eq!(with, without, "the prefilter changed the findings");
+    ]);
     assert_eq!(
         (timings.files_parsed, timings.files_skipped),
         (3, 1),
