@@ -309,3 +309,37 @@ fn a_captured_session_handed_on_in_a_closure_pulls_in_namesakes() {
         "begin's namesake is parsed, paint's is not"
     );
 }
+
+/// An initializer that stores what it is given into another object is followed even though
+/// no rule reads it: the type it stores into, declared in a header without API words, is
+/// parsed once a construction hands the initializer a session.
+#[test]
+fn an_initializer_storing_its_argument_elsewhere_pulls_in_that_type() {
+    let (_dir, with, timings) = lint_both_ways(&[
+        (
+            "Client.m",
+            "#import \"Holder.h\"\n\n@implementation Client\n- (void)start {\n    NSURLSession *s = [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration defaultSessionConfiguration]];\n    Holder *h = [[Holder alloc] initWithTransport:s];\n    [h run];\n}\n@end\n",
+        ),
+        (
+            "Holder.m",
+            "@implementation Holder\n- (instancetype)initWithTransport:(NSURLSession *)transport {\n    self = [super init];\n    Options *o = [[Options alloc] init];\n    o.transport = transport;\n    return self;\n}\n- (void)run {\n}\n@end\n",
+        ),
+        (
+            "Options.h",
+            "@interface Options : NSObject\n@property (nonatomic, strong) id transport;\n@end\n",
+        ),
+        (
+            "Button.h",
+            "@interface Button : NSObject\n@property (nonatomic, strong) id tint;\n@end\n",
+        ),
+    ]);
+    let found = with.as_array().expect("diagnostics array");
+    assert!(
+        found
+            .iter()
+            .any(|d| d["rule"] == "SL003"
+                && d["path"].as_str().is_some_and(|p| p.ends_with("Client.m"))),
+        "the session stored into Options is judged: {found:#?}"
+    );
+    assert_eq!((timings.files_parsed, timings.files_skipped), (3, 1));
+}

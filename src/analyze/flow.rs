@@ -1091,11 +1091,7 @@ impl<'p> Cx<'p, '_> {
             if self.record {
                 self.out.callees.insert(c);
                 let by_name = initializer.is_none() && self.by_name(receiver, c);
-                for (i, v) in arg_values.iter().enumerate() {
-                    let from = self.origins(v, st);
-                    let passes = from.into_iter().map(|p| (c, i, p.clone(), by_name));
-                    self.out.passes.extend(passes);
-                }
+                self.record_passes(c, &arg_values, by_name, st);
             }
         }
 
@@ -1270,6 +1266,15 @@ impl<'p> Cx<'p, '_> {
         Some(Value::new())
     }
 
+    /// What a call of `callee` hands it, for [`BodyAnalysis::passes`].
+    fn record_passes(&mut self, callee: FnId, args: &[Value], by_name: bool, st: &State) {
+        for (i, v) in args.iter().enumerate() {
+            for from in self.origins(v, st) {
+                self.out.passes.insert((callee, i, from, by_name));
+            }
+        }
+    }
+
     /// Did a call with this receiver resolve to `callee` by its name alone (a namesake
     /// anywhere could change that), rather than within a type the call names (`self`,
     /// `super`, `Type.`, a member of `self`, the caller's own type)?
@@ -1407,6 +1412,7 @@ impl<'p> Cx<'p, '_> {
             Some(c) => {
                 if self.record {
                     self.out.callees.insert(c);
+                    self.record_passes(c, &values, false, st);
                 }
                 let summary = self.summary(c).clone();
                 self.pass_to_callee(&summary, &selector, &values, e, st);

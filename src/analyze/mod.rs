@@ -40,6 +40,9 @@ pub struct ProjectAnalysis<'p> {
     pub summarised: Vec<(FnId, summary::Matters)>,
     /// Who some call may hand a session ([`relevance::reached`]).
     pub reached: relevance::Reached,
+    /// Functions the summary fixpoint analysed that no rule reads (they name nothing that
+    /// matters to a finding), for the prefilter's demand: what they store and hand on.
+    pub summarised_only: Vec<(FnId, BodyAnalysis)>,
 }
 
 impl ProjectAnalysis<'_> {
@@ -119,7 +122,10 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         .into_iter()
         .map(|id| (id, analyses.remove(&id)))
         .collect();
-    drop(analyses);
+    // The rest were analysed for their summaries only: no rule reads them, but what they
+    // store and hand on is part of the prefilter's demand.
+    let mut summarised_only: Vec<(FnId, BodyAnalysis)> = analyses.into_iter().collect();
+    summarised_only.sort_unstable_by_key(|(id, _)| *id);
     bodies
         .par_iter_mut()
         .filter(|(_, done)| done.is_none())
@@ -137,6 +143,7 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     let reached = relevance::reached(
         bodies
             .iter()
+            .chain(&summarised_only)
             .flat_map(|(id, a)| a.all().into_iter().map(move |b| (*id, b))),
     );
     let summarised = summaries.matter_to_callers(project, |id| reached.any_param(id));
@@ -148,5 +155,6 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
         interesting: interesting_names,
         summarised,
         reached,
+        summarised_only,
     }
 }

@@ -239,7 +239,7 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
             }
         }
     }
-    for (id, body) in &analysis.bodies {
+    for (id, body) in analysis.bodies.iter().chain(&analysis.summarised_only) {
         for b in body.all() {
             // A store into another object's member reads that type's declarations.
             demand
