@@ -313,8 +313,9 @@ pub fn analyze(
     }
     // What the closures hand on of a captured local comes from what that local ever
     // holds here (a closure's own local, which this body cannot see, counts as own).
-    let mut captured: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
+    let mut closure_analyses = closure_analyses;
     if !body.is_closure {
+        let mut captured: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
         for st in states.iter().flatten() {
             for (n, v) in &st.env {
                 captured
@@ -328,14 +329,12 @@ pub fn analyze(
         for n in own {
             captured.entry(n).or_default().insert(Origin::Own);
         }
-    }
-    let mut out = cx.out;
-    out.closures = closure_analyses;
-    if !body.is_closure {
-        for c in &mut out.closures {
+        for c in &mut closure_analyses {
             resolve_captures(c, &captured);
         }
     }
+    let mut out = cx.out;
+    out.closures = closure_analyses;
     out.leaks
         .sort_by_key(|l| (l.creation, l.via, l.per_iteration));
     out.leaks
@@ -1249,8 +1248,10 @@ impl<'p> Cx<'p, '_> {
             self.body.function.owner.clone()?
         } else {
             let ty = self.type_of(receiver?)?;
-            let stored = self.peek(&arg.value, st, loop_depth);
-            self.note_type_read(&ty, &stored, st);
+            if self.record {
+                let stored = self.peek(&arg.value, st, loop_depth);
+                self.note_type_read(&ty, &stored, st);
+            }
             ty
         };
         if self.project.member(&owner, &member)?.is_static {
@@ -1314,8 +1315,12 @@ impl<'p> Cx<'p, '_> {
     }
 
     /// A store of `v` into a member of another object looks up `ty`'s declarations: they
-    /// matter if a session can reach the store.
+    /// matter if a session can reach the store. Recorded in the final pass, which visits
+    /// every state the fixpoint reached.
     fn note_type_read(&mut self, ty: &Name, v: &Value, st: &State) {
+        if !self.record {
+            return;
+        }
         for from in self.origins(v, st) {
             match from {
                 Origin::Own => {
