@@ -99,13 +99,12 @@ pub fn analyze(project: &Project) -> ProjectAnalysis<'_> {
     } = summary::compute(project, &run);
     let interesting_names = summaries.interesting_names(project);
     let interesting = mentions::NameSearch::new(interesting_names.iter().map(String::as_str));
-    // A method that only names its own type's member known to hold a session may replace
-    // it (SL005): analysed too.
-    let held = known.members_by_owner();
+    // A method that only names its own type's member that may hold a session: analysed too.
+    let held = known.session_members(project, analyses.values());
     let names_held_member = |id: FnId| {
         let f = project.function(id);
         f.owner
-            .as_ref()
+            .as_deref()
             .and_then(|o| held.get(o))
             .is_some_and(|members| members.any_in(&project.mentions(id).names))
     };

@@ -32,15 +32,36 @@ impl KnownHolds {
         KnownHolds { set }
     }
 
-    /// Per owner, a search for the names of its members known to hold a session.
-    pub fn members_by_owner(&self) -> BTreeMap<Name, super::mentions::NameSearch> {
-        let mut by_owner: BTreeMap<&Name, Vec<&str>> = BTreeMap::new();
+    /// Per owner, a search for the names of its members that may hold a session: known to
+    /// from construction, declared as sessions, or stored into by one of `analyses`. A
+    /// method that names one may replace it (SL005), invalidate it or hand it on, whatever
+    /// else it mentions, so the owner's verdict needs its analysis.
+    pub fn session_members<'a>(
+        &'a self,
+        project: &'a Project,
+        analyses: impl Iterator<Item = &'a BodyAnalysis>,
+    ) -> BTreeMap<&'a str, super::mentions::NameSearch> {
+        let mut by_owner: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for (owner, member) in self.set.keys() {
-            by_owner.entry(owner).or_default().push(member);
+            by_owner.entry(owner).or_default().insert(member);
+        }
+        for t in project.facts.iter().flat_map(|ff| &ff.types) {
+            for m in t.members.iter().filter(|m| m.declared_session) {
+                by_owner.entry(&t.name).or_default().insert(&m.name);
+            }
+        }
+        for store in analyses
+            .flat_map(|a| a.all())
+            .flat_map(|b| &b.member_stores)
+        {
+            by_owner
+                .entry(&store.owner)
+                .or_default()
+                .insert(&store.member);
         }
         by_owner
             .into_iter()
-            .map(|(o, ms)| (o.clone(), super::mentions::NameSearch::new(ms)))
+            .map(|(o, ms)| (o, super::mentions::NameSearch::new(ms)))
             .collect()
     }
 

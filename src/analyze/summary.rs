@@ -40,12 +40,38 @@ pub struct Matters {
     pub invalidates_params: bool,
 }
 
+/// How a function's summary changed when it was merged with a new analysis.
+#[derive(Clone, Copy, Default)]
+struct Growth {
+    any: bool,
+    /// Beyond the parameters it keeps: only then can a caller never analysed gain a
+    /// summary (see `Callee::acts_beyond_keeping`).
+    beyond_keeping: bool,
+}
+
 impl Callee {
-    fn is_empty(&self) -> bool {
-        *self == Callee::default()
+    /// Does a call of it differ from one the analysis cannot resolve, for a caller that is
+    /// not followed itself? Keeping a parameter is what an unresolved call does to every
+    /// argument, so a summary that only keeps makes no caller a factory, a releaser or a
+    /// store, and no body that calls it relevant. (A followed caller reads the summary all
+    /// the same, and is analysed again when it grows.)
+    fn acts_beyond_keeping(&self) -> bool {
+        let Callee {
+            returns_new,
+            invalidates_params,
+            invalidates_members,
+            releases_all_args,
+            keeps_params: _,
+            stores_params,
+        } = self;
+        *returns_new
+            || *releases_all_args
+            || !invalidates_params.is_empty()
+            || !invalidates_members.is_empty()
+            || !stores_params.is_empty()
     }
 
-    fn merge(&mut self, other: &Callee) -> bool {
+    fn merge(&mut self, other: &Callee) -> Growth {
         let before = self.clone();
         self.returns_new |= other.returns_new;
         self.invalidates_params
@@ -56,7 +82,15 @@ impl Callee {
         self.keeps_params.extend(other.keeps_params.iter().copied());
         self.stores_params
             .extend(other.stores_params.iter().cloned());
-        *self != before
+        let any = *self != before;
+        Growth {
+            any,
+            beyond_keeping: any && {
+                let mut kept_aside = self.clone();
+                kept_aside.keeps_params = before.keeps_params.clone();
+                kept_aside != before
+            },
+        }
     }
 }
 
@@ -163,7 +197,7 @@ impl Summaries {
         let mut names: BTreeSet<Name> = self
             .map
             .iter()
-            .filter(|(_, c)| !c.is_empty())
+            .filter(|(_, c)| c.acts_beyond_keeping())
             .map(|(id, _)| project.function(*id).name.clone())
             .collect();
         names.extend(self.configured.iter().map(|c| c.name.clone()));
@@ -251,8 +285,8 @@ pub fn compute(
     // For each function, the analysed functions that read its summary.
     let mut readers: HashMap<FnId, HashSet<FnId>> = HashMap::new();
     // Each round re-analyses the callers of functions whose summary grew: those never
-    // analysed yet, and those whose last analysis read a summary that grew (any other's
-    // analysis would come out the same).
+    // analysed yet (if the summary acts beyond keeping), and those whose last analysis read
+    // a summary that grew (any other's analysis would come out the same).
     let mut rounds = 0usize;
     let limit = 64 + ids.len() * 4;
     while !dirty.is_empty() && rounds < limit {
@@ -262,12 +296,17 @@ pub fn compute(
             .map(|&id| (id, analyze_fn(&summaries, id)))
             .collect();
         let mut grown_names = BTreeSet::new();
+        let mut acting_names = BTreeSet::new();
         let mut grown = HashSet::new();
         for (id, analysis) in results {
             let slot = summaries.map.entry(id).or_default();
-            if slot.merge(&summary_of(&analysis)) {
+            let growth = slot.merge(&summary_of(&analysis));
+            if growth.any {
                 grown_names.insert(project.function(id).name.as_str());
                 grown.insert(id);
+            }
+            if growth.beyond_keeping {
+                acting_names.insert(project.function(id).name.as_str());
             }
             for body in analysis.all() {
                 for &read in &body.summaries_read {
@@ -282,10 +321,17 @@ pub fn compute(
             .flatten()
             .copied()
             .collect();
-        dirty = callers_of(project, &ids, &grown_names)
-            .into_iter()
-            .filter(|id| !analyses.contains_key(id) || stale.contains(id))
-            .collect();
+        // A caller never analysed gains a summary only from a callee that acts; one that
+        // read a grown summary may come out otherwise now.
+        dirty = callers_of(project, &ids, &acting_names);
+        dirty.retain(|id| !analyses.contains_key(id));
+        if !stale.is_empty() {
+            let mut redo = callers_of(project, &ids, &grown_names);
+            redo.retain(|id| stale.contains(id));
+            dirty.extend(redo);
+            dirty.sort_unstable();
+            dirty.dedup();
+        }
         // A stale analysis the fixpoint does not redo (its body does not name the grown
         // function: a delegate callback's summary, read by the creation) is not kept.
         for id in &stale {

@@ -488,3 +488,68 @@ fn passing_a_session_away_is_the_same_whether_the_callee_is_known_or_not() {
     assert_eq!(run(vec![user()], vec![]), vec![]);
     assert_eq!(run(vec![user(), namesake], vec![]), vec![]);
 }
+
+/// The names of the functions whose bodies the rules read.
+fn analysed_bodies(functions: Vec<Function>) -> Vec<String> {
+    let facts = FileFacts {
+        functions,
+        ..FileFacts::default()
+    };
+    let file = SourceFile::new("t.swift".into(), Language::Swift, "", Vec::new());
+    let project = Project::build(&[file], vec![facts], &Config::default());
+    let analysis = crate::analyze::analyze(&project);
+    let mut names: Vec<String> = analysis
+        .bodies
+        .iter()
+        .map(|(id, _)| project.function(*id).name.clone())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_callee_that_only_keeps_its_arguments_draws_no_caller_into_the_analysis() {
+    // `format` makes and invalidates a session of its own, and hands its parameter to code
+    // the analysis cannot follow: it keeps it, as an unresolved call would.
+    let keeper = func(
+        "format",
+        FunctionKind::Free,
+        None,
+        &["x"],
+        vec![
+            let_("s", new_session(1)),
+            eval(call(Some(name("s")), "invalidateAndCancel", vec![], 2)),
+            eval(call(None, "log", vec![name("x")], 3)),
+        ],
+    );
+    let releaser = func(
+        "release",
+        FunctionKind::Free,
+        None,
+        &["y"],
+        vec![eval(call(
+            Some(name("y")),
+            "invalidateAndCancel",
+            vec![],
+            4,
+        ))],
+    );
+    let formats = func(
+        "formats",
+        FunctionKind::Free,
+        None,
+        &["a"],
+        vec![eval(call(None, "format", vec![name("a")], 5))],
+    );
+    let releases = func(
+        "releases",
+        FunctionKind::Free,
+        None,
+        &["b"],
+        vec![eval(call(None, "release", vec![name("b")], 6))],
+    );
+    assert_eq!(
+        analysed_bodies(vec![keeper, releaser, formats, releases]),
+        vec!["format", "release", "releases"]
+    );
+}
