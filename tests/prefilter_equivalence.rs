@@ -310,6 +310,31 @@ fn a_captured_session_handed_on_in_a_closure_pulls_in_namesakes() {
     );
 }
 
+/// A closure's local captured by a closure inside it counts as what it holds in the closure
+/// that declares it: a session pulls in the callee's namesakes, a plain value does not.
+#[test]
+fn a_local_of_an_enclosing_closure_counts_as_what_it_holds_there() {
+    let starter = "final class Starter {\n    func begin(_ s: URLSession, _ url: URL) {\n        s.dataTask(with: url).resume()\n    }\n\n    func paint(_ c: Color, _ n: Int) {\n        c.apply()\n        session?.invalidateAndCancel()\n    }\n\n    var session: URLSession?\n}\n";
+    let client = "final class Client {\n    func run(_ url: URL, _ c: Color) {\n        let s = URLSession(configuration: .default)\n        DispatchQueue.main.async {\n            let t = s\n            let w = c.darker()\n            DispatchQueue.global().async {\n                Starter().begin(t, url)\n                Starter().paint(w, 1)\n            }\n        }\n    }\n}\n";
+    let (_dir, _, timings) = lint_both_ways(&[
+        ("Client.swift", client),
+        ("Starter.swift", starter),
+        (
+            "Other.swift",
+            "final class Other {\n    func begin(_ a: Int, _ b: Int) {}\n}\n",
+        ),
+        (
+            "Brush.swift",
+            "final class Brush {\n    func paint(_ a: Int, _ b: Int) {}\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (3, 1),
+        "begin's namesake is parsed, paint's is not"
+    );
+}
+
 /// An initializer that stores what it is given into another object is followed even though
 /// no rule reads it: the type it stores into, declared in a header without API words, is
 /// parsed once a construction hands the initializer a session.

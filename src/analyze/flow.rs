@@ -205,6 +205,9 @@ pub struct BodyAnalysis {
     /// Captured outer locals invalidated on some paths of this closure but not on all, with
     /// the early exit of a path that skips it.
     pub outer_partly: BTreeMap<Name, Option<Span>>,
+    /// Of a closure: where what each of its locals ever holds comes from. Read (and
+    /// emptied) when the enclosing function settles what its closures hand on.
+    pub local_origins: BTreeMap<Name, BTreeSet<Origin>>,
 }
 
 impl BodyAnalysis {
@@ -312,25 +315,32 @@ pub fn analyze(
             .collect();
     }
     // What the closures hand on of a captured local comes from what that local ever
-    // holds here (a closure's own local, which this body cannot see, counts as own).
+    // holds where it is declared: here, or in an enclosing closure.
     let mut closure_analyses = closure_analyses;
-    if !body.is_closure {
-        let mut captured: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
-        for st in states.iter().flatten() {
-            for (n, v) in &st.env {
-                captured
-                    .entry(n.clone())
-                    .or_default()
-                    .extend(cx.origins(v, st));
-            }
+    let mut locals: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
+    for st in states.iter().flatten() {
+        for (n, v) in &st.env {
+            locals
+                .entry(n.clone())
+                .or_default()
+                .extend(cx.origins(v, st));
         }
+    }
+    if body.is_closure {
+        // A local no state holds a value in holds nothing.
+        for n in declared_locals(body.block, body.params) {
+            locals.entry(n).or_default();
+        }
+        cx.out.local_origins = locals;
+    } else {
+        // A closure's local that no state of the closure holds counts as own.
         let mut own = BTreeSet::new();
         names_of_closures(body.block, &mut own);
         for n in own {
-            captured.entry(n).or_default().insert(Origin::Own);
+            locals.entry(n).or_default().insert(Origin::Own);
         }
         for c in &mut closure_analyses {
-            resolve_captures(c, &captured);
+            resolve_captures(c, &locals);
         }
     }
     let mut out = cx.out;
@@ -389,8 +399,27 @@ fn resolve_captures(a: &mut BodyAnalysis, captured: &BTreeMap<Name, BTreeSet<Ori
             }
         }
     }
+    // Its closures capture its own locals too: those resolve to what they hold here.
+    let own = std::mem::take(&mut a.local_origins);
+    if own.is_empty() {
+        for c in &mut a.closures {
+            resolve_captures(c, captured);
+        }
+        return;
+    }
+    let mut inner = captured.clone();
+    for (n, origins) in own {
+        let resolved = origins
+            .into_iter()
+            .flat_map(|from| match from {
+                Origin::Captured(m) => of(&m).collect::<Vec<_>>(),
+                from => vec![from],
+            })
+            .collect();
+        inner.insert(n, resolved);
+    }
     for c in &mut a.closures {
-        resolve_captures(c, captured);
+        resolve_captures(c, &inner);
     }
 }
 
