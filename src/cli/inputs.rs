@@ -187,7 +187,8 @@ fn discover(
         .files
         .into_iter()
         .filter(|path| {
-            (!args.force_exclude && explicit.contains(&absolute_path(path, cwd))) || accepts(path)
+            let named = || !explicit.is_empty() && explicit.contains(&absolute_path(path, cwd));
+            (!args.force_exclude && named()) || accepts(path)
         })
         .collect())
 }

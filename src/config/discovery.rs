@@ -28,6 +28,9 @@ pub struct Resolver<'a> {
     /// Folder -> the config file that governs it (`None`: none up to the filesystem root).
     by_folder: RefCell<HashMap<PathBuf, Option<PathBuf>>>,
     loaded: RefCell<HashMap<Option<PathBuf>, Rc<Resolved>>>,
+    /// The last folder [`Resolver::for_file`] was asked about, and its config: a walk
+    /// lists a folder's files together.
+    last: RefCell<Option<(PathBuf, Rc<Resolved>)>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -43,6 +46,7 @@ impl<'a> Resolver<'a> {
             overrides,
             by_folder: RefCell::new(HashMap::new()),
             loaded: RefCell::new(HashMap::new()),
+            last: RefCell::new(None),
         };
         if let Some(file) = forced {
             resolver.forced = Some(resolver.load(Some(absolute_path(file, cwd)))?);
@@ -75,8 +79,14 @@ impl<'a> Resolver<'a> {
         }
         let absolute = absolute_path(path, &self.cwd);
         let folder = absolute.parent().unwrap_or(&absolute);
-        let file = self.config_file_for(folder);
-        self.load(file)
+        if let Some((last, resolved)) = &*self.last.borrow() {
+            if last.as_os_str() == folder.as_os_str() {
+                return Ok(resolved.clone());
+            }
+        }
+        let resolved = self.load(self.config_file_for(folder))?;
+        *self.last.borrow_mut() = Some((folder.to_path_buf(), resolved.clone()));
+        Ok(resolved)
     }
 
     /// Every config read so far, keyed by its file (`None`: the defaults).

@@ -122,6 +122,9 @@ pub struct FileFilter {
 
 impl FileFilter {
     pub fn accepts(&self, path: &Path) -> bool {
+        if self.include.is_none() && self.exclude.is_none() {
+            return true;
+        }
         let absolute = crate::discover::absolute_path(path, &self.cwd);
         let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
         if self.exclude.as_ref().is_some_and(|g| g.is_match(relative)) {
