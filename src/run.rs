@@ -253,9 +253,10 @@ pub fn check_inputs_inventoried(
     inputs: Vec<Input>,
     settings: &Settings,
     likely: &HashSet<PathBuf>,
+    lower: &LowerFn<'_>,
 ) -> (Outcome, Inventory) {
     in_pool(settings, || {
-        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower, likely);
+        let run = check_inputs_in_pool(inputs, settings, lower, likely);
         (run.outcome, run.inventory)
     })
 }

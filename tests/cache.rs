@@ -268,3 +268,51 @@ fn files_relevant_last_time_are_parsed_at_once_and_judged_again() {
     );
     assert_eq!(patched.stdout, check(dir.path(), &["--no-cache"]).stdout);
 }
+
+/// A run that lints again parses only the files whose bytes changed: the others' facts come
+/// from the last run. A damaged pack of facts costs the parse, never a result.
+#[test]
+fn a_relevant_edit_parses_only_the_files_that_changed() {
+    let dir = project();
+    let src = dir.path().join("Sources");
+    check(dir.path(), &[]);
+
+    std::fs::write(src.join("Fetch.swift"), FIXED).unwrap();
+    let fixed = check(dir.path(), &[]);
+    assert!(fixed.stderr.contains("linted again"), "{}", fixed.stderr);
+    // `Client.swift` is parsed (it makes a session) but did not change.
+    assert!(
+        fixed
+            .stderr
+            .contains("unchanged files whose facts were reused: 1\n"),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(fixed.stdout, check(dir.path(), &["--no-cache"]).stdout);
+
+    let packs = entries(&dir.path().join(".sessionlint_cache").join("facts"));
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    std::fs::write(&packs[0], b"not a pack of facts").unwrap();
+    std::fs::write(src.join("Fetch.swift"), LEAK).unwrap();
+    let damaged = check(dir.path(), &[]);
+    assert!(damaged.stderr.contains("damaged"), "{}", damaged.stderr);
+    assert!(
+        !damaged.stderr.contains("whose facts"),
+        "{}",
+        damaged.stderr
+    );
+    assert_eq!(findings(&damaged).len(), 2, "{}", damaged.stdout);
+    assert_eq!(damaged.stdout, check(dir.path(), &["--no-cache"]).stdout);
+
+    // Rebuilt by that run: the next edit reuses it again.
+    std::fs::write(src.join("Fetch.swift"), FIXED).unwrap();
+    let again = check(dir.path(), &[]);
+    assert!(
+        again
+            .stderr
+            .contains("unchanged files whose facts were reused: 1\n"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(again.stdout, check(dir.path(), &["--no-cache"]).stdout);
+}

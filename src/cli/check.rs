@@ -126,6 +126,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
                     "sessionlint: cache: {} of {} files cannot change a finding (edits to them reuse it)",
                     report.inert, report.recorded
                 );
+                if report.facts_reused > 0 {
+                    eprintln!(
+                        "sessionlint: cache: unchanged files whose facts were reused: {}",
+                        report.facts_reused
+                    );
+                }
                 for problem in &report.problems {
                     eprintln!("sessionlint: cache: {problem}");
                 }

@@ -9,7 +9,7 @@
 //! the first time anything reads it, so readers never see the difference.
 
 use super::Block;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
 
@@ -127,6 +127,12 @@ impl std::fmt::Debug for Body {
 impl Serialize for Body {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.block().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Body, D::Error> {
+        Block::deserialize(deserializer).map(Body::new)
     }
 }
 

@@ -53,7 +53,7 @@ impl Language {
 }
 
 /// Everything one file contributes to the project.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileFacts {
     /// Every function-like body: functions, methods, initializers, deinit, getters,
     /// property initializers, global initializers. Closures stay inline in their parent.
@@ -83,7 +83,7 @@ pub struct Comment {
 }
 
 /// A region the parser could not read, with the first position it failed at.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ParseProblem {
     pub span: Span,
     pub message: String,
@@ -91,7 +91,7 @@ pub struct ParseProblem {
 
 /// A type declaration or one of its extension fragments
 /// (Swift `extension`, ObjC `@interface`/`@implementation`/category, Rust `struct`/`impl`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TypeDecl {
     /// The type's name, without generic arguments or category name.
     pub name: Name,
@@ -105,7 +105,7 @@ pub struct TypeDecl {
 
 /// Who may call a declaration: code outside its module (a library's users), code of its
 /// module, or only its own file / type.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Swift `public`/`open`, Rust `pub`, ObjC declared in a header.
@@ -118,7 +118,7 @@ pub enum Visibility {
 }
 
 /// Declaration facts of a type fragment beyond its members.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TypeDeclInfo {
     pub visibility: Visibility,
     /// Superclass and adopted protocols as written in this fragment (Swift inheritance
@@ -130,7 +130,7 @@ pub struct TypeDeclInfo {
     pub declared_methods: Vec<Name>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeKind {
     /// Reference type: Swift `class`/`actor`, ObjC `@interface`/`@implementation`.
@@ -144,7 +144,7 @@ pub enum TypeKind {
 }
 
 /// A stored member (property, ivar, field) or a static/class property.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MemberDecl {
     pub name: Name,
     pub span: Span,
@@ -165,7 +165,7 @@ pub struct MemberDecl {
 }
 
 /// One function-like body.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Function {
     /// `fetch`, `init`, `deinit`, the property name for getters and property initializers,
     /// ObjC selectors as written (`initWithConfiguration:`).
@@ -184,7 +184,7 @@ pub struct Function {
     pub visibility: Visibility,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FunctionKind {
     /// A free (global / C / Rust module-level) function.

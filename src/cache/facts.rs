@@ -1,0 +1,218 @@
+//! The facts of every file the last run parsed, by the file's bytes: when an edit to a file
+//! that matters makes a run lint again, only the files whose bytes changed are parsed.
+//!
+//! One pack per cache entry, in the cache's `facts/` folder (loaded only when a run lints
+//! again: a warm run never reads it), written whole after the run (so two hooks at once each write a
+//! true pack). A file's key is the hash of its language, path and text; the pack's own key
+//! covers the build and the settings (the entry's). A pack that cannot be read is ignored,
+//! and a file's facts that cannot be decoded are lowered again: never a wrong result.
+
+use super::store::Store;
+use crate::facts::{FileFacts, Language};
+use crate::run::LowerFn;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// The packs' folder, inside the cache's.
+pub const FOLDER: &str = "facts";
+
+/// Encoded facts past this many bytes in all are not kept (a whole tree linted with the
+/// prefilter off): the pack stays a fraction of what a run holds.
+const MAX_PACK_BYTES: usize = 64 << 20;
+
+/// One file's facts, encoded: read and written as one run of bytes, not byte by byte.
+#[derive(Clone)]
+struct Encoded(Vec<u8>);
+
+impl Serialize for Encoded {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Encoded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Encoded, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Encoded;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("encoded facts")
+            }
+            fn visit_bytes<E>(self, bytes: &[u8]) -> Result<Encoded, E> {
+                Ok(Encoded(bytes.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, bytes: Vec<u8>) -> Result<Encoded, E> {
+                Ok(Encoded(bytes))
+            }
+        }
+        deserializer.deserialize_byte_buf(Visitor)
+    }
+}
+
+/// The last run's facts, and what this run parsed or reused (to be written back).
+pub struct FactsPack {
+    stored: HashMap<u128, Encoded>,
+    used: Mutex<Used>,
+    reused: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Used {
+    files: Vec<(u128, Encoded)>,
+    bytes: usize,
+}
+
+impl FactsPack {
+    /// The pack under `key`, or an empty one (none yet, or damaged: `problems` says so).
+    pub fn load(store: &Store, key: u128, problems: &mut Vec<String>) -> FactsPack {
+        let stored: Vec<(u128, Encoded)> = store
+            .load(key)
+            .unwrap_or_else(|problem| {
+                problems.push(problem);
+                None
+            })
+            .unwrap_or_default();
+        FactsPack {
+            stored: stored.into_iter().collect(),
+            used: Mutex::new(Used::default()),
+            reused: AtomicUsize::new(0),
+        }
+    }
+
+    /// `lower`'s facts for this file: the stored ones if its bytes are those of a file the
+    /// last run parsed, else lowered now (and kept for the next run).
+    pub fn lower(
+        &self,
+        lower: &LowerFn<'_>,
+        language: Language,
+        text: &str,
+        path: &Path,
+    ) -> FileFacts {
+        let key = file_key(language, text, path);
+        if let Some(encoded) = self.stored.get(&key) {
+            if let Ok(facts) = postcard::from_bytes::<FileFacts>(&encoded.0) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                self.keep(key, encoded.clone());
+                return facts;
+            }
+        }
+        let facts = lower(language, text, path);
+        // A parse that ran out of time may read on a quieter machine: not kept.
+        let timed_out = facts
+            .problems
+            .iter()
+            .any(|p| crate::frontend::budget::timed_out(&p.message));
+        if !timed_out {
+            if let Ok(bytes) = postcard::to_allocvec(&facts) {
+                self.keep(key, Encoded(bytes));
+            }
+        }
+        facts
+    }
+
+    fn keep(&self, key: u128, encoded: Encoded) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        if used.bytes + encoded.0.len() <= MAX_PACK_BYTES {
+            used.bytes += encoded.0.len();
+            used.files.push((key, encoded));
+        }
+    }
+
+    /// How many files' facts came from the pack.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Writes what this run parsed or reused under `key` (in key order: the same run writes
+    /// the same bytes).
+    pub fn save(self, store: &Store, key: u128) -> Result<(), String> {
+        let mut files = self
+            .used
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .files;
+        files.sort_unstable_by_key(|(key, _)| *key);
+        files.dedup_by_key(|(key, _)| *key);
+        store.save(key, &files)
+    }
+}
+
+fn file_key(language: Language, text: &str, path: &Path) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(format!("{language:?}").as_bytes());
+    field(path.as_os_str().as_encoded_bytes());
+    field(text.as_bytes());
+    hasher.digest128()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowered(language: Language, text: &str, path: &Path) -> FileFacts {
+        crate::frontend::lower(language, text, path)
+    }
+
+    #[test]
+    fn facts_come_back_as_they_were_lowered_and_are_lowered_again_when_bytes_change() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::new(dir.path());
+        let text = "import Foundation\nfunc f() {\n    let s = URLSession(configuration: .default)\n    s.dataTask(with: u).resume()\n}\n";
+        let path = Path::new("A.swift");
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let counted = |language: Language, text: &str, path: &Path| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            lowered(language, text, path)
+        };
+        let mut problems = Vec::new();
+        let first = FactsPack::load(&store, 7, &mut problems);
+        let fresh = first.lower(&counted, Language::Swift, text, path);
+        first.save(&store, 7).expect("saved");
+
+        let second = FactsPack::load(&store, 7, &mut problems);
+        let reused = second.lower(&counted, Language::Swift, text, path);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1);
+        assert_eq!(
+            postcard::to_allocvec(&reused).unwrap(),
+            postcard::to_allocvec(&fresh).unwrap()
+        );
+        let edited = text.replace("dataTask", "downloadTask");
+        second.lower(&counted, Language::Swift, &edited, path);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 2);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_damaged_pack_is_ignored_and_said_so() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::new(dir.path());
+        let pack = FactsPack::load(&store, 9, &mut Vec::new());
+        pack.lower(
+            &lowered,
+            Language::Swift,
+            "func f() {}\n",
+            Path::new("A.swift"),
+        );
+        pack.save(&store, 9).expect("saved");
+        let file = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().ends_with(".bin"))
+            .expect("a pack");
+        let mut bytes = std::fs::read(file.path()).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        std::fs::write(file.path(), bytes).unwrap();
+        let mut problems = Vec::new();
+        let pack = FactsPack::load(&store, 9, &mut problems);
+        assert!(pack.stored.is_empty());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+}
