@@ -92,7 +92,7 @@ const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn"];
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
 /// A hash collision only makes a file look wanted when it is not: it is parsed for
 /// nothing, never skipped wrongly.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identifiers {
     entries: Box<[u32]>,
 }

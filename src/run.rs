@@ -156,6 +156,17 @@ pub struct Inventory {
     /// What the last analysis asked of the files it had not parsed (prefilter runs only): a
     /// file with no seed word that meets none of it cannot change a finding.
     pub wanted: Option<Wanted>,
+    /// The identifiers of each input found inert, with the hash of its bytes (a cache keeps
+    /// them, so that a later run need not read the file while it stays as it is).
+    #[serde(skip)]
+    pub inert_names: Vec<(PathBuf, u128, Identifiers)>,
+}
+
+/// An input known not to have changed since a run that found it inert: a run takes it as
+/// pending without reading it (it is read if the analysis comes to want it).
+pub struct Unchanged {
+    pub record: InputRecord,
+    pub names: Identifiers,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -232,7 +243,7 @@ pub fn check_inputs(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 #[doc(hidden)]
 pub fn check_inputs_with(inputs: Vec<Input>, settings: &Settings, lower: &LowerFn<'_>) -> Outcome {
     in_pool(settings, || {
-        check_inputs_in_pool(inputs, settings, lower, &HashSet::new()).outcome
+        check_inputs_in_pool(inputs, settings, lower, &HashSet::new(), HashMap::new()).outcome
     })
 }
 
@@ -242,7 +253,8 @@ pub fn check_inputs_explained(
     settings: &Settings,
 ) -> (Outcome, Vec<crate::rules::explain::Explanation>) {
     in_pool(settings, || {
-        let run = check_inputs_in_pool(inputs, settings, &crate::frontend::lower, &HashSet::new());
+        let lower = &crate::frontend::lower;
+        let run = check_inputs_in_pool(inputs, settings, lower, &HashSet::new(), HashMap::new());
         (run.outcome, run.explanations)
     })
 }
@@ -253,10 +265,11 @@ pub fn check_inputs_inventoried(
     inputs: Vec<Input>,
     settings: &Settings,
     likely: &HashSet<PathBuf>,
+    unchanged: HashMap<PathBuf, Unchanged>,
     lower: &LowerFn<'_>,
 ) -> (Outcome, Inventory) {
     in_pool(settings, || {
-        let run = check_inputs_in_pool(inputs, settings, lower, likely);
+        let run = check_inputs_in_pool(inputs, settings, lower, likely, unchanged);
         (run.outcome, run.inventory)
     })
 }
@@ -367,6 +380,7 @@ fn check_inputs_in_pool(
     settings: &Settings,
     lower: &LowerFn<'_>,
     likely: &HashSet<PathBuf>,
+    mut unchanged: HashMap<PathBuf, Unchanged>,
 ) -> Run {
     let mut timings = Timings::default();
     let start = Instant::now();
@@ -381,6 +395,22 @@ fn check_inputs_in_pool(
     // One file per job: rayon otherwise hands out runs of files that cannot be split
     // once started, and the last run kept one thread busy for a second after the other
     // ran dry on a million-line tree.
+    let (inputs, known): (Vec<Input>, Vec<Input>) = inputs
+        .into_iter()
+        .partition(|input| !unchanged.contains_key(&input.path));
+    for input in known {
+        if let Some(Unchanged { record, names }) = unchanged.remove(&input.path) {
+            pending.push(Pending {
+                input,
+                len: record.len,
+                names,
+                record,
+            });
+        }
+    }
+    if let Some(done) = &settings.progress {
+        done.fetch_add(pending.len(), std::sync::atomic::Ordering::Relaxed);
+    }
     let first: Vec<Processed> = largest_first(inputs)
         .into_par_iter()
         .with_max_len(1)
@@ -464,6 +494,7 @@ fn check_inputs_in_pool(
     timings.files_skipped = pending.len();
     timings.bytes_skipped = pending.iter().map(|p| p.len).sum();
     let mut records = std::mem::take(&mut parsed.records);
+    let mut inert_names = Vec::new();
     for record in &mut records {
         let inert = spread
             .get(&record.path)
@@ -471,13 +502,20 @@ fn check_inputs_in_pool(
             .is_some_and(|(names, wanted)| !names.meets(wanted));
         if inert {
             record.status = InputStatus::Inert;
+            if let Some(names) = spread.remove(&record.path) {
+                inert_names.push((record.path.clone(), record.hash, names));
+            }
         }
     }
-    records.extend(pending.into_iter().map(|p| p.record));
+    for p in pending {
+        inert_names.push((p.record.path.clone(), p.record.hash, p.names));
+        records.push(p.record);
+    }
     drop(spread);
     let inventory = Inventory {
         inputs: records,
         wanted: last_wanted,
+        inert_names,
     };
     let mut files = parsed.files;
     for (file, message) in checked.failures {

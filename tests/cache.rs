@@ -280,11 +280,12 @@ fn a_relevant_edit_parses_only_the_files_that_changed() {
     std::fs::write(src.join("Fetch.swift"), FIXED).unwrap();
     let fixed = check(dir.path(), &[]);
     assert!(fixed.stderr.contains("linted again"), "{}", fixed.stderr);
-    // `Client.swift` is parsed (it makes a session) but did not change.
+    // `Client.swift` is parsed (it makes a session) but did not change; the five files
+    // without a session are not even read.
     assert!(
         fixed
             .stderr
-            .contains("unchanged files whose facts were reused: 1\n"),
+            .contains("unchanged files whose facts were reused: 1; not read at all: 5\n"),
         "{}",
         fixed.stderr
     );
@@ -310,9 +311,34 @@ fn a_relevant_edit_parses_only_the_files_that_changed() {
     assert!(
         again
             .stderr
-            .contains("unchanged files whose facts were reused: 1\n"),
+            .contains("unchanged files whose facts were reused: 1; not read at all: 5\n"),
         "{}",
         again.stderr
     );
     assert_eq!(again.stdout, check(dir.path(), &["--no-cache"]).stdout);
+}
+
+/// An inert file taken as unchanged without being read is still read, and counts, once an
+/// edit elsewhere makes the analysis want it.
+#[test]
+fn an_unread_inert_file_is_read_when_an_edit_comes_to_want_it() {
+    let dir = project();
+    let src = dir.path().join("Sources");
+    std::fs::write(
+        src.join("Holder.swift"),
+        "final class Holder {\n    var item: AnyObject?\n    func stop() {}\n}\n",
+    )
+    .unwrap();
+    check(dir.path(), &[]);
+    let stores = "import Foundation\n\nfunc fetch() {\n    let session = URLSession(configuration: .default)\n    let holder = Holder()\n    holder.item = session\n}\n";
+    std::fs::write(src.join("Fetch.swift"), stores).unwrap();
+    let run = check(dir.path(), &["--timings"]);
+    assert!(
+        run.stderr.contains("not read at all: 6\n"),
+        "{}",
+        run.stderr
+    );
+    // Fetch.swift and Client.swift on sight, then Holder.swift for the store into it.
+    assert!(run.stderr.contains("3 files parsed"), "{}", run.stderr);
+    assert_eq!(run.stdout, check(dir.path(), &["--no-cache"]).stdout);
 }

@@ -1,6 +1,10 @@
 //! The facts of every file the last run parsed, by the file's bytes: when an edit to a file
 //! that matters makes a run lint again, only the files whose bytes changed are parsed.
 //!
+//! It also holds the identifiers of the files the run found inert, by path and hash of
+//! their bytes: such a file that has not changed (the entry's stamps tell) is not read at
+//! all, unless the analysis comes to want it.
+//!
 //! One pack per cache entry, in the cache's `facts/` folder (loaded only when a run lints
 //! again: a warm run never reads it), written whole after the run (so two hooks at once each write a
 //! true pack). A file's key is the hash of its language, path and text; the pack's own key
@@ -9,10 +13,11 @@
 
 use super::store::Store;
 use crate::facts::{FileFacts, Language};
-use crate::run::LowerFn;
+use crate::prefilter::Identifiers;
+use crate::run::{InputRecord, LowerFn, Unchanged};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -24,7 +29,6 @@ pub const FOLDER: &str = "facts";
 const MAX_PACK_BYTES: usize = 64 << 20;
 
 /// One file's facts, encoded: read and written as one run of bytes, not byte by byte.
-#[derive(Clone)]
 struct Encoded(Vec<u8>);
 
 impl Serialize for Encoded {
@@ -52,23 +56,37 @@ impl<'de> Deserialize<'de> for Encoded {
     }
 }
 
-/// The last run's facts, and what this run parsed or reused (to be written back).
+/// What a pack holds.
+#[derive(Default, Serialize, Deserialize)]
+struct Pack {
+    /// By [`file_key`]: the facts of a file the run parsed.
+    facts: Vec<(u128, Encoded)>,
+    /// By [`names_key`]: the identifiers of a file the run found inert.
+    names: Vec<(u128, Identifiers)>,
+}
+
+/// The last run's facts and identifiers, and what this run parsed or reused (to be
+/// written back).
 pub struct FactsPack {
     stored: HashMap<u128, Encoded>,
+    names: HashMap<u128, Identifiers>,
     used: Mutex<Used>,
     reused: AtomicUsize,
 }
 
 #[derive(Default)]
 struct Used {
+    /// Lowered now.
     files: Vec<(u128, Encoded)>,
+    /// Taken from the pack (moved out of it when the pack is written back).
+    reused: Vec<(u128, usize)>,
     bytes: usize,
 }
 
 impl FactsPack {
     /// The pack under `key`, or an empty one (none yet, or damaged: `problems` says so).
     pub fn load(store: &Store, key: u128, problems: &mut Vec<String>) -> FactsPack {
-        let stored: Vec<(u128, Encoded)> = store
+        let pack: Pack = store
             .load(key)
             .unwrap_or_else(|problem| {
                 problems.push(problem);
@@ -76,10 +94,23 @@ impl FactsPack {
             })
             .unwrap_or_default();
         FactsPack {
-            stored: stored.into_iter().collect(),
+            stored: pack.facts.into_iter().collect(),
+            names: pack.names.into_iter().collect(),
             used: Mutex::new(Used::default()),
             reused: AtomicUsize::new(0),
         }
+    }
+
+    /// Of the inputs a run found inert and that have not changed since, those whose
+    /// identifiers the pack holds: a run need not read them.
+    pub fn unchanged(&mut self, records: Vec<InputRecord>) -> HashMap<PathBuf, Unchanged> {
+        records
+            .into_iter()
+            .filter_map(|record| {
+                let names = self.names.remove(&names_key(&record.path, record.hash))?;
+                Some((record.path.clone(), Unchanged { record, names }))
+            })
+            .collect()
     }
 
     /// `lower`'s facts for this file: the stored ones if its bytes are those of a file the
@@ -95,7 +126,7 @@ impl FactsPack {
         if let Some(encoded) = self.stored.get(&key) {
             if let Ok(facts) = postcard::from_bytes::<FileFacts>(&encoded.0) {
                 self.reused.fetch_add(1, Ordering::Relaxed);
-                self.keep(key, encoded.clone());
+                self.keep_reused(key, encoded.0.len());
                 return facts;
             }
         }
@@ -121,23 +152,53 @@ impl FactsPack {
         }
     }
 
+    fn keep_reused(&self, key: u128, len: usize) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        if used.bytes + len <= MAX_PACK_BYTES {
+            used.bytes += len;
+            used.reused.push((key, len));
+        }
+    }
+
     /// How many files' facts came from the pack.
     pub fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Writes what this run parsed or reused under `key` (in key order: the same run writes
-    /// the same bytes).
-    pub fn save(self, store: &Store, key: u128) -> Result<(), String> {
-        let mut files = self
-            .used
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .files;
-        files.sort_unstable_by_key(|(key, _)| *key);
-        files.dedup_by_key(|(key, _)| *key);
-        store.save(key, &files)
+    /// Writes what this run parsed or reused, and the identifiers of the inputs it found
+    /// inert (path, hash of the bytes, identifiers), under `key` (in key order: the same run
+    /// writes the same bytes).
+    pub fn save(
+        self,
+        store: &Store,
+        key: u128,
+        inert: Vec<(PathBuf, u128, Identifiers)>,
+    ) -> Result<(), String> {
+        let mut stored = self.stored;
+        let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut facts = used.files;
+        for (key, _) in used.reused {
+            facts.extend(stored.remove(&key).map(|encoded| (key, encoded)));
+        }
+        drop(stored);
+        facts.sort_unstable_by_key(|(key, _)| *key);
+        facts.dedup_by_key(|(key, _)| *key);
+        let mut names: Vec<(u128, Identifiers)> = inert
+            .into_iter()
+            .map(|(path, hash, names)| (names_key(&path, hash), names))
+            .collect();
+        names.sort_unstable_by_key(|(key, _)| *key);
+        names.dedup_by_key(|(key, _)| *key);
+        store.save(key, &Pack { facts, names })
     }
+}
+
+/// An inert input's key: its path and the hash of its bytes (which the cache's entry
+/// records, so an unchanged file is found without reading it).
+fn names_key(path: &Path, hash: u128) -> u128 {
+    let mut bytes = path.as_os_str().as_encoded_bytes().to_vec();
+    bytes.extend_from_slice(&hash.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_128(&bytes)
 }
 
 fn file_key(language: Language, text: &str, path: &Path) -> u128 {
@@ -174,7 +235,7 @@ mod tests {
         let mut problems = Vec::new();
         let first = FactsPack::load(&store, 7, &mut problems);
         let fresh = first.lower(&counted, Language::Swift, text, path);
-        first.save(&store, 7).expect("saved");
+        first.save(&store, 7, Vec::new()).expect("saved");
 
         let second = FactsPack::load(&store, 7, &mut problems);
         let reused = second.lower(&counted, Language::Swift, text, path);
@@ -200,7 +261,7 @@ mod tests {
             "func f() {}\n",
             Path::new("A.swift"),
         );
-        pack.save(&store, 9).expect("saved");
+        pack.save(&store, 9, Vec::new()).expect("saved");
         let file = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(Result::ok)

@@ -52,6 +52,9 @@ pub struct Report {
     /// When it linted again: of the files it parsed, how many had their facts from the
     /// last run (their bytes had not changed).
     pub facts_reused: usize,
+    /// ... and how many inert files it did not read at all (unchanged since the last run,
+    /// which kept their identifiers).
+    pub inert_unread: usize,
 }
 
 /// A modification time this close to the start of the run that read the file does not prove
@@ -75,6 +78,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     // What the last run found relevant is parsed on sight if the cache cannot be reused
     // (an edit to a file that matters): the rounds that would reach it again are saved.
     let mut likely = HashSet::new();
+    let mut unchanged = Vec::new();
     let used = match saved {
         None => Use::Missed(missing.into()),
         Some(entry) => match run::in_pool(settings, || {
@@ -99,16 +103,23 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
                 }
                 return (outcome, report);
             }
-            Err(reason) => Use::Missed(reason),
+            Err(missed) => {
+                unchanged = missed.unchanged;
+                Use::Missed(missed.reason)
+            }
         },
     };
     let packs = Store::new(&dir.join(facts::FOLDER));
     let packed = facts_key(key);
-    let pack = facts::FactsPack::load(&packs, packed, &mut problems);
+    let mut pack = facts::FactsPack::load(&packs, packed, &mut problems);
+    let unchanged = pack.unchanged(unchanged);
+    let inert_unread = unchanged.len();
     let lower = |language, text: &str, path: &Path| {
         pack.lower(&crate::frontend::lower, language, text, path)
     };
-    let (outcome, inventory) = run::check_inputs_inventoried(inputs, settings, &likely, &lower);
+    let (outcome, mut inventory) =
+        run::check_inputs_inventoried(inputs, settings, &likely, unchanged, &lower);
+    let inert_names = std::mem::take(&mut inventory.inert_names);
     let all_parsed = outcome.timings.files_skipped == 0;
     let entry = Entry::new(started, all_parsed, &outcome, inventory);
     let timed_out = outcome
@@ -126,13 +137,14 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     if timed_out.is_none() {
         let saved = store
             .save(key, &entry)
-            .and_then(|()| pack.save(&packs, packed));
+            .and_then(|()| pack.save(&packs, packed, inert_names));
         if let Err(problem) = saved {
             problems.push(problem);
         }
     }
     let mut report = Report::new(used, problems, &entry.inputs);
     report.facts_reused = facts_reused;
+    report.inert_unread = inert_unread;
     (outcome, report)
 }
 
@@ -157,6 +169,7 @@ impl Report {
                 .count(),
             recorded: inputs.len(),
             facts_reused: 0,
+            inert_unread: 0,
         }
     }
 }
@@ -169,6 +182,12 @@ struct Reused {
     write_back: bool,
     /// Each input's size and time now.
     stamps: HashMap<std::ffi::OsString, Stamp>,
+}
+
+/// Why an entry cannot be reused, and its inputs found inert that have not changed since.
+struct Missed {
+    reason: String,
+    unchanged: Vec<InputRecord>,
 }
 
 /// What became of one input since the entry was written.
@@ -186,9 +205,12 @@ fn reuse(
     inputs: &[Input],
     settings: &Settings,
     started: SystemTime,
-) -> Result<Reused, String> {
+) -> Result<Reused, Missed> {
     if !entry.rules_known() {
-        return Err("the entry names rules this build does not have".into());
+        return Err(Missed {
+            reason: "the entry names rules this build does not have".into(),
+            unchanged: Vec::new(),
+        });
     }
     let max = settings.config.max_file_size;
     let trusted_before = entry.started.checked_sub(RACY);
@@ -215,12 +237,15 @@ fn reuse(
     let mut stamps = HashMap::new();
     let mut touched = HashMap::new();
     let mut changed = Vec::new();
+    let mut same = HashSet::new();
     for (input, (now, since)) in inputs.iter().zip(states) {
         if let Some(now) = now {
             stamps.insert(input.path.clone().into_os_string(), now);
         }
         match since {
-            Since::Same => {}
+            Since::Same => {
+                same.insert(input.path.as_os_str());
+            }
             Since::Touched(stamp) => {
                 touched.insert(input.path.clone(), stamp);
             }
@@ -240,7 +265,26 @@ fn reuse(
     let mut write_back = !touched.is_empty();
     let mut used = Use::Hit;
     if !changed.is_empty() || !dropped.is_empty() {
-        let read = read_changed(&entry, &changed, &dropped, settings)?;
+        let read = read_changed(&entry, &changed, &dropped, settings).map_err(|reason| {
+            // What a run that lints again need not read: the same bytes (a touched file's
+            // were hashed again), found inert.
+            let unchanged = entry
+                .inputs
+                .iter()
+                .filter(|r| r.status == InputStatus::Inert)
+                .filter_map(|r| {
+                    let mut record = r.clone();
+                    if let Some(stamp) = touched.get(&r.path) {
+                        record.len = stamp.len;
+                        record.modified = stamp.modified;
+                    } else if !same.contains(r.path.as_os_str()) {
+                        return None;
+                    }
+                    Some(record)
+                })
+                .collect();
+            Missed { reason, unchanged }
+        })?;
         // A file that failed the same way last time is no change (it has no record).
         let read: Vec<(PathBuf, Read)> = read
             .into_iter()

@@ -126,10 +126,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
                     "sessionlint: cache: {} of {} files cannot change a finding (edits to them reuse it)",
                     report.inert, report.recorded
                 );
-                if report.facts_reused > 0 {
+                if report.facts_reused > 0 || report.inert_unread > 0 {
                     eprintln!(
-                        "sessionlint: cache: unchanged files whose facts were reused: {}",
-                        report.facts_reused
+                        "sessionlint: cache: unchanged files whose facts were reused: {}; not read at all: {}",
+                        report.facts_reused, report.inert_unread
                     );
                 }
                 for problem in &report.problems {
