@@ -182,7 +182,8 @@ impl Identifiers {
                 }
             }
             let declared = type_next;
-            if declared || constructs(bytes, next) {
+            let receiver = matches!(before, Some((_, b'[')));
+            if declared || constructs(bytes, next, receiver) {
                 flags |= at::TYPE;
             }
             record(token, flags);
@@ -325,8 +326,9 @@ fn skip_space(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Does the code at `next` (just after a name) construct the named type: `(`, `{`, `<`,
-/// `.init`/`.new`, `::new`/`::default`, or an ObjC `alloc`/`new` message to it?
-fn constructs(bytes: &[u8], next: usize) -> bool {
+/// `.init`/`.new`, `::new`/`::default`, or (`receiver`: the name opens an ObjC message) an
+/// `alloc`/`new` message to it?
+fn constructs(bytes: &[u8], next: usize, receiver: bool) -> bool {
     let rest = &bytes[next.min(bytes.len())..];
     let word_at = |from: usize| {
         let from = skip_space(rest, from);
@@ -340,7 +342,7 @@ fn constructs(bytes: &[u8], next: usize) -> bool {
         Some(b'(' | b'{' | b'<') => true,
         Some(b'.') => CONSTRUCTORS.contains(&word_at(1)),
         Some(b':') if rest.starts_with(b"::") => CONSTRUCTORS.contains(&word_at(2)),
-        Some(&b) if is_ident(b) => matches!(word_at(0), b"alloc" | b"new"),
+        Some(&b) if receiver && is_ident(b) => matches!(word_at(0), b"alloc" | b"new"),
         _ => false,
     }
 }
@@ -591,6 +593,7 @@ mod tests {
             "(Client *)delegate",
             "fn f(c: &Client) {}",
             "let clients = 1",
+            "// a Client new to this file",
         ] {
             assert!(!meets(used, &wanted), "{used}");
         }
