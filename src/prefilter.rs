@@ -92,9 +92,41 @@ const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn"];
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
 /// A hash collision only makes a file look wanted when it is not: it is parsed for
 /// nothing, never skipped wrongly.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identifiers {
     entries: Box<[u32]>,
+}
+
+/// As little-endian bytes, one run: a cache writes thousands of these, and a number-by-number
+/// encoding was most of the time it took.
+impl serde::Serialize for Identifiers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = self.entries.iter().flat_map(|e| e.to_le_bytes()).collect();
+        serializer.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Identifiers, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Identifiers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("identifiers as little-endian u32s")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Identifiers, E> {
+                if bytes.len() % 4 != 0 {
+                    return Err(E::invalid_length(bytes.len(), &self));
+                }
+                let entries = bytes
+                    .chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect();
+                Ok(Identifiers { entries })
+            }
+        }
+        deserializer.deserialize_bytes(Visitor)
+    }
 }
 
 /// The bits of a packed entry that say where a name occurs.
@@ -597,6 +629,14 @@ mod tests {
         ] {
             assert!(!meets(used, &wanted), "{used}");
         }
+    }
+
+    #[test]
+    fn identifiers_come_back_from_their_bytes_as_they_were() {
+        let names = Identifiers::of(b"final class Client { func start(_ s: URLSession) {} }");
+        let bytes = postcard::to_allocvec(&names).unwrap();
+        assert_eq!(postcard::from_bytes::<Identifiers>(&bytes).unwrap(), names);
+        assert!(postcard::from_bytes::<Identifiers>(&bytes[..bytes.len() - 1]).is_err());
     }
 
     #[test]
