@@ -83,12 +83,14 @@ mod at {
     /// Maybe declared as a computed property (a getter): `var name: Type {`, the brace on
     /// that line or the next. A stored `var name: Type = x` is no function.
     pub const GETTER: u8 = 16;
+    /// Declared or extended as a type (the declarations of `TYPE`, without constructions).
+    pub const TYPE_DECL: u8 = 32;
 }
 
 /// Keywords after which the next identifier names a function being declared.
 const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn"];
 
-/// The identifiers of one file, sorted, each one `u32`: a 27-bit hash above the 5 bits of
+/// The identifiers of one file, sorted, each one `u32`: a 26-bit hash above the 6 bits of
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
 /// A hash collision only makes a file look wanted when it is not: it is parsed for
 /// nothing, never skipped wrongly.
@@ -130,7 +132,7 @@ impl<'de> serde::Deserialize<'de> for Identifiers {
 }
 
 /// The bits of a packed entry that say where a name occurs.
-const FLAG_BITS: u32 = 5;
+const FLAG_BITS: u32 = 6;
 
 /// Keywords after which the next identifier names a type being declared or extended.
 const TYPE_KEYWORDS: &[&[u8]] = &[
@@ -170,6 +172,9 @@ impl Identifiers {
         // The next identifier is declared as a type (it follows a type keyword, or a type
         // name and `.`/`::` in a qualified declaration `extension Outer.Inner`).
         let mut type_next = false;
+        // ... right after its keyword (only white space between: `for (NSString *k in d)`
+        // is a loop, `impl Trait for X` a declaration), or after generics or a qualifier.
+        let mut type_next_tight = false;
         // The last identifier, and where it ended.
         let mut last: (&[u8], usize) = (b"", 0);
         let mut i = 0;
@@ -218,15 +223,22 @@ impl Identifiers {
             if declared || constructs(bytes, next, receiver) {
                 flags |= at::TYPE;
             }
+            if declared && (type_next_tight || word_before.is_some()) {
+                flags |= at::TYPE_DECL;
+            }
             record(token, flags);
+            type_next_tight = false;
             type_next = if TYPE_KEYWORDS.contains(&token) {
                 if token == b"impl" && after == Some(b'<') {
                     // `impl<T: Bound> Name<T>`: the name follows the generic parameters.
                     i = skip_generics(bytes, next);
+                    type_next_tight = true;
                 }
                 true
             } else {
-                declared && (after == Some(b'.') || bytes[next..].starts_with(b"::"))
+                let qualified = after == Some(b'.') || bytes[next..].starts_with(b"::");
+                type_next_tight = declared && qualified;
+                declared && qualified
             };
         }
         found.sort_unstable();
@@ -312,6 +324,19 @@ impl Wanted {
         }
         for name in &demand.types {
             want(name, at::TYPE);
+        }
+        for (owner, name) in &demand.declared_types {
+            // Every part of the name, anywhere: a Swift `init(` or a Rust struct's field has
+            // nothing before it that marks a declaration.
+            let mut group: Vec<(u32, u8)> = name
+                .split(':')
+                .filter(|part| !part.is_empty())
+                .map(|part| (hash(part.as_bytes()), at::ANY))
+                .collect();
+            group.push((hash(owner.as_bytes()), at::TYPE_DECL));
+            group.sort_unstable();
+            group.dedup();
+            groups.push(group);
         }
         for name in &demand.owners {
             want(name, at::ANY);
@@ -626,6 +651,34 @@ mod tests {
             "fn f(c: &Client) {}",
             "let clients = 1",
             "// a Client new to this file",
+        ] {
+            assert!(!meets(used, &wanted), "{used}");
+        }
+    }
+
+    #[test]
+    fn a_type_s_own_function_is_wanted_where_the_type_is_declared() {
+        let wanted = Wanted::new(&Demand {
+            declared_types: [
+                ("Keeper".to_string(), "init".to_string()),
+                ("Store".to_string(), "initWithTransport:".to_string()),
+            ]
+            .into(),
+            ..Default::default()
+        });
+        for declared in [
+            "final class Keeper {\n    init(transport: AnyObject) {}\n}",
+            "extension Keeper {\n    convenience init(x: Int) { self.init() }\n}",
+            "impl<T> Keeper<T> {\n    fn init() {}\n}",
+            "@implementation Store\n- (instancetype)initWithTransport:(id)t { return self; }\n@end",
+            "@interface Store (Extra)\n- (instancetype)initWithTransport:(id)t;\n@end",
+        ] {
+            assert!(meets(declared, &wanted), "{declared}");
+        }
+        for used in [
+            "let k = Keeper(transport: s) // init",
+            "for (Store *s in all) { [s initWithTransport:t]; }",
+            "final class Other {\n    init() { _ = Keeper.self }\n}",
         ] {
             assert!(!meets(used, &wanted), "{used}");
         }

@@ -335,6 +335,35 @@ fn a_local_of_an_enclosing_closure_counts_as_what_it_holds_there() {
     );
 }
 
+/// A session handed to a construction of a type no parsed file declares: the file that
+/// declares it (with no API word in it) is parsed, since its initializer would be followed;
+/// a type constructed with no session is not.
+#[test]
+fn a_construction_handed_a_session_pulls_in_its_type_s_declaration() {
+    let (_dir, with, timings) = lint_both_ways(&[
+        (
+            "Client.swift",
+            "import Foundation\n\nfinal class Client {\n    func start() {\n        let s = URLSession(configuration: .default)\n        let keeper = Keeper(transport: s)\n        let label = Label(text: \"x\")\n        keeper.run(label)\n    }\n}\n",
+        ),
+        (
+            "Keeper.swift",
+            "final class Keeper {\n    var transport: AnyObject?\n\n    init(transport: AnyObject) {\n        self.transport = transport\n    }\n\n    func run(_ l: Label) {}\n}\n",
+        ),
+        (
+            "Label.swift",
+            "final class Label {\n    init(text: String) {}\n}\n",
+        ),
+    ]);
+    let found = with.as_array().expect("diagnostics array");
+    assert_eq!(found.len(), 1, "{with}");
+    assert_eq!(found[0]["rule"], "SL003", "{with}");
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (2, 1),
+        "Keeper.swift is parsed, Label.swift is not"
+    );
+}
+
 /// An initializer that stores what it is given into another object is followed even though
 /// no rule reads it: the type it stores into, declared in a header without API words, is
 /// parsed once a construction hands the initializer a session.

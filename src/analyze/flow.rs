@@ -189,6 +189,11 @@ pub struct BodyAnalysis {
     /// Like `types_read`, for a store of what only a captured local may hold: (local,
     /// type), resolved with the enclosing body.
     pub types_read_captured: BTreeSet<(Name, Name)>,
+    /// Calls of a type's function (`init` for a construction) the analysis could not
+    /// resolve, handed what may be a session: (where that may come from, type, function).
+    /// One declared in a file not parsed yet would be followed, so such declarations are
+    /// part of the prefilter's demand (not the type's constructions elsewhere).
+    pub declarations_read: BTreeSet<(Origin, Name, Name)>,
     /// What this body hands to the functions it calls: (callee, argument, where what it
     /// hands may come from, whether the call resolved by name alone). Who can hand a
     /// function a session is the fixpoint of these (`relevance::reached`).
@@ -386,6 +391,16 @@ fn resolve_captures(a: &mut BodyAnalysis, captured: &BTreeMap<Name, BTreeSet<Ori
         }
     }
     a.passes = passes;
+    for (from, ty, f) in std::mem::take(&mut a.declarations_read) {
+        match from {
+            Origin::Captured(n) => a
+                .declarations_read
+                .extend(of(&n).map(|from| (from, ty.clone(), f.clone()))),
+            from => {
+                a.declarations_read.insert((from, ty, f));
+            }
+        }
+    }
     for (n, ty) in std::mem::take(&mut a.types_read_captured) {
         for from in of(&n) {
             match from {
@@ -568,6 +583,25 @@ fn constructed_type(e: &Expr) -> Option<Name> {
     // Types are capitalised: `make()` is a function, `Params()` a construction.
     ty.starts_with(|c: char| c.is_ascii_uppercase())
         .then(|| ty.clone())
+}
+
+/// The type and function a call names, when it names a type: `T(...)` (`init`),
+/// `T.f(...)`, `T::f(...)`, `[T f...]`, `[[T alloc] init...]`.
+fn unresolved_type_call(receiver: Option<&Expr>, method: &str) -> Option<(Name, Name)> {
+    let capitalised = |t: &str| t.starts_with(|c: char| c.is_ascii_uppercase());
+    match receiver.map(|r| &r.kind) {
+        None => capitalised(method).then(|| (method.to_string(), "init".to_string())),
+        Some(ExprKind::TypeRef(t)) => Some((t.clone(), method.to_string())),
+        Some(ExprKind::Call {
+            receiver: Some(inner),
+            method: alloc,
+            ..
+        }) if alloc == "alloc" && method.starts_with("init") => match &inner.kind {
+            ExprKind::TypeRef(t) => Some((t.clone(), method.to_string())),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The member a setter selector sets: `setSession:` sets `session`.
@@ -837,6 +871,10 @@ impl<'p> Cx<'p, '_> {
                 }
                 for a in args {
                     let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
+                    if !own {
+                        let named = resolve::construct_selector(args);
+                        self.note_declarations_read(type_name, &named, &v, st);
+                    }
                     match (&a.label, own) {
                         (Some(field), true) => {
                             let owner = self.body.function.owner.clone().unwrap_or_default();
@@ -1105,6 +1143,14 @@ impl<'p> Cx<'p, '_> {
             };
             arg_values.push(self.eval(&a.value, st, usage, loop_depth));
         }
+        if callee.is_none() && !known_api {
+            // A construction (or a type's own function) nothing resolved: one declared in
+            // a file not parsed yet would be followed.
+            if let Some((ty, f)) = unresolved_type_call(receiver, method) {
+                let handed: Value = arg_values.iter().flatten().cloned().collect();
+                self.note_declarations_read(&ty, &f, &handed, st);
+            }
+        }
         if super_init {
             // `super.init(...)` resolves in the supertypes' declarations: they matter if
             // it can be handed a session.
@@ -1341,6 +1387,18 @@ impl<'p> Cx<'p, '_> {
                 _ => Some(Origin::Own),
             })
             .collect()
+    }
+
+    /// `v` handed to a call of `ty`'s function `f` the analysis could not resolve: one
+    /// declared elsewhere would be followed. Recorded in the final pass.
+    fn note_declarations_read(&mut self, ty: &Name, f: &str, v: &Value, st: &State) {
+        if !self.record {
+            return;
+        }
+        for from in self.origins(v, st) {
+            let read = (from, ty.clone(), f.to_string());
+            self.out.declarations_read.insert(read);
+        }
     }
 
     /// A store of `v` into a member of another object looks up `ty`'s declarations: they

@@ -20,6 +20,8 @@
 //!   construction into a static makes it live for the process). A type with none of these
 //!   has no member facts a rule reads: what its functions do with members cannot matter.
 //!   So does a type whose member a body may store a session into (`params.session = s`).
+//! - a declaration, in a fragment of a type, of a function of it (an initializer) that a
+//!   call handed a session but that no analysed file declares (it would be followed).
 //!
 //! Other calls do not matter: a caller that can hand a function a session has a session
 //! of its own (a seed word, a factory call in the demand, a member of a type in the
@@ -140,6 +142,10 @@ pub struct Demand {
     pub reads: BTreeSet<Name>,
     /// Types whose declarations (any fragment) and constructions matter.
     pub types: BTreeSet<Name>,
+    /// (type, function) of calls the analysis could not resolve that were handed a
+    /// session (`init` for a construction): a declaration of that function in a fragment
+    /// of that type would be followed. Not the type's constructions elsewhere.
+    pub declared_types: BTreeSet<(Name, Name)>,
     /// Owners of methods with a non-empty summary whose name and arity other types share
     /// already: a call of such a method with a receiver of unknown type never resolves, so
     /// only the code that names the owner (its fragments, `Owner.method()`, a member typed
@@ -252,6 +258,18 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
             demand
                 .types
                 .extend(reached_stores.map(|(_, t)| type_word(t).to_string()));
+            // A construction it could not follow reads the type's declarations.
+            for (from, ty, f) in &b.declarations_read {
+                let counts = match from {
+                    Origin::Own | Origin::Captured(_) => true,
+                    Origin::Param(p) => analysis.reached.params.contains(&(*id, *p)),
+                    Origin::ClosureParam => false,
+                };
+                if counts {
+                    let read = (type_word(ty).to_string(), f.clone());
+                    demand.declared_types.insert(read);
+                }
+            }
         }
         let f = project.function(*id);
         if let Some(owner) = &f.owner {
