@@ -338,12 +338,7 @@ pub fn analyze(
         }
         cx.out.local_origins = locals;
     } else {
-        // A closure's local that no state of the closure holds counts as own.
-        let mut own = BTreeSet::new();
-        names_of_closures(body.block, &mut own);
-        for n in own {
-            locals.entry(n).or_default().insert(Origin::Own);
-        }
+        // A closure's own locals resolve through its `local_origins` (`resolve_captures`).
         for c in &mut closure_analyses {
             resolve_captures(c, &locals);
         }
@@ -365,14 +360,6 @@ pub fn analyze(
         reasons.dedup();
     }
     out
-}
-
-/// The parameters and locals of every closure in `block`, nested ones too.
-fn names_of_closures(block: &Block, out: &mut BTreeSet<Name>) {
-    for c in walk::direct_closures(block) {
-        out.extend(declared_locals(&c.body, &c.params));
-        names_of_closures(&c.body, out);
-    }
 }
 
 /// Settles what a closure (and the closures in it) hands on or stores of captured locals:
@@ -869,11 +856,11 @@ impl<'p> Cx<'p, '_> {
                         return v;
                     }
                 }
+                let selector = (!own).then(|| resolve::construct_selector(args));
                 for a in args {
                     let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
-                    if !own {
-                        let named = resolve::construct_selector(args);
-                        self.note_declarations_read(type_name, &named, &v, st);
+                    if let Some(selector) = &selector {
+                        self.note_declarations_read(type_name, selector, &v, st);
                     }
                     match (&a.label, own) {
                         (Some(field), true) => {
