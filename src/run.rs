@@ -392,9 +392,6 @@ fn check_inputs_in_pool(
     // whether they were relevant is decided against the last demand.
     let mut spread: HashMap<PathBuf, Identifiers> = HashMap::new();
     let mut last_wanted = None;
-    // One file per job: rayon otherwise hands out runs of files that cannot be split
-    // once started, and the last run kept one thread busy for a second after the other
-    // ran dry on a million-line tree.
     let (inputs, known): (Vec<Input>, Vec<Input>) = inputs
         .into_iter()
         .partition(|input| !unchanged.contains_key(&input.path));
@@ -411,6 +408,9 @@ fn check_inputs_in_pool(
     if let Some(done) = &settings.progress {
         done.fetch_add(pending.len(), std::sync::atomic::Ordering::Relaxed);
     }
+    // One file per job: rayon otherwise hands out runs of files that cannot be split
+    // once started, and the last run kept one thread busy for a second after the other
+    // ran dry on a million-line tree.
     let first: Vec<Processed> = largest_first(inputs)
         .into_par_iter()
         .with_max_len(1)

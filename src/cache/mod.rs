@@ -8,8 +8,9 @@
 //! nothing the analysis asked for), and they are still inert, the findings stand (the
 //! prefilter's soundness argument: such a file cannot change a finding); those files are
 //! read again for their parse notes and suppression comments, and patched in. Any other
-//! change runs the whole lint again. Findings are the same with the cache on, off, or
-//! damaged: a damaged entry is ignored and rebuilt.
+//! change runs the whole lint again, on the last run's facts for the files whose bytes did
+//! not change, without reading the unchanged inert ones (`facts.rs`). Findings are the same
+//! with the cache on, off, or damaged: a damaged entry is ignored and rebuilt.
 
 mod entry;
 mod facts;
