@@ -361,15 +361,23 @@ fn session_owners(project: &Project) -> HashSet<&str> {
 }
 
 /// An initializer with parameters (members are often declared as a protocol a session
-/// conforms to), or a method with parameters of a type that holds sessions.
+/// conforms to), a static method with parameters that builds its own type (Rust's `new`,
+/// a Swift factory), or a method with parameters of a type that holds sessions.
 fn stores_sessions(project: &Project, owners: &HashSet<&str>, id: FnId) -> bool {
     use crate::facts::FunctionKind;
     let f = project.function(id);
+    let Some(owner) = f.owner.as_deref() else {
+        return false;
+    };
     !f.params.is_empty()
-        && f.owner.is_some()
         && match f.kind {
             FunctionKind::Initializer => true,
-            FunctionKind::Method => f.owner.as_deref().is_some_and(|o| owners.contains(o)),
+            FunctionKind::StaticMethod => project
+                .mentions(id)
+                .names
+                .iter()
+                .any(|n| n == owner || n == "Self"),
+            FunctionKind::Method => owners.contains(owner),
             _ => false,
         }
 }
