@@ -124,15 +124,20 @@ fn class(n: &str, members: &[(&str, bool)]) -> TypeDecl {
     }
 }
 
-/// Runs every rule; returns (rule, primary span start) sorted.
-fn run(functions: Vec<Function>, types: Vec<TypeDecl>) -> Vec<(&'static str, u32)> {
+/// A one-file project of these facts.
+fn project(functions: Vec<Function>, types: Vec<TypeDecl>) -> Project {
     let facts = FileFacts {
         functions,
         types,
         ..FileFacts::default()
     };
     let file = SourceFile::new("t.swift".into(), Language::Swift, "", Vec::new());
-    let project = Project::build(&[file], vec![facts], &Config::default());
+    Project::build(&[file], vec![facts], &Config::default())
+}
+
+/// Runs every rule; returns (rule, primary span start) sorted.
+fn run(functions: Vec<Function>, types: Vec<TypeDecl>) -> Vec<(&'static str, u32)> {
+    let project = project(functions, types);
     let mut out: Vec<_> = crate::rules::check_project(&project)
         .diagnostics
         .into_iter()
@@ -491,12 +496,7 @@ fn passing_a_session_away_is_the_same_whether_the_callee_is_known_or_not() {
 
 /// The names of the functions whose bodies the rules read.
 fn analysed_bodies(functions: Vec<Function>) -> Vec<String> {
-    let facts = FileFacts {
-        functions,
-        ..FileFacts::default()
-    };
-    let file = SourceFile::new("t.swift".into(), Language::Swift, "", Vec::new());
-    let project = Project::build(&[file], vec![facts], &Config::default());
+    let project = project(functions, Vec::new());
     let analysis = crate::analyze::analyze(&project);
     let mut names: Vec<String> = analysis
         .bodies
