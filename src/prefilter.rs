@@ -18,9 +18,12 @@ use std::collections::HashMap;
 
 /// The fixed words that make a file worth parsing on sight: API and configured names. They
 /// match anywhere, as they also occur inside longer names (`NSURLSession`, objc2's
-/// `sessionWithConfiguration_delegate_delegateQueue`).
+/// `sessionWithConfiguration_delegate_delegateQueue`); the session class's name only where
+/// a name ends with it ([`crate::facts::api::ends_session_word`]).
 pub struct Seeds {
     matcher: AhoCorasick,
+    /// The pattern of the session class's name, if it is one.
+    session_word: Option<aho_corasick::PatternID>,
 }
 
 impl Seeds {
@@ -53,15 +56,26 @@ impl Seeds {
         if words.len() > MAX_SEED_WORDS {
             words = vec![String::new()];
         }
+        let session_word = words
+            .iter()
+            .position(|w| w == crate::facts::api::SESSION_WORD)
+            .map(aho_corasick::PatternID::must);
         let matcher = AhoCorasick::builder()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .expect("a few words make a small automaton");
-        Seeds { matcher }
+        Seeds {
+            matcher,
+            session_word,
+        }
     }
 
     pub fn matches(&self, bytes: &[u8]) -> bool {
-        self.matcher.is_match(bytes)
+        // Overlapping: a configured name may start inside a rejected `URLSessionX...`.
+        self.matcher.find_overlapping_iter(bytes).any(|m| {
+            Some(m.pattern()) != self.session_word
+                || crate::facts::api::ends_session_word(&bytes[m.end()..])
+        })
     }
 }
 
@@ -503,6 +517,13 @@ mod tests {
         assert!(seeds.matches(b"let s = URLSession(configuration: .default)"));
         assert!(seeds.matches(b"[NSURLSession sharedSession]"));
         assert!(!seeds.matches(b"struct Point { var x: Int }"));
+        assert!(seeds.matches(b"func urlSession(_ s: URLSession, task: URLSessionTask) {}"));
+        assert!(seeds.matches(b"fn URLSession_didBecomeInvalidWithError(&self) {}"));
+        assert!(seeds.matches(b"var s: Foundation.URLSession?"));
+        // Task, configuration and delegate types name no session.
+        assert!(!seeds.matches(b"var task: URLSessionDataTask?"));
+        assert!(!seeds.matches(b"@interface A : NSObject <NSURLSessionDelegate>"));
+        assert!(!seeds.matches(b"let c = URLSessionConfiguration.default"));
     }
 
     #[test]
@@ -512,6 +533,12 @@ mod tests {
             ..Default::default()
         };
         assert!(Seeds::new(&config).matches(b"let s = stack.makeSession()"));
+        // A configured name that starts inside a longer `URLSession...` name.
+        let config = crate::config::Config {
+            factories: vec!["SessionFactory.make".into()],
+            ..Default::default()
+        };
+        assert!(Seeds::new(&config).matches(b"let f = URLSessionFactory()"));
     }
 
     #[test]

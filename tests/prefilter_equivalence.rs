@@ -388,3 +388,43 @@ fn an_initializer_storing_its_argument_elsewhere_pulls_in_that_type() {
     );
     assert_eq!((timings.files_parsed, timings.files_skipped), (3, 1));
 }
+
+/// The session class's name is a seed only where a name ends with it: files that name only
+/// task, configuration or delegate types hold no session of their own and are not parsed,
+/// while a delegate callback (its parameter is a session) is, and ends the session.
+#[test]
+fn task_and_delegate_type_names_are_not_seeds() {
+    let (_dir, with, timings) = lint_both_ways(&[
+        (
+            "Client.swift",
+            "import Foundation\n\nfinal class Client: NSObject {\n    var session: URLSession?\n\n    func start() {\n        session = URLSession(configuration: .default, delegate: self, delegateQueue: nil)\n    }\n}\n",
+        ),
+        (
+            "Client+Delegate.swift",
+            "extension Client: URLSessionTaskDelegate {\n    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {\n        session.finishTasksAndInvalidate()\n    }\n}\n",
+        ),
+        (
+            "Leaky.swift",
+            "import Foundation\n\nfinal class Leaky {\n    func load() {\n        let s = URLSession(configuration: .ephemeral)\n        s.dataTask(with: url).resume()\n    }\n}\n",
+        ),
+        (
+            "Tracker.swift",
+            "final class Tracker {\n    var task: URLSessionDataTask?\n    let config = URLSessionConfiguration.default\n\n    func stop() {\n        task?.cancel()\n    }\n}\n",
+        ),
+        (
+            "Observer.h",
+            "@interface Observer : NSObject <NSURLSessionDataDelegate>\n@property (nonatomic, strong) NSURLSessionTask *task;\n@end\n",
+        ),
+    ]);
+    let found = with.as_array().expect("diagnostics array");
+    let paths: Vec<&str> = found.iter().filter_map(|d| d["path"].as_str()).collect();
+    assert!(
+        paths.len() == 1 && paths[0].ends_with("Leaky.swift"),
+        "only the local session leaks; the delegate ends Client's: {with}"
+    );
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (3, 2),
+        "Tracker.swift and Observer.h are not parsed"
+    );
+}

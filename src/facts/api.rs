@@ -25,18 +25,35 @@ pub enum Api {
 pub const SESSION_TYPES: &[&str] = &["URLSession", "NSURLSession", "Foundation.URLSession"];
 
 /// Names whose presence in a file can matter to a session rule (the prefilter's seed set).
+/// Each matches inside longer names too (`NSURLSession`, objc2's
+/// `sessionWithConfiguration_delegate_delegateQueue`), except [`SESSION_WORD`].
 pub const API_WORDS: &[&str] = &[
-    "URLSession",
+    SESSION_WORD,
     "invalidateAndCancel",
     "finishTasksAndInvalidate",
     "sessionWithConfiguration",
     "sharedSession",
 ];
 
-/// Is `ty` (a type as written, possibly generic or optional) a session type?
+/// The session class's name, which matters only where a name ends with it (`URLSession`,
+/// `NSURLSession`, `MyURLSession`) or continues into an objc2 delegate method
+/// (`URLSession_task_didCompleteWithError`). The task, configuration and delegate types
+/// (`URLSessionDataTask`, `NSURLSessionConfiguration`, `URLSessionDelegate`) name no
+/// session: a file that mentions only them holds none of its own.
+pub const SESSION_WORD: &str = "URLSession";
+
+/// Does the name whose text continues with `rest` after [`SESSION_WORD`] name a session
+/// (nothing more of the identifier follows, or an objc2 `_` selector part does)?
+pub fn ends_session_word(rest: &[u8]) -> bool {
+    !rest.first().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Is `ty` (a type as written, possibly generic or optional) a session type? One of its
+/// names must be the session class itself: `URLSession?`, `Retained<NSURLSession>`,
+/// `Foundation.URLSession`, not `URLSessionDataTask`.
 pub fn mentions_session_type(ty: &str) -> bool {
-    ty.contains("URLSession") && !ty.contains("URLSessionConfiguration")
-        || ty.contains("NSURLSession") && !ty.contains("NSURLSessionConfiguration")
+    ty.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|name| matches!(name, "URLSession" | "NSURLSession"))
 }
 
 /// Classifies a method by its base name: the Swift name without labels, the first ObjC
@@ -176,5 +193,10 @@ mod tests {
         assert!(mentions_session_type("Retained<NSURLSession>"));
         assert!(!mentions_session_type("URLSessionConfiguration"));
         assert!(!mentions_session_type("NSURLSessionConfiguration *"));
+        assert!(mentions_session_type("Foundation.URLSession!"));
+        assert!(mentions_session_type("[URLSession]"));
+        assert!(!mentions_session_type("URLSessionDataTask?"));
+        assert!(!mentions_session_type("NSURLSessionTask *"));
+        assert!(!mentions_session_type("MyURLSessionWrapper"));
     }
 }
