@@ -192,6 +192,15 @@ impl Identifiers {
     /// it occurs in. Comments and strings are scanned like code: a name there can only make
     /// a file wanted.
     pub fn of(bytes: &[u8]) -> Identifiers {
+        Identifiers::scan(bytes, true)
+    }
+
+    /// [`Identifiers::of`] a file in `language`: only Swift has globals without a keyword.
+    pub fn of_file(bytes: &[u8], language: crate::facts::Language) -> Identifiers {
+        Identifiers::scan(bytes, language == crate::facts::Language::Swift)
+    }
+
+    fn scan(bytes: &[u8], keywordless_globals: bool) -> Identifiers {
         let mut found: Vec<u32> = Vec::with_capacity(bytes.len() / 8);
         let mut record = |token: &[u8], flags: u8| {
             found.push(pack(hash(token), flags));
@@ -212,17 +221,24 @@ impl Identifiers {
         // The last byte before `i` that is not white space (kept while scanning forward:
         // looking back over each line's indentation was a tenth of the scan).
         let mut last_solid: Option<usize> = None;
+        let mut nesting = Nesting::default();
+        // Something here may construct into process-lifetime storage.
+        let mut static_context = false;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             if !is_ident(b) {
                 if !b.is_ascii_whitespace() {
                     last_solid = Some(i);
+                    nesting.step(bytes, i);
+                } else if b == b'\n' {
+                    nesting.end_line();
                 }
                 i += 1;
                 continue;
             }
             let start = i;
+            nesting.line_start = false;
             let before = last_solid.map(|at| (at, bytes[at]));
             // Only white space since the last identifier: it is the word before this one.
             let word_before = match before {
@@ -234,6 +250,7 @@ impl Identifiers {
             }
             last_solid = Some(i - 1);
             let token = &bytes[start..i];
+            static_context |= marks_static_storage(token, before, last, bytes);
             last = (token, i);
             if token[0].is_ascii_digit() {
                 type_next = false;
@@ -257,8 +274,22 @@ impl Identifiers {
             }
             let declared = type_next;
             let receiver = matches!(before, Some((_, b'[')));
-            if declared || constructs(bytes, next, receiver) {
+            if declared {
                 flags |= at::TYPE;
+            } else if constructs(bytes, next, receiver) {
+                flags |= at::TYPE;
+                // Outside every body: a Swift global's initializer or top-level code. Not a
+                // declaration, an attribute (`@available(`), a `#if os(` condition, nor a
+                // brace or generics after a supertype or return type (`: Base {`).
+                let before_byte = before.map(|(_, b)| b);
+                static_context |= keywordless_globals
+                    && nesting.depth <= 0
+                    && nesting.in_code_or_text()
+                    && !nesting.directive
+                    && flags & at::DECL == 0
+                    && before_byte != Some(b'@')
+                    && (!matches!(after, Some(b'{' | b'<'))
+                        || matches!(before_byte, Some(b'=' | b'(')));
             }
             if declared && (type_next_tight || word_before.is_some()) {
                 flags |= at::TYPE_DECL;
@@ -278,6 +309,9 @@ impl Identifiers {
                 type_next_tight = declared && qualified;
                 declared && qualified
             };
+        }
+        if static_context || !nesting.balanced() {
+            found.push(pack(hash(STATIC_CONTEXT), at::ANY));
         }
         Identifiers {
             entries: merge(found).into_boxed_slice(),
@@ -303,6 +337,126 @@ impl Identifiers {
     pub fn heap_bytes(&self) -> usize {
         self.entries.len() * std::mem::size_of::<u32>()
     }
+}
+
+/// A name no source can spell, recorded for a file that may construct something into
+/// process-lifetime storage: a `static` (Swift, ObjC, Rust), a Rust `const` or once-cell
+/// (`get_or_init`, `KEY.with`), a construction outside every body (a Swift global or
+/// top-level code), or braces the scan could not follow. As `project::lifetime` reads
+/// storage, with room to spare.
+const STATIC_CONTEXT: &[u8] = b"#static";
+
+/// Does `token` (after `before`, the identifier `last`) mark static storage?
+fn marks_static_storage(
+    token: &[u8],
+    before: Option<(usize, u8)>,
+    last: (&[u8], usize),
+    bytes: &[u8],
+) -> bool {
+    match token {
+        b"static"
+        | b"const"
+        | b"get_or_init"
+        | b"get_or_try_init"
+        | b"get_or_insert_with"
+        | b"call_once" => true,
+        // `KEY.with(...)` on a thread-local's SCREAMING_CASE key.
+        b"with" => before.is_some_and(|(dot, b)| {
+            b == b'.'
+                && bytes[..dot].iter().rposition(|b| !b.is_ascii_whitespace()) == Some(last.1 - 1)
+                && last.0.iter().any(u8::is_ascii_uppercase)
+                && !last.0.iter().any(u8::is_ascii_lowercase)
+        }),
+        _ => false,
+    }
+}
+
+/// How deep in braces the scan is, skipping those in comments and string literals; told
+/// every byte that is neither part of a name nor white space (the scan ends a line
+/// comment). Nested block comments are
+/// followed (Swift, Rust); an ObjC comment that opens one inside ends up unbalanced, and
+/// an unbalanced file counts as having constructions outside every body.
+struct Nesting {
+    depth: i64,
+    /// Below zero at some point: a brace was misread.
+    underflow: bool,
+    state: Lexing,
+    /// Nothing but white space yet on this line.
+    line_start: bool,
+    /// On a line that starts with `#` (`#if os(iOS)`, `#import`, Rust's `#[cfg(...)]`).
+    directive: bool,
+}
+
+impl Default for Nesting {
+    fn default() -> Nesting {
+        Nesting {
+            depth: 0,
+            underflow: false,
+            state: Lexing::Code,
+            line_start: true,
+            directive: false,
+        }
+    }
+}
+
+#[derive(Default, PartialEq, Eq)]
+enum Lexing {
+    #[default]
+    Code,
+    LineComment,
+    BlockComment(u32),
+    Text,
+}
+
+impl Nesting {
+    fn end_line(&mut self) {
+        if self.state == Lexing::LineComment {
+            self.state = Lexing::Code;
+        }
+        self.line_start = true;
+        self.directive = false;
+    }
+
+    fn step(&mut self, bytes: &[u8], i: usize) {
+        if std::mem::take(&mut self.line_start) && bytes[i] == b'#' {
+            self.directive = true;
+        }
+        let next = bytes.get(i + 1).copied();
+        match (&mut self.state, bytes[i]) {
+            (Lexing::Code, b'{') => self.depth += 1,
+            (Lexing::Code, b'}') => {
+                self.depth -= 1;
+                self.underflow |= self.depth < 0;
+            }
+            (Lexing::Code, b'"') => self.state = Lexing::Text,
+            (Lexing::Code, b'/') if next == Some(b'/') => self.state = Lexing::LineComment,
+            (Lexing::Code, b'/') if next == Some(b'*') => self.state = Lexing::BlockComment(0),
+            (Lexing::Text, b'"') if !escaped(bytes, i) => self.state = Lexing::Code,
+            (Lexing::BlockComment(open), b'/') if next == Some(b'*') && i > 0 => *open += 1,
+            (Lexing::BlockComment(open), b'/') if i > 0 && bytes[i - 1] == b'*' => {
+                if *open == 0 {
+                    self.state = Lexing::Code;
+                } else {
+                    *open -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Not in a comment (a string's interpolations are code).
+    fn in_code_or_text(&self) -> bool {
+        matches!(self.state, Lexing::Code | Lexing::Text)
+    }
+
+    fn balanced(&self) -> bool {
+        self.depth == 0 && !self.underflow && self.state == Lexing::Code
+    }
+}
+
+/// Is the byte at `i` escaped by an odd run of backslashes?
+fn escaped(bytes: &[u8], i: usize) -> bool {
+    bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
 }
 
 thread_local! {
@@ -416,15 +570,28 @@ impl Wanted {
             want(name, at::ANY);
         }
         for name in &demand.types {
+            want(name, at::TYPE_DECL);
+            if !name.is_empty() {
+                let mut group = vec![(hash(name.as_bytes()), at::TYPE)];
+                group.push((hash(STATIC_CONTEXT), at::ANY));
+                groups.push(group);
+            }
+        }
+        for name in &demand.constructed {
             want(name, at::TYPE);
         }
-        for (owner, name) in &demand.declared_types {
+        for (owner, name, marked) in &demand.declared_types {
             // Every part of the name, anywhere: a Swift `init(` or a Rust struct's field has
-            // nothing before it that marks a declaration.
+            // nothing before it that marks a declaration. An ObjC class method's first part
+            // where declared (a category that only calls it is no namesake).
             let mut group: Vec<(u32, u8)> = name
                 .split(':')
                 .filter(|part| !part.is_empty())
-                .map(|part| (hash(part.as_bytes()), at::ANY))
+                .enumerate()
+                .map(|(n, part)| {
+                    let flags = if *marked && n == 0 { at::DECL } else { at::ANY };
+                    (hash(part.as_bytes()), flags)
+                })
                 .collect();
             group.push((hash(owner.as_bytes()), at::TYPE_DECL));
             group.sort_unstable();
@@ -746,9 +913,9 @@ mod tests {
     }
 
     #[test]
-    fn types_match_where_declared_or_constructed_only() {
+    fn types_match_where_declared_or_constructed_into_static_storage() {
         let wanted = demand(&[], &[], &["Client"]);
-        for declared in [
+        for declared_or_static in [
             "final class Client: NSObject {",
             "extension Client {",
             "extension Module.Client {",
@@ -757,34 +924,65 @@ mod tests {
             "impl Drop for Client {",
             "impl<T: Fn() -> u8> Client<T> {",
             "impl<'a> Client<'a> {",
-            "static let shared = Client()",
-            "static let shared = Client.init()",
-            "Client { session }",
-            "static X: LazyLock<Client> = LazyLock::new(Client::new);",
-            "shared = [[Client alloc] init];",
-            "shared = [Client new];",
             "struct Client;",
+            "static let shared = Client()",
+            "final class Hub {\n    static let shared = Client.init()\n}",
+            "const DEFAULT: Client = Client { session };",
+            "static X: LazyLock<Client> = LazyLock::new(Client::new);",
+            "fn f() { CLIENT.with(|c| c.set(Client::new())) }",
+            "fn f() { ONCE.get_or_init(Client::new) }",
+            "+ (id)shared { static Client *s; s = [[Client alloc] init]; return s; }",
+            // A Swift global or top-level code.
+            "let shared = Client()",
+            "#if DEBUG\n  let shared = Client<Int>()\n#endif",
+            "run(Client())",
+            // Braces it cannot follow.
+            "func f() {\n  let c = Client()\n",
         ] {
-            assert!(meets(declared, &wanted), "{declared}");
+            assert!(meets(declared_or_static, &wanted), "{declared_or_static}");
         }
-        for used in [
+        for elsewhere in [
             "let c: Client = x",
             "Client.shared.fetch()",
             "(Client *)delegate",
             "fn f(c: &Client) {}",
             "let clients = 1",
             "// a Client new to this file",
+            // Constructions in a body, with no static storage in the file.
+            "final class ClientTests: XCTestCase {\n    func test() {\n        let c = Client()\n        let s = \"}\" // }\n    }\n}\n",
+            "//  Copyright (c) 2024\n@available(iOS 13, *)\nfinal class A: Client {\n  func f() -> Client { Client() }\n}\n",
+            "#if os(iOS) || os(tvOS)\nfunc make() -> Client {\n    Client()\n}\n#endif\n",
         ] {
-            assert!(!meets(used, &wanted), "{used}");
+            assert!(!meets(elsewhere, &wanted), "{elsewhere}");
         }
+        // An ObjC or Rust file has no global without a keyword.
+        let objc = b"void f(void) { Client *c = [[Client alloc] init]; }\nClient *make(void);";
+        let names = Identifiers::of_file(objc, crate::facts::Language::ObjC);
+        assert!(!names.meets(&wanted));
+        let rust = b"fn make() -> Client {\n    Client { session }\n}\n";
+        let names = Identifiers::of_file(rust, crate::facts::Language::Rust);
+        assert!(!names.meets(&wanted));
+        // Once a static instance is known and others would change the verdict, any
+        // construction is wanted.
+        let counted = Wanted::new(&Demand {
+            types: BTreeSet::from(["Client".to_string()]),
+            constructed: BTreeSet::from(["Client".to_string()]),
+            ..Default::default()
+        });
+        assert!(meets("func test() {\n    let c = Client()\n}\n", &counted));
     }
 
     #[test]
     fn a_type_s_own_function_is_wanted_where_the_type_is_declared() {
         let wanted = Wanted::new(&Demand {
             declared_types: [
-                ("Keeper".to_string(), "init".to_string()),
-                ("Store".to_string(), "initWithTransport:".to_string()),
+                ("Keeper".to_string(), "init".to_string(), false),
+                ("Store".to_string(), "initWithTransport:".to_string(), false),
+                (
+                    "NSString".to_string(),
+                    "stringWithSession:".to_string(),
+                    true,
+                ),
             ]
             .into(),
             ..Default::default()
@@ -795,11 +993,13 @@ mod tests {
             "impl<T> Keeper<T> {\n    fn init() {}\n}",
             "@implementation Store\n- (instancetype)initWithTransport:(id)t { return self; }\n@end",
             "@interface Store (Extra)\n- (instancetype)initWithTransport:(id)t;\n@end",
+            "@interface NSString (Sessions)\n+ (instancetype)stringWithSession:(id)s;\n@end",
         ] {
             assert!(meets(declared, &wanted), "{declared}");
         }
         for used in [
             "let k = Keeper(transport: s) // init",
+            "@implementation NSString (Log)\n- (id)log { return [NSString stringWithSession:self]; }\n@end",
             "for (Store *s in all) { [s initWithTransport:t]; }",
             "final class Other {\n    init() { _ = Keeper.self }\n}",
         ] {

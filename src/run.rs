@@ -689,13 +689,13 @@ fn read_and_lower(
     if seeds.is_some_and(|s| !s.matches(&bytes)) {
         if !likely.contains(&path) {
             return Ok(Processed::Indexed(Pending {
-                names: Identifiers::of(&bytes),
+                names: Identifiers::of_file(&bytes, language),
                 record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),
                 input,
                 len,
             }));
         }
-        names = Some(Identifiers::of(&bytes));
+        names = Some(Identifiers::of_file(&bytes, language));
     }
     let record = InputRecord::of(&path, &bytes, stamp, InputStatus::Relevant);
     lower_bytes(path, language, &bytes, stamp, record, lower).map(|mut lowered| {
@@ -802,7 +802,7 @@ pub(crate) fn read_for_cache(
     wanted: &Wanted,
 ) -> Result<(SourceFile, Vec<FileError>, InputRecord), FileError> {
     let (input, language, bytes, stamp) = read_input(Input::file(path), settings)?;
-    let relevant = seeds.matches(&bytes) || Identifiers::of(&bytes).meets(wanted);
+    let relevant = seeds.matches(&bytes) || Identifiers::of_file(&bytes, language).meets(wanted);
     let status = if relevant {
         InputStatus::Relevant
     } else {

@@ -428,3 +428,52 @@ fn task_and_delegate_type_names_are_not_seeds() {
         "Tracker.swift and Observer.h are not parsed"
     );
 }
+
+/// A construction of a session-owning type matters where it may be into static storage (a
+/// global makes the type live for the process): a test that builds one in a method is not
+/// parsed, unless a static instance is known and other instances would change the verdict.
+#[test]
+fn constructions_matter_only_into_statics_until_instances_are_counted() {
+    let client = (
+        "Client.swift",
+        "import Foundation\n\nfinal class Client {\n    let session = URLSession(configuration: .default)\n\n    func fetch() {\n        session.dataTask(with: url).resume()\n    }\n}\n",
+    );
+    let tests = (
+        "ClientTests.swift",
+        "final class ClientTests: XCTestCase {\n    func testFetch() {\n        let c = Client()\n        c.fetch()\n    }\n}\n",
+    );
+    let unrelated = (
+        "Label.swift",
+        "final class Label {\n    func draw() {\n        let l = Label()\n        l.draw()\n    }\n}\n",
+    );
+    let (_dir, alone, timings) = lint_both_ways(&[client, tests, unrelated]);
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (1, 2),
+        "no static instance: the test's construction cannot matter"
+    );
+    assert_eq!(alone.as_array().map(Vec::len), Some(1), "{alone}");
+    assert_eq!(alone[0]["rule"], "SL003", "{alone}");
+
+    let global = ("Shared.swift", "let sharedClient = Client()\n");
+    let (_dir, with_global, timings) = lint_both_ways(&[client, tests, unrelated, global]);
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (3, 1),
+        "the global is parsed, and then the test's second instance"
+    );
+    assert_eq!(
+        with_global.as_array().map(Vec::len),
+        Some(1),
+        "{with_global}"
+    );
+
+    // Its only instance lives for the process: no finding.
+    let (_dir, only_global, timings) = lint_both_ways(&[client, unrelated, global]);
+    assert_eq!((timings.files_parsed, timings.files_skipped), (2, 1));
+    assert_eq!(
+        only_global.as_array().map(Vec::len),
+        Some(0),
+        "{only_global}"
+    );
+}

@@ -192,8 +192,9 @@ pub struct BodyAnalysis {
     /// Calls of a type's function (`init` for a construction) the analysis could not
     /// resolve, handed what may be a session: (where that may come from, type, function).
     /// One declared in a file not parsed yet would be followed, so such declarations are
-    /// part of the prefilter's demand (not the type's constructions elsewhere).
-    pub declarations_read: BTreeSet<(Origin, Name, Name)>,
+    /// part of the prefilter's demand (not the type's constructions elsewhere). The flag:
+    /// an ObjC method other than an initializer, declared after its `+`/`-`.
+    pub declarations_read: BTreeSet<(Origin, Name, Name, bool)>,
     /// What this body hands to the functions it calls: (callee, argument, where what it
     /// hands may come from, whether the call resolved by name alone). Who can hand a
     /// function a session is the fixpoint of these (`relevance::reached`).
@@ -378,13 +379,13 @@ fn resolve_captures(a: &mut BodyAnalysis, captured: &BTreeMap<Name, BTreeSet<Ori
         }
     }
     a.passes = passes;
-    for (from, ty, f) in std::mem::take(&mut a.declarations_read) {
+    for (from, ty, f, marked) in std::mem::take(&mut a.declarations_read) {
         match from {
             Origin::Captured(n) => a
                 .declarations_read
-                .extend(of(&n).map(|from| (from, ty.clone(), f.clone()))),
+                .extend(of(&n).map(|from| (from, ty.clone(), f.clone(), marked))),
             from => {
-                a.declarations_read.insert((from, ty, f));
+                a.declarations_read.insert((from, ty, f, marked));
             }
         }
     }
@@ -860,7 +861,7 @@ impl<'p> Cx<'p, '_> {
                 for a in args {
                     let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
                     if let Some(selector) = &selector {
-                        self.note_declarations_read(type_name, selector, &v, st);
+                        self.note_declarations_read(type_name, selector, false, &v, st);
                     }
                     match (&a.label, own) {
                         (Some(field), true) => {
@@ -1135,7 +1136,10 @@ impl<'p> Cx<'p, '_> {
             // a file not parsed yet would be followed.
             if let Some((ty, f)) = unresolved_type_call(receiver, method) {
                 let handed: Value = arg_values.iter().flatten().cloned().collect();
-                self.note_declarations_read(&ty, &f, &handed, st);
+                // An ObjC class method (`[NSString stringWithFormat:...]`) is declared after
+                // a `+`; an initializer (`init(`, `initWith...`) may have nothing before it.
+                let marked = f.contains(':') && !f.starts_with("init");
+                self.note_declarations_read(&ty, &f, marked, &handed, st);
             }
         }
         if super_init {
@@ -1378,12 +1382,12 @@ impl<'p> Cx<'p, '_> {
 
     /// `v` handed to a call of `ty`'s function `f` the analysis could not resolve: one
     /// declared elsewhere would be followed. Recorded in the final pass.
-    fn note_declarations_read(&mut self, ty: &Name, f: &str, v: &Value, st: &State) {
+    fn note_declarations_read(&mut self, ty: &Name, f: &str, marked: bool, v: &Value, st: &State) {
         if !self.record {
             return;
         }
         for from in self.origins(v, st) {
-            let read = (from, ty.clone(), f.to_string());
+            let read = (from, ty.clone(), f.to_string(), marked);
             self.out.declarations_read.insert(read);
         }
     }

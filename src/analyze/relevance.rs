@@ -14,12 +14,15 @@
 //!   - a call on `self` of a function that invalidates its owner's members (it
 //!     invalidates the caller's): made only by code that names the owner;
 //!   - a read of such a getter;
-//! - a declaration or construction of a type that declares a session member or owns a
-//!   function where sessions are made, stored or invalidated (its other fragments declare
-//!   the members, the deinit and the methods the analysis looks up on `self`; a
-//!   construction into a static makes it live for the process). A type with none of these
-//!   has no member facts a rule reads: what its functions do with members cannot matter.
-//!   So does a type whose member a body may store a session into (`params.session = s`).
+//! - a declaration of a type that declares a session member or owns a function where
+//!   sessions are made, stored or invalidated (its other fragments declare the members,
+//!   the deinit and the methods the analysis looks up on `self`), and a construction of it
+//!   that may be into static storage (it would make the type live for the process): in a
+//!   file with `static`, a Rust `const` or once-cell, or code outside every body. Once a
+//!   static construction is known and the verdict counts instances, any construction
+//!   matters. A type with none of these has no member facts a rule reads: what its
+//!   functions do with members cannot matter. So does a type whose member a body may
+//!   store a session into (`params.session = s`).
 //! - a declaration, in a fragment of a type, of a function of it (an initializer) that a
 //!   call handed a session but that no analysed file declares (it would be followed).
 //!
@@ -140,12 +143,17 @@ pub struct Demand {
     pub nullary: BTreeSet<Name>,
     /// Getters with a non-empty summary: reached by a bare name or a member access.
     pub reads: BTreeSet<Name>,
-    /// Types whose declarations (any fragment) and constructions matter.
+    /// Types whose declarations (any fragment) matter, and their constructions that may be
+    /// into process-lifetime storage (which would make the type live for the process).
     pub types: BTreeSet<Name>,
+    /// Of `types`, those constructed into static storage already whose verdict counts their
+    /// other constructions: every construction matters.
+    pub constructed: BTreeSet<Name>,
     /// (type, function) of calls the analysis could not resolve that were handed a
     /// session (`init` for a construction): a declaration of that function in a fragment
-    /// of that type would be followed. Not the type's constructions elsewhere.
-    pub declared_types: BTreeSet<(Name, Name)>,
+    /// of that type would be followed. Not the type's constructions elsewhere. The flag:
+    /// its declarations carry a `+`/`-` before the name (an ObjC class method).
+    pub declared_types: BTreeSet<(Name, Name, bool)>,
     /// Owners of methods with a non-empty summary whose name and arity other types share
     /// already: a call of such a method with a receiver of unknown type never resolves, so
     /// only the code that names the owner (its fragments, `Owner.method()`, a member typed
@@ -259,14 +267,14 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
                 .types
                 .extend(reached_stores.map(|(_, t)| type_word(t).to_string()));
             // A construction it could not follow reads the type's declarations.
-            for (from, ty, f) in &b.declarations_read {
+            for (from, ty, f, marked) in &b.declarations_read {
                 let counts = match from {
                     Origin::Own | Origin::Captured(_) => true,
                     Origin::Param(p) => analysis.reached.params.contains(&(*id, *p)),
                     Origin::ClosureParam => false,
                 };
                 if counts {
-                    let read = (type_word(ty).to_string(), f.clone());
+                    let read = (type_word(ty).to_string(), f.clone(), *marked);
                     demand.declared_types.insert(read);
                 }
             }
@@ -283,6 +291,11 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
             if t.members.iter().any(|m| m.declared_session) {
                 demand.types.insert(type_word(&t.name).to_string());
             }
+        }
+    }
+    for t in &project.counted_instances {
+        if demand.types.contains(type_word(t)) {
+            demand.constructed.insert(type_word(t).to_string());
         }
     }
     demand

@@ -22,6 +22,9 @@ pub struct Lifetimes {
     /// Types with a shared instance and others besides it (public initializer, other
     /// constructions): judged like any type.
     pub shared_and_more: BTreeSet<Name>,
+    /// Of both, those whose verdict looked for constructions elsewhere (their initializers
+    /// are neither all private nor public in a public type).
+    pub counted_instances: BTreeSet<Name>,
 }
 
 /// Attributes that make a type the application's delegate, made once by the framework.
@@ -86,7 +89,11 @@ pub fn process_lifetime_types(project: &Project) -> Lifetimes {
             continue;
         }
         let naming_t = naming.get(t.as_str()).map_or(&[][..], Vec::as_slice);
-        if only_instance(project, t, makers, naming_t) {
+        let (only, counted) = only_instance(project, t, makers, naming_t);
+        if counted {
+            out.counted_instances.insert(t.clone());
+        }
+        if only {
             out.process.insert(t.clone());
         } else {
             out.shared_and_more.insert(t.clone());
@@ -149,22 +156,27 @@ fn functions_naming<'a>(
         })
 }
 
-/// The instance(s) `makers` construct into static storage are the only ones `t` has.
-/// `naming`: the functions whose mentions name `t`.
-fn only_instance(project: &Project, t: &str, makers: &BTreeSet<FnId>, naming: &[FnId]) -> bool {
+/// The instance(s) `makers` construct into static storage are the only ones `t` has, and
+/// whether other constructions decided it. `naming`: the functions whose mentions name `t`.
+fn only_instance(
+    project: &Project,
+    t: &str,
+    makers: &BTreeSet<FnId>,
+    naming: &[FnId],
+) -> (bool, bool) {
     let inits: Vec<&Function> = project
         .functions_named(Some(t), "init")
         .map(|id| project.function(id))
         .filter(|f| f.kind == FunctionKind::Initializer)
         .collect();
     if !inits.is_empty() && inits.iter().all(|f| f.visibility == Visibility::Private) {
-        return true;
+        return (true, false);
     }
     // A library's users may call a public initializer of a public type.
     if project.is_public_type(t) && inits.iter().any(|f| f.visibility == Visibility::Public) {
-        return false;
+        return (false, false);
     }
-    !constructed_elsewhere(project, t, makers, naming)
+    (!constructed_elsewhere(project, t, makers, naming), true)
 }
 
 /// Some function other than `makers` and `t`'s own constructors (a Rust `fn new() ->

@@ -54,6 +54,9 @@ pub struct Project {
     /// Types that also have a shared instance but other instances too (judged like any type;
     /// messages say the shared one is fine).
     pub shared_and_more: BTreeSet<Name>,
+    /// Types constructed into static storage whose verdict other constructions decide (any
+    /// construction elsewhere in the project would change it).
+    pub counted_instances: BTreeSet<Name>,
     /// For each type or protocol, the types that name it as a supertype (directly).
     subtypes: BTreeMap<Name, BTreeSet<Name>>,
     /// ObjC selectors declared in a header's `@interface`, per class: callable by users.
@@ -116,12 +119,14 @@ impl Project {
             methods_by_name,
             process_lifetime: BTreeSet::new(),
             shared_and_more: BTreeSet::new(),
+            counted_instances: BTreeSet::new(),
             subtypes,
             header_methods,
         };
         let lifetimes = lifetime::process_lifetime_types(&project);
         project.process_lifetime = lifetimes.process;
         project.shared_and_more = lifetimes.shared_and_more;
+        project.counted_instances = lifetimes.counted_instances;
         project
     }
 
