@@ -363,7 +363,11 @@ fn marks_static_storage(
         // `KEY.with(...)` on a thread-local's SCREAMING_CASE key.
         b"with" => before.is_some_and(|(dot, b)| {
             b == b'.'
-                && bytes[..dot].iter().rposition(|b| !b.is_ascii_whitespace()) == Some(last.1 - 1)
+                && bytes[..dot]
+                    .iter()
+                    .rposition(|b| !b.is_ascii_whitespace())
+                    .map(|at| at + 1)
+                    == Some(last.1)
                 && last.0.iter().any(u8::is_ascii_uppercase)
                 && !last.0.iter().any(u8::is_ascii_lowercase)
         }),
@@ -948,6 +952,7 @@ mod tests {
             "fn f(c: &Client) {}",
             "let clients = 1",
             "// a Client new to this file",
+            ".with(Client.self)",
             // Constructions in a body, with no static storage in the file.
             "final class ClientTests: XCTestCase {\n    func test() {\n        let c = Client()\n        let s = \"}\" // }\n    }\n}\n",
             "//  Copyright (c) 2024\n@available(iOS 13, *)\nfinal class A: Client {\n  func f() -> Client { Client() }\n}\n",
