@@ -186,16 +186,17 @@ const TYPE_KEYWORDS: &[&[u8]] = &[
 const CONSTRUCTORS: &[&[u8]] = &[b"init", b"new", b"alloc", b"default"];
 
 impl Identifiers {
-    /// Scans `bytes` once. Identifiers are runs of ASCII letters, digits, `_` and non-ASCII
-    /// bytes (Swift allows Unicode letters); each is recorded whole and by its `_`-separated
-    /// parts (an ObjC ivar `_session`, an objc2 selector `start_withURL`), in the positions
-    /// it occurs in. Comments and strings are scanned like code: a name there can only make
-    /// a file wanted.
+    /// Text scanned as Swift is (the widest reading of static storage).
+    #[cfg(test)]
     pub fn of(bytes: &[u8]) -> Identifiers {
         Identifiers::scan(bytes, true)
     }
 
-    /// [`Identifiers::of`] a file in `language`: only Swift has globals without a keyword.
+    /// Scans a file's `bytes` once. Identifiers are runs of ASCII letters, digits, `_` and
+    /// non-ASCII bytes (Swift allows Unicode letters); each is recorded whole and by its
+    /// `_`-separated parts (an ObjC ivar `_session`, an objc2 selector `start_withURL`), in
+    /// the positions it occurs in. Comments and strings are scanned like code: a name there
+    /// can only make a file wanted. Only Swift has globals without a keyword.
     pub fn of_file(bytes: &[u8], language: crate::facts::Language) -> Identifiers {
         Identifiers::scan(bytes, language == crate::facts::Language::Swift)
     }
@@ -584,16 +585,18 @@ impl Wanted {
         for name in &demand.constructed {
             want(name, at::TYPE);
         }
-        for (owner, name, marked) in &demand.declared_types {
+        for (owner, name, named) in &demand.declared_types {
             // Every part of the name, anywhere: a Swift `init(` or a Rust struct's field has
-            // nothing before it that marks a declaration. An ObjC class method's first part
-            // where declared (a category that only calls it is no namesake).
+            // nothing before it that marks a declaration. An ObjC method other than an
+            // initializer is declared after its `+`/`-`: its first part where declared (a
+            // category that only calls `[NSString stringWithFormat:...]` is no namesake).
+            let marked = *named && name.contains(':') && !name.starts_with("init");
             let mut group: Vec<(u32, u8)> = name
                 .split(':')
                 .filter(|part| !part.is_empty())
                 .enumerate()
                 .map(|(n, part)| {
-                    let flags = if *marked && n == 0 { at::DECL } else { at::ANY };
+                    let flags = if marked && n == 0 { at::DECL } else { at::ANY };
                     (hash(part.as_bytes()), flags)
                 })
                 .collect();
@@ -982,7 +985,7 @@ mod tests {
         let wanted = Wanted::new(&Demand {
             declared_types: [
                 ("Keeper".to_string(), "init".to_string(), false),
-                ("Store".to_string(), "initWithTransport:".to_string(), false),
+                ("Store".to_string(), "initWithTransport:".to_string(), true),
                 (
                     "NSString".to_string(),
                     "stringWithSession:".to_string(),

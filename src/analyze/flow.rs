@@ -193,7 +193,7 @@ pub struct BodyAnalysis {
     /// resolve, handed what may be a session: (where that may come from, type, function).
     /// One declared in a file not parsed yet would be followed, so such declarations are
     /// part of the prefilter's demand (not the type's constructions elsewhere). The flag:
-    /// an ObjC method other than an initializer, declared after its `+`/`-`.
+    /// the function is named (a method), not a construction's labels.
     pub declarations_read: BTreeSet<(Origin, Name, Name, bool)>,
     /// What this body hands to the functions it calls: (callee, argument, where what it
     /// hands may come from, whether the call resolved by name alone). Who can hand a
@@ -379,13 +379,13 @@ fn resolve_captures(a: &mut BodyAnalysis, captured: &BTreeMap<Name, BTreeSet<Ori
         }
     }
     a.passes = passes;
-    for (from, ty, f, marked) in std::mem::take(&mut a.declarations_read) {
+    for (from, ty, f, named) in std::mem::take(&mut a.declarations_read) {
         match from {
             Origin::Captured(n) => a
                 .declarations_read
-                .extend(of(&n).map(|from| (from, ty.clone(), f.clone(), marked))),
+                .extend(of(&n).map(|from| (from, ty.clone(), f.clone(), named))),
             from => {
-                a.declarations_read.insert((from, ty, f, marked));
+                a.declarations_read.insert((from, ty, f, named));
             }
         }
     }
@@ -1136,10 +1136,7 @@ impl<'p> Cx<'p, '_> {
             // a file not parsed yet would be followed.
             if let Some((ty, f)) = unresolved_type_call(receiver, method) {
                 let handed: Value = arg_values.iter().flatten().cloned().collect();
-                // An ObjC class method (`[NSString stringWithFormat:...]`) is declared after
-                // a `+`; an initializer (`init(`, `initWith...`) may have nothing before it.
-                let marked = f.contains(':') && !f.starts_with("init");
-                self.note_declarations_read(&ty, &f, marked, &handed, st);
+                self.note_declarations_read(&ty, &f, true, &handed, st);
             }
         }
         if super_init {
@@ -1382,12 +1379,12 @@ impl<'p> Cx<'p, '_> {
 
     /// `v` handed to a call of `ty`'s function `f` the analysis could not resolve: one
     /// declared elsewhere would be followed. Recorded in the final pass.
-    fn note_declarations_read(&mut self, ty: &Name, f: &str, marked: bool, v: &Value, st: &State) {
+    fn note_declarations_read(&mut self, ty: &Name, f: &str, named: bool, v: &Value, st: &State) {
         if !self.record {
             return;
         }
         for from in self.origins(v, st) {
-            let read = (from, ty.clone(), f.to_string(), marked);
+            let read = (from, ty.clone(), f.to_string(), named);
             self.out.declarations_read.insert(read);
         }
     }

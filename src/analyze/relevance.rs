@@ -152,7 +152,7 @@ pub struct Demand {
     /// (type, function) of calls the analysis could not resolve that were handed a
     /// session (`init` for a construction): a declaration of that function in a fragment
     /// of that type would be followed. Not the type's constructions elsewhere. The flag:
-    /// its declarations carry a `+`/`-` before the name (an ObjC class method).
+    /// the function is named (a method), not a construction's labels.
     pub declared_types: BTreeSet<(Name, Name, bool)>,
     /// Owners of methods with a non-empty summary whose name and arity other types share
     /// already: a call of such a method with a receiver of unknown type never resolves, so
@@ -267,14 +267,14 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
                 .types
                 .extend(reached_stores.map(|(_, t)| type_word(t).to_string()));
             // A construction it could not follow reads the type's declarations.
-            for (from, ty, f, marked) in &b.declarations_read {
+            for (from, ty, f, named) in &b.declarations_read {
                 let counts = match from {
                     Origin::Own | Origin::Captured(_) => true,
                     Origin::Param(p) => analysis.reached.params.contains(&(*id, *p)),
                     Origin::ClosureParam => false,
                 };
                 if counts {
-                    let read = (type_word(ty).to_string(), f.clone(), *marked);
+                    let read = (type_word(ty).to_string(), f.clone(), *named);
                     demand.declared_types.insert(read);
                 }
             }
