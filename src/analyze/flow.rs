@@ -72,32 +72,79 @@ struct State {
     outer_live: BTreeMap<Name, Option<Span>>,
 }
 
-impl State {
-    /// Joins `other` into `self`; true if `self` changed.
-    fn join(&mut self, other: &State) -> bool {
-        let before = self.clone();
-        for (k, v) in &other.env {
-            self.env
-                .entry(k.clone())
-                .or_default()
-                .extend(v.iter().cloned());
+/// Joins an early exit into a live entry (the later one wins); true if it changed.
+fn join_exit<K: Ord + Clone>(
+    map: &mut BTreeMap<K, Option<Span>>,
+    key: &K,
+    via: Option<Span>,
+) -> bool {
+    match map.get_mut(key) {
+        Some(mine) => {
+            let joined = later_exit(*mine, via);
+            let changed = joined != *mine;
+            *mine = joined;
+            changed
         }
-        for (&id, via) in &other.live {
-            let mine = self.live.entry(id).or_insert(*via);
-            *mine = later_exit(*mine, *via);
+        None => {
+            map.insert(key.clone(), via);
+            true
+        }
+    }
+}
+
+impl State {
+    /// Joins `other` into `self`; true if `self` changed. (Comparing against a copy taken
+    /// before was a sixth of the analysis: every join cloned the whole state.)
+    fn join(&mut self, other: &State) -> bool {
+        let mut changed = false;
+        for (k, v) in &other.env {
+            match self.env.get_mut(k) {
+                Some(mine) => {
+                    for src in v {
+                        if !mine.contains(src) {
+                            mine.insert(src.clone());
+                            changed = true;
+                        }
+                    }
+                }
+                None => {
+                    self.env.insert(k.clone(), v.clone());
+                    changed = true;
+                }
+            }
+        }
+        for (id, via) in &other.live {
+            changed |= join_exit(&mut self.live, id, *via);
         }
         for (src, span) in &other.invalidated {
-            let mine = self.invalidated.entry(src.clone()).or_insert(*span);
-            *mine = (*mine).min(*span);
+            match self.invalidated.get_mut(src) {
+                Some(mine) if *span < *mine => {
+                    *mine = *span;
+                    changed = true;
+                }
+                Some(_) => {}
+                None => {
+                    self.invalidated.insert(src.clone(), *span);
+                    changed = true;
+                }
+            }
         }
         for (m, flags) in &other.members {
-            *self.members.entry(m.clone()).or_insert(0) |= flags;
+            match self.members.get_mut(m) {
+                Some(mine) => {
+                    changed |= *mine | flags != *mine;
+                    *mine |= flags;
+                }
+                None => {
+                    self.members.insert(m.clone(), *flags);
+                    changed = true;
+                }
+            }
         }
         for (n, via) in &other.outer_live {
-            let mine = self.outer_live.entry(n.clone()).or_insert(*via);
-            *mine = later_exit(*mine, *via);
+            changed |= join_exit(&mut self.outer_live, n, *via);
         }
-        *self != before
+        changed
     }
 }
 
@@ -296,10 +343,27 @@ pub fn analyze(
     }
 
     let states = cx.fixpoint(entry);
+    // What the closures hand on of a captured local comes from what that local ever
+    // holds where it is declared: here, or in an enclosing closure.
+    let mut closure_analyses = closure_analyses;
+    let mut locals: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
+    for st in states.iter().flatten() {
+        for (n, v) in &st.env {
+            match locals.get_mut(n) {
+                Some(origins) => origins.extend(cx.origins_iter(v, st)),
+                None => {
+                    locals.insert(n.clone(), cx.origins_iter(v, st).collect());
+                }
+            }
+        }
+    }
+    let exit_outer_live = states[cfg.exit]
+        .as_ref()
+        .map(|exit| exit.outer_live.clone());
+    // The final pass takes each state as the fixpoint left it.
     cx.record = true;
-    for (id, state) in states.iter().enumerate() {
+    for (id, state) in states.into_iter().enumerate() {
         if let Some(state) = state {
-            cx.transfer(id, state.clone());
             if id == cfg.exit {
                 for (&c, &via) in &state.live {
                     cx.out.leaks.push(Leak {
@@ -309,28 +373,15 @@ pub fn analyze(
                     });
                 }
             }
+            cx.transfer(id, state);
         }
     }
-    if let Some(exit) = &states[cfg.exit] {
+    if let Some(outer_live) = exit_outer_live {
         // After the whole pass: `outer_invalidated` is complete only now.
-        cx.out.outer_partly = exit
-            .outer_live
-            .iter()
-            .filter(|(n, _)| cx.out.outer_invalidated.contains(*n))
-            .map(|(n, via)| (n.clone(), *via))
+        cx.out.outer_partly = outer_live
+            .into_iter()
+            .filter(|(n, _)| cx.out.outer_invalidated.contains(n))
             .collect();
-    }
-    // What the closures hand on of a captured local comes from what that local ever
-    // holds where it is declared: here, or in an enclosing closure.
-    let mut closure_analyses = closure_analyses;
-    let mut locals: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
-    for st in states.iter().flatten() {
-        for (n, v) in &st.env {
-            locals
-                .entry(n.clone())
-                .or_default()
-                .extend(cx.origins(v, st));
-        }
     }
     if body.is_closure {
         // A local no state holds a value in holds nothing.
@@ -1366,15 +1417,18 @@ impl<'p> Cx<'p, '_> {
     /// Where the sessions a value may hold come from. A member that holds no session here
     /// adds nothing.
     fn origins(&self, v: &Value, st: &State) -> BTreeSet<Origin> {
-        v.iter()
-            .filter_map(|s| match s {
-                Src::Param(_) if self.body.is_closure => Some(Origin::ClosureParam),
-                Src::Param(i) => Some(Origin::Param(*i)),
-                Src::Member(m) if !st.members.contains_key(m) => None,
-                Src::Outer(n) => Some(Origin::Captured(n.clone())),
-                _ => Some(Origin::Own),
-            })
-            .collect()
+        self.origins_iter(v, st).collect()
+    }
+
+    fn origins_iter<'v>(&self, v: &'v Value, st: &'v State) -> impl Iterator<Item = Origin> + 'v {
+        let is_closure = self.body.is_closure;
+        v.iter().filter_map(move |s| match s {
+            Src::Param(_) if is_closure => Some(Origin::ClosureParam),
+            Src::Param(i) => Some(Origin::Param(*i)),
+            Src::Member(m) if !st.members.contains_key(m) => None,
+            Src::Outer(n) => Some(Origin::Captured(n.clone())),
+            _ => Some(Origin::Own),
+        })
     }
 
     /// `v` handed to a call of `ty`'s function `f` the analysis could not resolve: one

@@ -58,7 +58,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             false
         }
     };
-    let plan = inputs::plan(args, &accepts, &cwd, top.config.max_file_size)?;
+    let admission = inputs::Admission {
+        prepare: &|files| resolver.prefetch(files),
+        accepts: &accepts,
+    };
+    let plan = inputs::plan(args, &admission, &cwd, top.config.max_file_size)?;
     if let Some(e) = bad_config.take() {
         return Err(config_error(e));
     }

@@ -11,6 +11,7 @@ use super::UsageError;
 use crate::report::position::absolute_path;
 use crate::run::{FileError, Input};
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,11 +26,17 @@ pub struct Plan {
     pub ignored: crate::discover::Ignored,
 }
 
-/// `accepts`: whether the config that governs a walked file lets it be linted; `stdin_max`:
-/// the most bytes stdin may hold (the governing config's `max-file-size`).
+/// Whether the config that governs a walked file lets it be linted.
+pub struct Admission<'a> {
+    /// Learns at once what deciding for these files needs (their folders' configs).
+    pub prepare: &'a dyn Fn(&[PathBuf]),
+    pub accepts: &'a dyn Fn(&Path) -> bool,
+}
+
+/// `stdin_max`: the most bytes stdin may hold (the governing config's `max-file-size`).
 pub fn plan(
     args: &CheckArgs,
-    accepts: &dyn Fn(&Path) -> bool,
+    admission: &Admission<'_>,
     cwd: &Path,
     stdin_max: u64,
 ) -> Result<Plan, UsageError> {
@@ -103,7 +110,7 @@ pub fn plan(
     let asked = discover(
         &roots,
         args,
-        accepts,
+        admission,
         &explicit,
         cwd,
         &mut plan,
@@ -121,13 +128,21 @@ pub fn plan(
         None
     };
 
-    let mut seen: HashSet<PathBuf> = stdin_path.iter().cloned().collect();
+    // Keyed by the cleaned path's bytes: hashing a `Path` walks its components.
+    let mut seen: HashSet<OsString> = stdin_path
+        .iter()
+        .map(|p| p.clone().into_os_string())
+        .collect();
+    // Only a run with files beyond those asked about reports a subset.
+    let subset = context_root.is_some() || stdin_path.is_some();
     let mut reported = HashSet::new();
     reported.extend(stdin_path.iter().cloned());
     for path in asked {
         let absolute = absolute_path(&path, cwd);
-        if seen.insert(absolute.clone()) {
-            reported.insert(absolute);
+        if seen.insert(absolute.clone().into_os_string()) {
+            if subset {
+                reported.insert(absolute);
+            }
             plan.inputs.push(Input::file(path));
         }
     }
@@ -142,14 +157,14 @@ pub fn plan(
         let context = discover(
             &[root],
             args,
-            accepts,
+            admission,
             &HashSet::new(),
             cwd,
             &mut context_errors,
             false,
         )?;
         for path in context {
-            if seen.insert(absolute_path(&path, cwd)) {
+            if seen.insert(absolute_path(&path, cwd).into_os_string()) {
                 plan.inputs.push(Input::file(path));
             }
         }
@@ -166,7 +181,7 @@ pub fn plan(
 fn discover(
     roots: &[PathBuf],
     args: &CheckArgs,
-    accepts: &dyn Fn(&Path) -> bool,
+    admission: &Admission<'_>,
     explicit: &HashSet<PathBuf>,
     cwd: &Path,
     plan: &mut Plan,
@@ -183,12 +198,13 @@ fn discover(
     plan.ignored.git_exclude += found.ignored.git_exclude;
     plan.walk_errors
         .extend(found.errors.into_iter().map(FileError::from));
+    (admission.prepare)(&found.files);
     Ok(found
         .files
         .into_iter()
         .filter(|path| {
             let named = || !explicit.is_empty() && explicit.contains(&absolute_path(path, cwd));
-            (!args.force_exclude && named()) || accepts(path)
+            (!args.force_exclude && named()) || (admission.accepts)(path)
         })
         .collect())
 }

@@ -27,6 +27,8 @@ pub struct Resolver<'a> {
     overrides: &'a dyn Fn(&mut Config),
     /// Folder -> the config file that governs it (`None`: none up to the filesystem root).
     by_folder: RefCell<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Folder -> the config file in it, if any, looked up ahead ([`Resolver::prefetch`]).
+    in_folder: RefCell<HashMap<PathBuf, Option<PathBuf>>>,
     loaded: RefCell<HashMap<Option<PathBuf>, Rc<Resolved>>>,
     /// The last folder [`Resolver::for_file`] was asked about, and its config: a walk
     /// lists a folder's files together.
@@ -45,6 +47,7 @@ impl<'a> Resolver<'a> {
             forced: None,
             overrides,
             by_folder: RefCell::new(HashMap::new()),
+            in_folder: RefCell::new(HashMap::new()),
             loaded: RefCell::new(HashMap::new()),
             last: RefCell::new(None),
         };
@@ -89,6 +92,40 @@ impl<'a> Resolver<'a> {
         Ok(resolved)
     }
 
+    /// Looks for config files in the folders of `files`, in parallel, before
+    /// [`Resolver::for_file`] asks about them one by one: on a large tree, two lookups per
+    /// folder one after the other were half the time of the walk.
+    pub fn prefetch(&self, files: &[PathBuf]) {
+        use rayon::prelude::*;
+        if self.forced.is_some() {
+            return;
+        }
+        // By bytes: comparing `Path`s walks their components.
+        let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        folders.dedup();
+        folders.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        folders.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
+        let mut unknown: Vec<PathBuf> = folders
+            .into_iter()
+            .map(|folder| absolute_path(folder, &self.cwd))
+            .filter(|folder| !self.knows(folder))
+            .collect();
+        unknown.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        unknown.dedup();
+        let found: Vec<(PathBuf, Option<PathBuf>)> = unknown
+            .into_par_iter()
+            .map(|folder| {
+                let own = own_config(&folder);
+                (folder, own)
+            })
+            .collect();
+        self.in_folder.borrow_mut().extend(found);
+    }
+
+    fn knows(&self, folder: &Path) -> bool {
+        self.by_folder.borrow().contains_key(folder) || self.in_folder.borrow().contains_key(folder)
+    }
+
     /// Every config read so far, keyed by its file (`None`: the defaults).
     pub fn loaded(&self) -> Vec<Rc<Resolved>> {
         let mut all: Vec<_> = self.loaded.borrow().values().cloned().collect();
@@ -100,10 +137,9 @@ impl<'a> Resolver<'a> {
         if let Some(known) = self.by_folder.borrow().get(folder) {
             return known.clone();
         }
-        let found = super::CONFIG_FILE_NAMES
-            .iter()
-            .map(|name| folder.join(name))
-            .find(|candidate| candidate.is_file())
+        let own = self.in_folder.borrow_mut().remove(folder);
+        let found = own
+            .unwrap_or_else(|| own_config(folder))
             .or_else(|| folder.parent().and_then(|up| self.config_file_for(up)));
         self.by_folder
             .borrow_mut()
@@ -130,6 +166,14 @@ impl<'a> Resolver<'a> {
         self.loaded.borrow_mut().insert(file, resolved.clone());
         Ok(resolved)
     }
+}
+
+/// The config file in `folder` itself, if any.
+fn own_config(folder: &Path) -> Option<PathBuf> {
+    super::CONFIG_FILE_NAMES
+        .iter()
+        .map(|name| folder.join(name))
+        .find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]
@@ -166,5 +210,49 @@ mod tests {
         let vendor = forced.for_path(Path::new("lib/Vendor/V.m")).unwrap();
         assert_eq!(vendor.config.ignore, vec!["SL006"]);
         assert_eq!(vendor.root, root.join("app"));
+    }
+
+    #[test]
+    fn files_resolve_alike_with_their_folders_looked_up_ahead_or_one_by_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for folder in ["app/Sources/Deep", "lib/Vendor", "lib/Own"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        std::fs::write(root.join("app/sessionlint.toml"), "ignore = [\"SL006\"]\n").unwrap();
+        std::fs::write(
+            root.join("lib/Vendor/.sessionlint.toml"),
+            "select = [\"SL001\"]\n",
+        )
+        .unwrap();
+        let files: Vec<PathBuf> = [
+            "app/Sources/Deep/A.swift",
+            "app/B.swift",
+            "lib/Vendor/V.m",
+            "lib/Own/O.rs",
+            "./lib/Vendor/W.h",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let none = |_: &mut Config| {};
+        let one_by_one = Resolver::new(root, None, &none).unwrap();
+        let ahead = Resolver::new(root, None, &none).unwrap();
+        ahead.prefetch(&files);
+        assert_eq!(ahead.in_folder.borrow().len(), 4, "one entry per folder");
+        for file in &files {
+            let (a, b) = (
+                one_by_one.for_file(file).unwrap(),
+                ahead.for_file(file).unwrap(),
+            );
+            assert_eq!(a.root, b.root, "{}", file.display());
+            assert_eq!(a.config.source, b.config.source, "{}", file.display());
+        }
+        let vendor = ahead.for_file(Path::new("lib/Vendor/V.m")).unwrap();
+        assert_eq!(vendor.config.select, vec!["SL001"]);
+        assert_eq!(
+            ahead.for_file(Path::new("app/B.swift")).unwrap().root,
+            root.join("app")
+        );
     }
 }
