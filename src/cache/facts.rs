@@ -5,9 +5,10 @@
 //! their bytes: such a file that has not changed (the entry's stamps tell) is not read at
 //! all, unless the analysis comes to want it.
 //!
-//! One pack per cache entry, in the cache's `facts/` folder (loaded only when a run lints
-//! again: a warm run never reads it), written whole after the run (so two hooks at once each write a
-//! true pack). A file's key is the hash of its language, path and text; the pack's own key
+//! One pack of facts and one of identifiers per cache entry, in the cache's `facts/` folder
+//! (loaded only when a run lints again: a warm run never reads them), each written whole
+//! after the run if it changed (so two hooks at once each write a true pack; an edit to a
+//! file that matters rewrites only the facts). A file's key is the hash of its language, path and text; the pack's own key
 //! covers the build and the settings (the entry's). A pack that cannot be read is ignored,
 //! and a file's facts that cannot be decoded are lowered again: never a wrong result.
 
@@ -56,20 +57,21 @@ impl<'de> Deserialize<'de> for Encoded {
     }
 }
 
-/// What a pack holds.
-#[derive(Default, Serialize, Deserialize)]
-struct Pack {
-    /// By [`file_key`]: the facts of a file the run parsed.
-    facts: Vec<(u128, Encoded)>,
-    /// By [`names_key`]: the identifiers of a file the run found inert.
-    names: Vec<(u128, Identifiers)>,
-}
+/// By [`file_key`]: the facts of a file the run parsed.
+type Pack = Vec<(u128, Encoded)>;
+
+/// By [`names_key`]: the identifiers of a file the run found inert.
+type NamesPack = Vec<(u128, Identifiers)>;
 
 /// The last run's facts and identifiers, and what this run parsed or reused (to be
 /// written back).
 pub struct FactsPack {
     stored: HashMap<u128, Encoded>,
     names: HashMap<u128, Identifiers>,
+    /// The keys of each pack as loaded, in order: a pack that would be written the same is
+    /// not written (the inert files' identifiers were 60% of the bytes an edit rewrote).
+    loaded_facts: Vec<u128>,
+    loaded_names: Vec<u128>,
     used: Mutex<Used>,
     reused: AtomicUsize,
 }
@@ -86,16 +88,13 @@ struct Used {
 impl FactsPack {
     /// The pack under `key`, or an empty one (none yet, or damaged: `problems` says so).
     pub fn load(store: &Store, key: u128, problems: &mut Vec<String>) -> FactsPack {
-        let pack: Pack = store
-            .load(key)
-            .unwrap_or_else(|problem| {
-                problems.push(problem);
-                None
-            })
-            .unwrap_or_default();
+        let facts: Pack = load_or_report(store, key, problems);
+        let names: NamesPack = load_or_report(store, names_pack_key(key), problems);
         FactsPack {
-            stored: pack.facts.into_iter().collect(),
-            names: pack.names.into_iter().collect(),
+            loaded_facts: facts.iter().map(|(key, _)| *key).collect(),
+            loaded_names: names.iter().map(|(key, _)| *key).collect(),
+            stored: facts.into_iter().collect(),
+            names: names.into_iter().collect(),
             used: Mutex::new(Used::default()),
             reused: AtomicUsize::new(0),
         }
@@ -176,6 +175,7 @@ impl FactsPack {
     ) -> Result<(), String> {
         let mut stored = self.stored;
         let used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+        let lowered_now = !used.files.is_empty();
         let mut facts = used.files;
         for (key, _) in used.reused {
             facts.extend(stored.remove(&key).map(|encoded| (key, encoded)));
@@ -189,8 +189,41 @@ impl FactsPack {
             .collect();
         names.sort_unstable_by_key(|(key, _)| *key);
         names.dedup_by_key(|(key, _)| *key);
-        store.save(key, &Pack { facts, names })
+        // Keys name contents (a file's bytes, the build, the settings): the same keys are
+        // the same pack.
+        if lowered_now || !same_keys(&facts, &self.loaded_facts) {
+            store.save(key, &facts)?;
+        }
+        if !same_keys(&names, &self.loaded_names) {
+            store.save(names_pack_key(key), &names)?;
+        }
+        Ok(())
     }
+}
+
+fn load_or_report<T: serde::de::DeserializeOwned + Default>(
+    store: &Store,
+    key: u128,
+    problems: &mut Vec<String>,
+) -> T {
+    store
+        .load(key)
+        .unwrap_or_else(|problem| {
+            problems.push(problem);
+            None
+        })
+        .unwrap_or_default()
+}
+
+fn same_keys<T>(pack: &[(u128, T)], loaded: &[u128]) -> bool {
+    pack.len() == loaded.len() && pack.iter().zip(loaded).all(|((a, _), b)| a == b)
+}
+
+/// The key of the identifiers' pack that goes with the facts' pack under `key`.
+fn names_pack_key(key: u128) -> u128 {
+    let mut bytes = key.to_le_bytes().to_vec();
+    bytes.extend_from_slice(b"names");
+    xxhash_rust::xxh3::xxh3_128(&bytes)
 }
 
 /// An inert input's key: its path and the hash of its bytes (which the cache's entry
@@ -275,5 +308,55 @@ mod tests {
         let pack = FactsPack::load(&store, 9, &mut problems);
         assert!(pack.stored.is_empty());
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_pack_is_written_only_when_what_it_holds_changed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::new(dir.path());
+        let path = Path::new("A.swift");
+        let text = "func f() {\n    let s = URLSession(configuration: .default)\n}\n";
+        let inert = || {
+            let bytes = b"func g() { print(1) }\n";
+            let names = Identifiers::of_file(bytes, Language::Swift);
+            vec![(PathBuf::from("B.swift"), 42u128, names)]
+        };
+        let run = |text: &str| {
+            let pack = FactsPack::load(&store, 3, &mut Vec::new());
+            pack.lower(&lowered, Language::Swift, text, path);
+            pack.save(&store, 3, inert()).expect("saved");
+        };
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        let age_all = || {
+            for e in std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter_map(Result::ok)
+            {
+                let file = std::fs::File::options().write(true).open(e.path()).unwrap();
+                file.set_modified(long_ago).unwrap();
+            }
+        };
+        let written = || -> usize {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".bin"))
+                .filter(|e| e.metadata().unwrap().modified().unwrap() != long_ago)
+                .count()
+        };
+        run(text);
+        assert_eq!(written(), 2, "the facts and the identifiers");
+        age_all();
+        run(text);
+        assert_eq!(written(), 0, "nothing changed");
+        run(&text.replace(".default", ".ephemeral"));
+        assert_eq!(
+            written(),
+            1,
+            "an edit to a parsed file rewrites only the facts"
+        );
+        let pack = FactsPack::load(&store, 3, &mut Vec::new());
+        assert_eq!(pack.names.len(), 1, "the identifiers are still there");
+        assert_eq!(pack.stored.len(), 1);
     }
 }

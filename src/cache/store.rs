@@ -49,7 +49,7 @@ impl Store {
 
     /// Writes the entry under `key` (atomically) and forgets the oldest entries past [`KEEP`].
     pub fn save<T: Serialize>(&self, key: u128, value: &T) -> Result<(), String> {
-        let payload = postcard::to_allocvec(value).map_err(|e| format!("cannot encode: {e}"))?;
+        let framed = frame(value).map_err(|e| format!("cannot encode: {e}"))?;
         self.prepare()
             .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
         let nonce = std::time::SystemTime::now()
@@ -60,10 +60,7 @@ impl Store {
             .join(format!(".{key:032x}.{}.{nonce}.tmp", std::process::id()));
         let written = (|| {
             let mut file = std::fs::File::create(&temporary)?;
-            file.write_all(MAGIC)?;
-            file.write_all(&(payload.len() as u64).to_le_bytes())?;
-            file.write_all(&xxhash_rust::xxh3::xxh3_128(&payload).to_le_bytes())?;
-            file.write_all(&payload)?;
+            file.write_all(&framed)?;
             drop(file);
             std::fs::rename(&temporary, self.entry_path(key))
         })();
@@ -110,6 +107,23 @@ impl Store {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// The header and the encoded value, in one buffer of the exact size: grown as it was
+/// written, a pack of several megabytes was copied and faulted in again at each doubling.
+fn frame<T: Serialize>(value: &T) -> postcard::Result<Vec<u8>> {
+    use postcard::ser_flavors::{ExtendFlavor, Size};
+    let size = postcard::serialize_with_flavor(value, Size::default())?;
+    let mut framed = Vec::with_capacity(HEADER + size);
+    framed.extend_from_slice(MAGIC);
+    framed.resize(HEADER, 0);
+    let mut framed = postcard::serialize_with_flavor(value, ExtendFlavor::new(framed))?;
+    let payload = &framed[HEADER..];
+    let len = (payload.len() as u64).to_le_bytes();
+    let hash = xxhash_rust::xxh3::xxh3_128(payload).to_le_bytes();
+    framed[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&len);
+    framed[MAGIC.len() + 8..HEADER].copy_from_slice(&hash);
+    Ok(framed)
 }
 
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
