@@ -43,9 +43,12 @@ impl NameSearch {
         } else if names.len() > MAX_AUTOMATON_NAMES {
             Matcher::Set(names.into_iter().map(str::to_owned).collect())
         } else {
+            // Names hold no separator, so `\0name\0` matches only the whole name, and at most
+            // one pattern matches at any one place: the first match answers (an overlapping
+            // search, which a pattern without the closing separator needed, was slower).
             let patterns: Vec<String> = names
                 .iter()
-                .map(|n| format!("{}{n}", NameList::SEPARATOR))
+                .map(|n| format!("{0}{n}{0}", NameList::SEPARATOR))
                 .collect();
             Matcher::Automaton(
                 AhoCorasick::builder()
@@ -62,14 +65,7 @@ impl NameSearch {
         match &self.matcher {
             Matcher::None => false,
             Matcher::Set(names) => list.iter().any(|n| names.contains(n)),
-            Matcher::Automaton(automaton) => {
-                let bytes = list.joined().as_bytes();
-                automaton.find_overlapping_iter(bytes).any(|m| {
-                    bytes
-                        .get(m.end())
-                        .is_none_or(|&b| b as char == NameList::SEPARATOR)
-                })
-            }
+            Matcher::Automaton(automaton) => automaton.is_match(list.joined()),
         }
     }
 }
@@ -126,6 +122,13 @@ mod tests {
             assert_eq!(list.iter().collect::<Vec<_>>(), names[..n], "{n} names");
         }
         assert_eq!(NameList::default().iter().count(), 0);
+        // An empty name last, too.
+        let (a, empty): (Name, Name) = ("a".into(), "".into());
+        let list = NameList::new(&[&a, &empty]);
+        assert_eq!(list.iter().collect::<Vec<_>>(), ["a", ""]);
+        assert!(NameSearch::new([""]).any_in(&list));
+        assert!(NameSearch::new(["a"]).any_in(&list));
+        assert!(!NameSearch::new(["b"]).any_in(&list));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::{Config, ConfigError, FileFilter};
 use crate::discover::absolute_path;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -26,9 +27,11 @@ pub struct Resolver<'a> {
     /// Applies the command line's flags (select, ignore, fail level...) to each config read.
     overrides: &'a dyn Fn(&mut Config),
     /// Folder -> the config file that governs it (`None`: none up to the filesystem root).
-    by_folder: RefCell<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Folders are keyed by their bytes (they are cleaned): hashing a `Path` walks its
+    /// components.
+    by_folder: RefCell<HashMap<OsString, Option<PathBuf>>>,
     /// Folder -> the config file in it, if any, looked up ahead ([`Resolver::prefetch`]).
-    in_folder: RefCell<HashMap<PathBuf, Option<PathBuf>>>,
+    in_folder: RefCell<HashMap<OsString, Option<PathBuf>>>,
     loaded: RefCell<HashMap<Option<PathBuf>, Rc<Resolved>>>,
     /// The last folder [`Resolver::for_file`] was asked about, and its config: a walk
     /// lists a folder's files together.
@@ -119,10 +122,15 @@ impl<'a> Resolver<'a> {
                 (folder, own)
             })
             .collect();
-        self.in_folder.borrow_mut().extend(found);
+        self.in_folder.borrow_mut().extend(
+            found
+                .into_iter()
+                .map(|(folder, own)| (folder.into_os_string(), own)),
+        );
     }
 
     fn knows(&self, folder: &Path) -> bool {
+        let folder = folder.as_os_str();
         self.by_folder.borrow().contains_key(folder) || self.in_folder.borrow().contains_key(folder)
     }
 
@@ -134,16 +142,16 @@ impl<'a> Resolver<'a> {
     }
 
     fn config_file_for(&self, folder: &Path) -> Option<PathBuf> {
-        if let Some(known) = self.by_folder.borrow().get(folder) {
+        if let Some(known) = self.by_folder.borrow().get(folder.as_os_str()) {
             return known.clone();
         }
-        let own = self.in_folder.borrow_mut().remove(folder);
+        let own = self.in_folder.borrow_mut().remove(folder.as_os_str());
         let found = own
             .unwrap_or_else(|| own_config(folder))
             .or_else(|| folder.parent().and_then(|up| self.config_file_for(up)));
         self.by_folder
             .borrow_mut()
-            .insert(folder.to_path_buf(), found.clone());
+            .insert(folder.as_os_str().to_os_string(), found.clone());
         found
     }
 

@@ -107,16 +107,22 @@ impl NameList {
     pub const SEPARATOR: char = '\0';
 
     pub fn new(names: &[&Name]) -> NameList {
-        let mut joined = String::with_capacity(names.iter().map(|n| n.len() + 1).sum());
+        let mut joined =
+            String::with_capacity(names.iter().map(|n| n.len() + 1).sum::<usize>() + 1);
         for n in names {
             // Each name follows a separator, so an empty name still counts as one.
             joined.push(Self::SEPARATOR);
             joined.push_str(n);
         }
+        if !names.is_empty() {
+            // ... and is followed by one: a whole name is one match of `\0name\0`.
+            joined.push(Self::SEPARATOR);
+        }
         NameList(joined.into_boxed_str())
     }
 
-    /// The names joined, each after a separator (what [`crate::analyze::mentions::NameSearch`] scans).
+    /// The names joined, each between two separators (what
+    /// [`crate::analyze::mentions::NameSearch`] scans).
     pub fn joined(&self) -> &str {
         &self.0
     }
@@ -125,7 +131,10 @@ impl NameList {
         // A byte loop: names are short, and a searcher's setup per name showed in profiles.
         let mut rest: &str = &self.0;
         std::iter::from_fn(move || {
-            let tail = rest.strip_prefix(Self::SEPARATOR)?;
+            // The last separator closes the last name.
+            let tail = rest
+                .strip_prefix(Self::SEPARATOR)
+                .filter(|t| !t.is_empty())?;
             let end = tail.bytes().position(|b| b == 0).unwrap_or(tail.len());
             let (name, after) = tail.split_at(end);
             rest = after;
