@@ -323,12 +323,16 @@ pub fn compute(
             .collect();
         // A caller never analysed gains a summary only from a callee that acts; one that
         // read a grown summary may come out otherwise now.
-        dirty = callers_of(project, &ids, &acting_names);
-        dirty.retain(|id| !analyses.contains_key(id));
+        let never_analysed: Vec<FnId> = ids
+            .iter()
+            .copied()
+            .filter(|id| !analyses.contains_key(id))
+            .collect();
+        dirty = callers_of(project, &never_analysed, &acting_names);
         if !stale.is_empty() {
-            let mut redo = callers_of(project, &ids, &grown_names);
-            redo.retain(|id| stale.contains(id));
-            dirty.extend(redo);
+            // Only the stale can be redone: asking them alone, not the whole project.
+            let stale: Vec<FnId> = stale.iter().copied().collect();
+            dirty.extend(callers_of(project, &stale, &grown_names));
             dirty.sort_unstable();
             dirty.dedup();
         }
