@@ -730,6 +730,23 @@ fn read_input(
     Ok((input, language, bytes, stamp))
 }
 
+/// [`crate::frontend::lower`], then [`finish`]: facts as the facts cache keeps them.
+pub fn lower_finished(language: Language, text: &str, path: &Path) -> FileFacts {
+    let mut facts = crate::frontend::lower(language, text, path);
+    finish(&mut facts);
+    facts
+}
+
+/// Indexes what each function mentions and packs the bodies no project-wide pass reads
+/// unconditionally. Facts that come finished (from the cache) are left as they are.
+fn finish(facts: &mut FileFacts) {
+    if facts.mentions.len() == facts.functions.len() {
+        return;
+    }
+    facts.mentions = crate::analyze::mentions::index(facts);
+    crate::analyze::mentions::pack_quiet_bodies(facts);
+}
+
 /// Lowers one file's bytes (read at `stamp`, or not from disk): its facts, its source as
 /// reporting sees it, its parse notes.
 fn lower_bytes(
@@ -745,8 +762,7 @@ fn lower_bytes(
     let lines = LineIndex::new(&text);
     let mut facts = lower_isolated(lower, language, &text, &path)
         .map_err(|message| FileError::whole_file(&path, ErrorKind::Internal, message))?;
-    facts.mentions = crate::analyze::mentions::index(&facts);
-    crate::analyze::mentions::pack_quiet_bodies(&mut facts);
+    finish(&mut facts);
     if let Some(first) = facts.problems.first() {
         let pos = lines.line_col(&text, first.span.start);
         let more = facts.problems.len() - 1;

@@ -116,7 +116,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
     let unchanged = pack.unchanged(unchanged);
     let inert_unread = unchanged.len();
     let lower = |language, text: &str, path: &Path| {
-        pack.lower(&crate::frontend::lower, language, text, path)
+        pack.lower(&crate::run::lower_finished, language, text, path)
     };
     let (outcome, mut inventory) =
         run::check_inputs_inventoried(inputs, settings, &likely, unchanged, &lower);

@@ -124,15 +124,40 @@ impl std::fmt::Debug for Body {
     }
 }
 
+/// A body as the facts' encoding holds it: a packed body stays packed (the facts cache
+/// stores finished facts, and reading them back must not unpack what lowering packed).
+#[derive(Serialize)]
+enum Stored<'a> {
+    Live(&'a Block),
+    Packed(&'a [u8]),
+}
+
+#[derive(Deserialize)]
+enum Read {
+    Live(Block),
+    Packed(Box<[u8]>),
+}
+
 impl Serialize for Body {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.block().serialize(serializer)
+        match (self.live.get(), &self.packed) {
+            (None, Some(bytes)) => Stored::Packed(bytes).serialize(serializer),
+            _ => Stored::Live(self.block()).serialize(serializer),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Body {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Body, D::Error> {
-        Block::deserialize(deserializer).map(Body::new)
+        Ok(match Read::deserialize(deserializer)? {
+            Read::Live(block) => Body::new(block),
+            // Bytes `pack` wrote, in the same build (the cache's keys name the build, and its
+            // checksum refuses a damaged file before anything is decoded).
+            Read::Packed(bytes) => Body {
+                live: OnceLock::new(),
+                packed: Some(bytes),
+            },
+        })
     }
 }
 
@@ -184,6 +209,20 @@ mod tests {
         assert_eq!(format!("{body:?}"), before);
         assert!(!body.is_packed(), "reading unpacks it once");
         assert_eq!(format!("{:?}", body.clone()), before);
+    }
+
+    #[test]
+    fn an_encoded_body_comes_back_live_or_packed_as_it_was() {
+        let live = Body::new(sample());
+        let mut packed = Body::new(sample());
+        packed.pack();
+        let before = format!("{live:?}");
+        for (body, stays_packed) in [(live, false), (packed, true)] {
+            let bytes = postcard::to_allocvec(&body).unwrap();
+            let back: Body = postcard::from_bytes(&bytes).unwrap();
+            assert_eq!(back.is_packed(), stays_packed);
+            assert_eq!(format!("{back:?}"), before);
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::walk;
 use super::{api::Api, Block, Expr, ExprKind, FileFacts, Function, FunctionKind, Name, StmtKind};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Mentions {
     /// Creates a session, reads the shared one, or calls a session API.
     pub session_api: bool,
@@ -99,7 +99,7 @@ impl Mentions {
 
 /// Names in one allocation: every function keeps its list until the project-wide passes,
 /// and one allocation per name was most of the memory left once bodies are packed.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct NameList(Box<str>);
 
 impl NameList {

@@ -71,8 +71,8 @@ pub struct FileFacts {
     /// True for declaration-only files (ObjC headers): they contribute types, never findings.
     pub declarations_only: bool,
     /// What each function mentions, in function order: derived from the facts above, filled
-    /// in after lowering (or by `Project::build` when missing).
-    #[serde(skip)]
+    /// in after lowering (or by `Project::build` when missing). Kept in the facts cache with
+    /// the bodies packed as lowering left them: reading them back walks no body.
     pub mentions: Vec<mentions::Mentions>,
 }
 
