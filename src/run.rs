@@ -437,6 +437,8 @@ fn check_inputs_in_pool(
         timings.merge += start.elapsed();
         let start = Instant::now();
         let analysis = crate::analyze::analyze(&project);
+        // Whether `last_wanted` below is this analysis's demand.
+        let demand_is_this_analysis = !pending.is_empty();
         let wanted = if pending.is_empty() {
             Vec::new()
         } else {
@@ -462,7 +464,10 @@ fn check_inputs_in_pool(
             wanted
         };
         if wanted.is_empty() {
-            if settings.prefilter && (last_wanted.is_none() || !spread.is_empty()) {
+            if settings.prefilter
+                && !demand_is_this_analysis
+                && (last_wanted.is_none() || !spread.is_empty())
+            {
                 // The demand of the analysis the findings come from (the loop computed it
                 // only while files were pending).
                 last_wanted = Some(Wanted::new(&crate::analyze::relevance::demand(&analysis)));
