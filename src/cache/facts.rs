@@ -8,8 +8,8 @@
 //! One pack of facts and one of identifiers per cache entry, in the cache's `facts/` folder
 //! (loaded only when a run lints again: a warm run never reads them), each written whole
 //! after the run if it changed (so two hooks at once each write a true pack; an edit to a
-//! file that matters rewrites only the facts). A file's key is the hash of its language, path and text; the pack's own key
-//! covers the build and the settings (the entry's). A pack that cannot be read is ignored,
+//! file that matters rewrites only the facts). A file's key is the hash of its language,
+//! path and text; the pack's own key covers the build and the settings (the entry's). A pack that cannot be read is ignored,
 //! and a file's facts that cannot be decoded are lowered again: never a wrong result.
 
 use super::store::Store;
@@ -221,9 +221,7 @@ fn same_keys<T>(pack: &[(u128, T)], loaded: &[u128]) -> bool {
 
 /// The key of the identifiers' pack that goes with the facts' pack under `key`.
 fn names_pack_key(key: u128) -> u128 {
-    let mut bytes = key.to_le_bytes().to_vec();
-    bytes.extend_from_slice(b"names");
-    xxhash_rust::xxh3::xxh3_128(&bytes)
+    super::store::derived_key(key, b"names")
 }
 
 /// An inert input's key: its path and the hash of its bytes (which the cache's entry

@@ -111,7 +111,7 @@ pub fn check(inputs: Vec<Input>, settings: &Settings, dir: &Path) -> (Outcome, R
         },
     };
     let packs = Store::new(&dir.join(facts::FOLDER));
-    let packed = facts_key(key);
+    let packed = store::derived_key(key, b"facts");
     let mut pack = facts::FactsPack::load(&packs, packed, &mut problems);
     let unchanged = pack.unchanged(unchanged);
     let inert_unread = unchanged.len();
@@ -491,13 +491,6 @@ fn key(settings: &Settings, inputs: &[Input]) -> u128 {
         field(folder.as_os_str().as_encoded_bytes());
     }
     hasher.digest128()
-}
-
-/// The key of the facts pack that goes with the entry under `key`.
-fn facts_key(key: u128) -> u128 {
-    let mut bytes = key.to_le_bytes().to_vec();
-    bytes.extend_from_slice(b"facts");
-    xxhash_rust::xxh3::xxh3_128(&bytes)
 }
 
 /// The running executable's size and modification time: a rebuilt tool (same version, other

@@ -126,6 +126,14 @@ fn frame<T: Serialize>(value: &T) -> postcard::Result<Vec<u8>> {
     Ok(framed)
 }
 
+/// The key of what goes with the entry under `key` (its facts, their identifiers), named by
+/// `tag`.
+pub fn derived_key(key: u128, tag: &[u8]) -> u128 {
+    let mut bytes = key.to_le_bytes().to_vec();
+    bytes.extend_from_slice(tag);
+    xxhash_rust::xxh3::xxh3_128(&bytes)
+}
+
 fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;

@@ -103,30 +103,26 @@ impl<'a> Resolver<'a> {
         if self.forced.is_some() {
             return;
         }
-        // By bytes: comparing `Path`s walks their components.
+        // A walk lists a folder's files together: most repeats are neighbours.
         let mut folders: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
         folders.dedup();
-        folders.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-        folders.dedup_by(|a, b| a.as_os_str() == b.as_os_str());
-        let mut unknown: Vec<PathBuf> = folders
+        let mut unknown: Vec<OsString> = folders
             .into_iter()
             .map(|folder| absolute_path(folder, &self.cwd))
             .filter(|folder| !self.knows(folder))
+            .map(PathBuf::into_os_string)
             .collect();
-        unknown.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        // By bytes: comparing `Path`s walks their components.
+        unknown.sort_unstable();
         unknown.dedup();
-        let found: Vec<(PathBuf, Option<PathBuf>)> = unknown
+        let found: Vec<(OsString, Option<PathBuf>)> = unknown
             .into_par_iter()
             .map(|folder| {
-                let own = own_config(&folder);
+                let own = own_config(Path::new(&folder));
                 (folder, own)
             })
             .collect();
-        self.in_folder.borrow_mut().extend(
-            found
-                .into_iter()
-                .map(|(folder, own)| (folder.into_os_string(), own)),
-        );
+        self.in_folder.borrow_mut().extend(found);
     }
 
     fn knows(&self, folder: &Path) -> bool {
