@@ -1,7 +1,8 @@
 //! The prefilter: skip parsing files that cannot contribute to any finding.
 //!
-//! Every file is read once. A file whose bytes mention a session API name (or a configured
-//! factory, releaser or type) is parsed at once; every other file leaves behind only the
+//! Every file is read once. A file whose bytes mention a session API name where it may make
+//! or end a session (or a configured factory, releaser or type) is parsed at once; every
+//! other file leaves behind only the
 //! identifiers it contains ([`Identifiers`], a few hashes a name with the positions they
 //! occur in) and its bytes are dropped. The parsed files are then analysed, and the
 //! analysis itself says what in another file could change its answer
@@ -20,7 +21,8 @@ use std::collections::HashMap;
 /// The fixed words that make a file worth parsing on sight: API and configured names. They
 /// match anywhere, as they also occur inside longer names (`NSURLSession`, objc2's
 /// `sessionWithConfiguration_delegate_delegateQueue`); the session class's name only where
-/// a name ends with it ([`crate::facts::api::ends_session_word`]).
+/// a name ends with it ([`crate::facts::api::ends_session_word`]) and it may make a session
+/// ([`crate::facts::api::session_word_may_create`]).
 pub struct Seeds {
     /// The session class's name.
     session: memmem::Finder<'static>,
@@ -85,15 +87,18 @@ impl Seeds {
         }
     }
 
-    pub fn matches(&self, bytes: &[u8]) -> bool {
+    /// Does a file of `language` with these bytes have a seed: a word, or the session
+    /// class's name where it may make a session?
+    pub fn matches(&self, bytes: &[u8], language: crate::facts::Language) -> bool {
+        use crate::facts::api::{ends_session_word, session_word_may_create};
         let end = self.session.needle().len();
         self.all
             || self.words.iter().any(|w| w.find(bytes).is_some())
             || self.many.as_ref().is_some_and(|ac| ac.is_match(bytes))
-            || self
-                .session
-                .find_iter(bytes)
-                .any(|at| crate::facts::api::ends_session_word(&bytes[at + end..]))
+            || self.session.find_iter(bytes).any(|at| {
+                let rest = &bytes[at + end..];
+                ends_session_word(rest) && session_word_may_create(language, rest)
+            })
     }
 }
 
@@ -108,9 +113,10 @@ mod at {
     /// `protocol`, `@interface`, `@implementation`, `impl`, `for`, `trait`, `union`) or
     /// constructed (`T(`, `T {`, `T<`, `T.init`, `T::new`, `[T alloc]`, `[T new]`).
     pub const TYPE: u8 = 4;
-    /// Maybe declared as a function: after `func` or `fn`, after an ObjC method's return
-    /// type (`- (void)name`) or `-`/`+`, after `*` (a C function returning a pointer), or
-    /// after another name and before `(` (a C function). Generous: it only narrows `CALL`.
+    /// Maybe declared as a function: after `func` or `fn`; in Objective-C also after a
+    /// method's return type (`- (void)name`) or `-`/`+`, after `*` (a C function returning
+    /// a pointer), or after another name and before `(` (a C function). Generous: it only
+    /// narrows `CALL`.
     pub const DECL: u8 = 8;
     /// Maybe declared as a computed property (a getter): `var name: Type {`, the brace on
     /// that line or the next. A stored `var name: Type = x` is no function.
@@ -121,6 +127,17 @@ mod at {
 
 /// Keywords after which the next identifier names a function being declared.
 const DECL_KEYWORDS: &[&[u8]] = &[b"func", b"fn"];
+
+/// What a language declares without a keyword the scan can see.
+#[derive(Clone, Copy)]
+struct Dialect {
+    /// Globals and top-level code (Swift): a construction outside every body may be into
+    /// process-lifetime storage.
+    keywordless_globals: bool,
+    /// Functions and methods (Objective-C and C: `void f(`, `- (void)name`, `T *f(`).
+    /// Swift and Rust declare every function after `func` / `fn`.
+    keywordless_functions: bool,
+}
 
 /// The identifiers of one file, sorted, each one `u32`: a 26-bit hash above the 6 bits of
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
@@ -186,22 +203,33 @@ const TYPE_KEYWORDS: &[&[u8]] = &[
 const CONSTRUCTORS: &[&[u8]] = &[b"init", b"new", b"alloc", b"default"];
 
 impl Identifiers {
-    /// Text scanned as Swift is (the widest reading of static storage).
+    /// Text scanned with the widest readings (Swift's static storage, C's functions).
     #[cfg(test)]
     pub fn of(bytes: &[u8]) -> Identifiers {
-        Identifiers::scan(bytes, true)
+        Identifiers::scan(
+            bytes,
+            Dialect {
+                keywordless_globals: true,
+                keywordless_functions: true,
+            },
+        )
     }
 
     /// Scans a file's `bytes` once. Identifiers are runs of ASCII letters, digits, `_` and
     /// non-ASCII bytes (Swift allows Unicode letters); each is recorded whole and by its
     /// `_`-separated parts (an ObjC ivar `_session`, an objc2 selector `start_withURL`), in
     /// the positions it occurs in. Comments and strings are scanned like code: a name there
-    /// can only make a file wanted. Only Swift has globals without a keyword.
+    /// can only make a file wanted.
     pub fn of_file(bytes: &[u8], language: crate::facts::Language) -> Identifiers {
-        Identifiers::scan(bytes, language == crate::facts::Language::Swift)
+        use crate::facts::Language;
+        let dialect = Dialect {
+            keywordless_globals: language == Language::Swift,
+            keywordless_functions: language == Language::ObjC,
+        };
+        Identifiers::scan(bytes, dialect)
     }
 
-    fn scan(bytes: &[u8], keywordless_globals: bool) -> Identifiers {
+    fn scan(bytes: &[u8], dialect: Dialect) -> Identifiers {
         let mut found: Vec<u32> = Vec::with_capacity(bytes.len() / 8);
         // `hashed`: the token's hash and whether it has a `_`, taken while finding its end.
         let mut record = |token: &[u8], hashed: (u32, bool), flags: u8| {
@@ -280,9 +308,10 @@ impl Identifiers {
             if matches!(after, Some(b'(' | b':' | b']' | b'{' | b'<')) {
                 flags |= at::CALL;
                 let declared = word_before.is_some_and(|w| DECL_KEYWORDS.contains(&w))
-                    || matches!(before, Some((_, b'-' | b'+' | b'*')))
-                    || matches!(before, Some((at, b')')) if method_return_type(bytes, at))
-                    || word_before.is_some() && after == Some(b'(');
+                    || dialect.keywordless_functions
+                        && (matches!(before, Some((_, b'-' | b'+' | b'*')))
+                            || matches!(before, Some((at, b')')) if method_return_type(bytes, at))
+                            || word_before.is_some() && after == Some(b'('));
                 if declared {
                     flags |= at::DECL;
                 }
@@ -300,7 +329,7 @@ impl Identifiers {
                 // declaration, an attribute (`@available(`), a `#if os(` condition, nor a
                 // brace or generics after a supertype or return type (`: Base {`).
                 let before_byte = before.map(|(_, b)| b);
-                static_context |= keywordless_globals
+                static_context |= dialect.keywordless_globals
                     && nesting.depth <= 0
                     && nesting.in_code_or_text()
                     && !nesting.directive
@@ -569,7 +598,7 @@ impl Wanted {
                 at::DECL
             }
         };
-        for name in &demand.declared {
+        for name in demand.declared.iter().chain(&demand.declared_anywhere) {
             groups.push(function(name, declared(name)));
         }
         for (owner, name) in &demand.self_calls {
@@ -816,17 +845,52 @@ mod tests {
 
     #[test]
     fn api_names_match_anywhere_and_plain_code_does_not() {
+        use crate::facts::Language::{ObjC, Rust, Swift};
         let seeds = Seeds::new(&crate::config::Config::default());
-        assert!(seeds.matches(b"let s = URLSession(configuration: .default)"));
-        assert!(seeds.matches(b"[NSURLSession sharedSession]"));
-        assert!(!seeds.matches(b"struct Point { var x: Int }"));
-        assert!(seeds.matches(b"func urlSession(_ s: URLSession, task: URLSessionTask) {}"));
-        assert!(seeds.matches(b"fn URLSession_didBecomeInvalidWithError(&self) {}"));
-        assert!(seeds.matches(b"var s: Foundation.URLSession?"));
+        let seed = |text: &str, language| seeds.matches(text.as_bytes(), language);
+        assert!(seed("let s = URLSession(configuration: .default)", Swift));
+        assert!(seed(
+            "let s = Foundation.URLSession (configuration: c)",
+            Swift
+        ));
+        assert!(seed("let s = URLSession.init(configuration: c)", Swift));
+        assert!(seed("[NSURLSession sessionWithConfiguration:c]", ObjC));
+        assert!(seed("[[NSURLSession alloc] init]", ObjC));
+        assert!(seed("[NSURLSession new]", ObjC));
+        assert!(seed("NSURLSession.new", ObjC));
+        assert!(seed("s.invalidateAndCancel()", Swift));
+        assert!(seed("[s finishTasksAndInvalidate];", ObjC));
+        assert!(seed("// sessionlint: ignore SL001", Swift));
+        // Rust may rename the class in a `use`: every mention is a seed.
+        assert!(seed("use objc2_foundation::NSURLSession as S;", Rust));
+        assert!(seed(
+            "fn URLSession_didBecomeInvalidWithError(&self) {}",
+            Rust
+        ));
+        assert!(!seed("struct Point { var x: Int }", Swift));
+        // The class's name where it only types something, or names the shared session.
+        assert!(!seed(
+            "func urlSession(_ s: URLSession, task: URLSessionTask) {}",
+            Swift
+        ));
+        assert!(!seed("var s: Foundation.URLSession?", Swift));
+        assert!(!seed("let s = URLSession.shared", Swift));
+        assert!(!seed("extension URLSession {\n}", Swift));
+        assert!(!seed("@property (nonatomic) NSURLSession *session;", ObjC));
+        assert!(!seed("@class NSURLSession;", ObjC));
+        assert!(!seed("[NSURLSession sharedSession]", ObjC));
+        assert!(!seed("NSArray<NSURLSession *> *all;", ObjC));
         // Task, configuration and delegate types name no session.
-        assert!(!seeds.matches(b"var task: URLSessionDataTask?"));
-        assert!(!seeds.matches(b"@interface A : NSObject <NSURLSessionDelegate>"));
-        assert!(!seeds.matches(b"let c = URLSessionConfiguration.default"));
+        assert!(!seed("var task: URLSessionDataTask?", Swift));
+        assert!(!seed(
+            "@interface A : NSObject <NSURLSessionDelegate>",
+            ObjC
+        ));
+        assert!(!seed("let c = URLSessionConfiguration.default", Swift));
+        assert!(!seed(
+            "let c: URLSessionDataTask = s.dataTask(with: u)",
+            Rust
+        ));
     }
 
     #[test]
@@ -835,13 +899,19 @@ mod tests {
             factories: vec!["NetworkStack.makeSession".into()],
             ..Default::default()
         };
-        assert!(Seeds::new(&config).matches(b"let s = stack.makeSession()"));
+        assert!(Seeds::new(&config).matches(
+            b"let s = stack.makeSession()",
+            crate::facts::Language::Swift
+        ));
         // A configured name that starts inside a longer `URLSession...` name.
         let config = crate::config::Config {
             factories: vec!["SessionFactory.make".into()],
             ..Default::default()
         };
-        assert!(Seeds::new(&config).matches(b"let f = URLSessionFactory()"));
+        assert!(Seeds::new(&config).matches(
+            b"let f = URLSessionFactory()",
+            crate::facts::Language::Swift
+        ));
     }
 
     #[test]
@@ -927,6 +997,31 @@ mod tests {
         });
         assert!(!meets("var reset: Bool { true }", &with_params));
         assert!(meets("func reset(_ x: Int) {}", &with_params));
+    }
+
+    #[test]
+    fn only_objective_c_declares_functions_without_a_keyword() {
+        use crate::facts::Language;
+        let wanted = Wanted::new(&Demand {
+            declared_anywhere: ["check".to_string()].into(),
+            ..Default::default()
+        });
+        let meets_as =
+            |text: &str, language| Identifiers::of_file(text.as_bytes(), language).meets(&wanted);
+        assert!(meets_as("func check(_ v: T) {}", Language::Swift));
+        assert!(!meets_as(
+            "let v = make()\nreturn check(v)",
+            Language::Swift
+        ));
+        assert!(!meets_as("let v = a - check(b)", Language::Swift));
+        assert!(meets_as("pub fn check(v: T) {}", Language::Rust));
+        assert!(!meets_as(
+            "let v = make();\nreturn check(v)",
+            Language::Rust
+        ));
+        assert!(meets_as("static void check(id v) {}", Language::ObjC));
+        assert!(meets_as("NSString *check(id v);", Language::ObjC));
+        assert!(meets_as("- (void)check:(id)v {", Language::ObjC));
     }
 
     #[test]

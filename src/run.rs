@@ -691,7 +691,7 @@ fn read_and_lower(
     let (input, language, bytes, stamp) = read_input(input, settings)?;
     let path = input.path.clone();
     let mut names = None;
-    if seeds.is_some_and(|s| !s.matches(&bytes)) {
+    if seeds.is_some_and(|s| !s.matches(&bytes, language)) {
         if !likely.contains(&path) {
             return Ok(Processed::Indexed(Pending {
                 names: Identifiers::of_file(&bytes, language),
@@ -823,7 +823,8 @@ pub(crate) fn read_for_cache(
     wanted: &Wanted,
 ) -> Result<(SourceFile, Vec<FileError>, InputRecord), FileError> {
     let (input, language, bytes, stamp) = read_input(Input::file(path), settings)?;
-    let relevant = seeds.matches(&bytes) || Identifiers::of_file(&bytes, language).meets(wanted);
+    let relevant =
+        seeds.matches(&bytes, language) || Identifiers::of_file(&bytes, language).meets(wanted);
     let status = if relevant {
         InputStatus::Relevant
     } else {

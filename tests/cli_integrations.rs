@@ -174,7 +174,7 @@ fn conventions_quiet_statistics_and_rule_selection() {
     let proj = dir.path().join("outer/proj");
     std::fs::write(
         proj.join("Sources/App/Latin1.swift"),
-        b"let a = \"\xfe\"\nfunc f() { URLSession.shared.dataTask(with: u).resume() }\n",
+        b"let a = \"\xfe\"\nfunc f(s: URLSession) { s.finishTasksAndInvalidate() }\n",
     )
     .unwrap();
     // -q: the findings and nothing else (no parse note, no summary, no count line).
@@ -236,12 +236,12 @@ fn parse_problems_are_one_line_in_every_line_format_each_file_once() {
     // Invalid UTF-8 *and* a syntax error in one file: one file, counted once.
     std::fs::write(
         dir.path().join("Both.swift"),
-        b"let a = \"\xfe\"\nfunc f( { URLSession.shared.dataTask(with: u).resume() }\n",
+        b"let a = \"\xfe\"\nfunc f( { s.finishTasksAndInvalidate() }\n",
     )
     .unwrap();
     std::fs::write(
         dir.path().join("Utf8.swift"),
-        b"let a = \"\xfe\"\nfunc f() { URLSession.shared.dataTask(with: u).resume() }\n",
+        b"let a = \"\xfe\"\nfunc f(s: URLSession) { s.finishTasksAndInvalidate() }\n",
     )
     .unwrap();
     let note = "note: 2 files could not be fully parsed";
@@ -289,7 +289,7 @@ fn exit_messages_say_what_happened() {
     // --strict with only a parse problem: exit 1, and not "no problems found".
     std::fs::write(
         dir.path().join("Bad.swift"),
-        b"let a = \"\xfe\"\nfunc f() { URLSession.shared.dataTask(with: u).resume() }\n",
+        b"let a = \"\xfe\"\nfunc f(s: URLSession) { s.finishTasksAndInvalidate() }\n",
     )
     .unwrap();
     let out = sessionlint(dir.path(), &["check", "--strict", "Bad.swift"]);

@@ -271,7 +271,7 @@ fn a_front_end_panic_with_a_non_string_payload_is_still_reported() {
     };
     let inputs = vec![
         input("a.swift", LEAK_SWIFT),
-        input("boom.swift", "// PANIC_HERE URLSession"),
+        input("boom.swift", "// PANIC_HERE URLSession(configuration: c)"),
     ];
     let outcome = check_inputs_with(inputs, &settings(), &lower);
     assert_eq!(located(&outcome, "SL001"), vec![("a.swift".into(), 2, 13)]);

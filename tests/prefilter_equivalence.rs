@@ -477,3 +477,101 @@ fn constructions_matter_only_into_statics_until_instances_are_counted() {
         "{only_global}"
     );
 }
+
+/// A call nothing analysed resolves, handed a session, is followed once a declaration of
+/// it is found, wherever that may be: a free function, a method reached by name alone (a
+/// receiver of unknown type), a method of a member's declared type, an ObjC selector sent
+/// to `id`. Each declaration sits in a file without API words and keeps nothing, so the
+/// session leaks: the prefilter must parse it to see that.
+#[test]
+fn an_unresolved_call_handed_a_session_pulls_in_its_declaration() {
+    let creator = |call: &str| {
+        format!(
+            "final class Client {{\n    let helper: Helper = Helper()\n    func go(x: Thing, u: URL) {{\n        let s = URLSession(configuration: .default)\n        {call}\n    }}\n}}\n"
+        )
+    };
+    let unrelated = (
+        "Other.swift",
+        "final class Other {\n    func paint() {}\n}\n",
+    );
+    for (call, declaration) in [
+        (
+            "start(s, u)",
+            "func start(_ s: Transport, _ u: URL) {\n    s.dataTask(with: u).resume()\n}\n",
+        ),
+        (
+            "x.start(s, u)",
+            "final class K {\n    func start(_ s: Transport, _ u: URL) { s.dataTask(with: u).resume() }\n}\n",
+        ),
+        (
+            "self.helper.start(s, u)",
+            "final class Helper {\n    func start(_ s: Transport, _ u: URL) { s.dataTask(with: u).resume() }\n}\n",
+        ),
+    ] {
+        let client = creator(call);
+        let (_dir, with, timings) = lint_both_ways(&[
+            ("Client.swift", &client),
+            ("Start.swift", declaration),
+            unrelated,
+        ]);
+        let found = with.as_array().expect("diagnostics array");
+        assert_eq!(found.len(), 1, "{call}: {with}");
+        assert_eq!(found[0]["rule"], "SL001", "{call}: {with}");
+        assert_eq!(
+            (timings.files_parsed, timings.files_skipped),
+            (2, 1),
+            "{call}: the declaration is parsed, Other.swift is not"
+        );
+    }
+    let (_dir, with, _) = lint_both_ways(&[
+        (
+            "Client.m",
+            "void go(id x) {\n    NSURLSession *s = [NSURLSession sessionWithConfiguration:[NSURLSessionConfiguration defaultSessionConfiguration]];\n    [x useSession:s];\n}\n",
+        ),
+        (
+            "Holder.h",
+            "@interface Holder : NSObject\n@property (nonatomic, strong) NSURLSession *session;\n- (void)useSession:(NSURLSession *)s;\n@end\n",
+        ),
+        (
+            "Holder.m",
+            "@implementation Holder\n- (void)useSession:(NSURLSession *)s { _session = s; }\n@end\n",
+        ),
+    ]);
+    let found = with.as_array().expect("diagnostics array");
+    assert_eq!(found.len(), 1, "{with}");
+    assert_eq!(found[0]["rule"], "SL003", "{with}");
+}
+
+/// The session class's name only makes a file a seed where it may make a session: a file
+/// that only types members, parameters or delegate methods with it (or names the shared
+/// session) is parsed when what the analysis reads reaches it (a type a session is stored
+/// into, a method handed one), and not otherwise.
+#[test]
+fn the_session_class_s_name_is_a_seed_only_where_it_makes_a_session() {
+    let (_dir, with, timings) = lint_both_ways(&[
+        (
+            "Client.swift",
+            "final class Client {\n    let holder: Holder = Holder()\n    func start() {\n        let s = URLSession(configuration: .default)\n        holder.adopt(s)\n    }\n}\n",
+        ),
+        (
+            "Holder.swift",
+            "final class Holder {\n    var session: URLSession?\n    func adopt(_ s: URLSession) {\n        session = s\n    }\n}\n",
+        ),
+        (
+            "Holder.h",
+            "@interface Keeper : NSObject\n@property (nonatomic, strong) NSURLSession *session;\n@end\n",
+        ),
+        (
+            "Delegate.swift",
+            "final class Observer: NSObject, URLSessionTaskDelegate {\n    let shared = URLSession.shared\n    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {}\n}\n",
+        ),
+    ]);
+    let found = with.as_array().expect("diagnostics array");
+    assert_eq!(found.len(), 1, "{with}");
+    assert_eq!(found[0]["rule"], "SL003", "{with}");
+    assert_eq!(
+        (timings.files_parsed, timings.files_skipped),
+        (2, 2),
+        "Holder.swift is parsed for the member the session reaches; Holder.h and Delegate.swift are not"
+    );
+}

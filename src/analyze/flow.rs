@@ -236,12 +236,13 @@ pub struct BodyAnalysis {
     /// Like `types_read`, for a store of what only a captured local may hold: (local,
     /// type), resolved with the enclosing body.
     pub types_read_captured: BTreeSet<(Name, Name)>,
-    /// Calls of a type's function (`init` for a construction) the analysis could not
-    /// resolve, handed what may be a session: (where that may come from, type, function).
-    /// One declared in a file not parsed yet would be followed, so such declarations are
-    /// part of the prefilter's demand (not the type's constructions elsewhere). The flag:
-    /// the function is named (a method), not a construction's labels.
-    pub declarations_read: BTreeSet<(Origin, Name, Name, bool)>,
+    /// Calls the analysis could not resolve, handed what may be a session: (where that may
+    /// come from, the type whose function it would be, the function). One declared in a
+    /// file not parsed yet would be followed, so such declarations are part of the
+    /// prefilter's demand (not the type's constructions elsewhere). No type: a call that
+    /// resolves by name alone (a free function, a receiver of unknown type), declared
+    /// anywhere. The flag: the function is named (a method), not a construction's labels.
+    pub declarations_read: BTreeSet<(Origin, Option<Name>, Name, bool)>,
     /// What this body hands to the functions it calls: (callee, argument, where what it
     /// hands may come from, whether the call resolved by name alone). Who can hand a
     /// function a session is the fixpoint of these (`relevance::reached`).
@@ -624,25 +625,6 @@ fn constructed_type(e: &Expr) -> Option<Name> {
         .then(|| ty.clone())
 }
 
-/// The type and function a call names, when it names a type: `T(...)` (`init`),
-/// `T.f(...)`, `T::f(...)`, `[T f...]`, `[[T alloc] init...]`.
-fn unresolved_type_call(receiver: Option<&Expr>, method: &str) -> Option<(Name, Name)> {
-    let capitalised = |t: &str| t.starts_with(|c: char| c.is_ascii_uppercase());
-    match receiver.map(|r| &r.kind) {
-        None => capitalised(method).then(|| (method.to_string(), "init".to_string())),
-        Some(ExprKind::TypeRef(t)) => Some((t.clone(), method.to_string())),
-        Some(ExprKind::Call {
-            receiver: Some(inner),
-            method: alloc,
-            ..
-        }) if alloc == "alloc" && method.starts_with("init") => match &inner.kind {
-            ExprKind::TypeRef(t) => Some((t.clone(), method.to_string())),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The member a setter selector sets: `setSession:` sets `session`.
 fn setter_member(selector: &str) -> Option<Name> {
     let rest = selector.strip_prefix("set")?.strip_suffix(':')?;
@@ -912,7 +894,8 @@ impl<'p> Cx<'p, '_> {
                 for a in args {
                     let v = self.eval(&a.value, st, Use::Escapes, loop_depth);
                     if let Some(selector) = &selector {
-                        self.note_declarations_read(type_name, selector, false, &v, st);
+                        let ty = Some(type_name.clone());
+                        self.note_declarations_read(ty, selector, false, &v, st);
                     }
                     match (&a.label, own) {
                         (Some(field), true) => {
@@ -1182,12 +1165,14 @@ impl<'p> Cx<'p, '_> {
             };
             arg_values.push(self.eval(&a.value, st, usage, loop_depth));
         }
-        if callee.is_none() && !known_api {
-            // A construction (or a type's own function) nothing resolved: one declared in
-            // a file not parsed yet would be followed.
-            if let Some((ty, f)) = unresolved_type_call(receiver, method) {
-                let handed: Value = arg_values.iter().flatten().cloned().collect();
-                self.note_declarations_read(&ty, &f, true, &handed, st);
+        if callee.is_none() && !known_api && self.record {
+            // A call nothing resolved: one declared in a file not parsed yet would be
+            // followed.
+            let handed: Value = arg_values.iter().flatten().cloned().collect();
+            if !handed.is_empty() {
+                for (ty, f, named) in self.unresolved_declarations(receiver, method, args.len()) {
+                    self.note_declarations_read(ty, &f, named, &handed, st);
+                }
             }
         }
         if super_init {
@@ -1433,13 +1418,82 @@ impl<'p> Cx<'p, '_> {
 
     /// `v` handed to a call of `ty`'s function `f` the analysis could not resolve: one
     /// declared elsewhere would be followed. Recorded in the final pass.
-    fn note_declarations_read(&mut self, ty: &Name, f: &str, named: bool, v: &Value, st: &State) {
+    fn note_declarations_read(
+        &mut self,
+        ty: Option<Name>,
+        f: &str,
+        named: bool,
+        v: &Value,
+        st: &State,
+    ) {
         if !self.record {
             return;
         }
         for from in self.origins(v, st) {
             let read = (from, ty.clone(), f.to_string(), named);
             self.out.declarations_read.insert(read);
+        }
+    }
+
+    /// Where a declaration of what an unresolved call names would be followed from, as
+    /// `resolve::resolve_call` and `resolve_initializer` look for one: (type whose
+    /// fragments, function, named). `T(...)`, `T.f(...)`, `T::f(...)`, `[T f...]` in `T`'s
+    /// fragments; `f(...)` and `self.f(...)` in the owner's; `self.m.f(...)` in `m`'s
+    /// declared type's (undeclared: the owner's fragments that name `m`); `super.f(...)`
+    /// in the supertypes'; a free function or a receiver of unknown type (`[[T alloc]
+    /// initWithX:]` too) by name alone, anywhere (no type), unless two analysed types
+    /// already have such a method (no declaration elsewhere makes the call resolve).
+    fn unresolved_declarations(
+        &self,
+        receiver: Option<&Expr>,
+        method: &str,
+        arity: usize,
+    ) -> Vec<(Option<Name>, Name, bool)> {
+        let owner = self.body.function.owner.as_ref();
+        let named = |ty: Option<&Name>| (ty.cloned(), method.to_string(), true);
+        match receiver.map(|r| &r.kind) {
+            None => {
+                let mut out = vec![named(None)];
+                out.extend(owner.map(|o| named(Some(o))));
+                if method.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    out.push((Some(method.to_string()), "init".to_string(), true));
+                }
+                out
+            }
+            Some(ExprKind::SelfRef) => owner.map(|o| named(Some(o))).into_iter().collect(),
+            Some(ExprKind::SuperRef) => owner
+                .map(|o| self.project.supertypes_of(o))
+                .unwrap_or_default()
+                .iter()
+                .map(|t| named(Some(t)))
+                .collect(),
+            Some(ExprKind::TypeRef(t)) => vec![named(Some(t))],
+            Some(ExprKind::Member { base, name }) if matches!(base.kind, ExprKind::SelfRef) => {
+                let Some(owner) = owner else {
+                    return Vec::new();
+                };
+                match self.project.member(owner, name) {
+                    Some(m) => m.declared_type.iter().map(|t| named(Some(t))).collect(),
+                    None => vec![(Some(owner.clone()), name.clone(), false)],
+                }
+            }
+            Some(other) => {
+                let mut out = Vec::new();
+                if !resolve::never_unique(self.project, method, arity) {
+                    out.push(named(None));
+                }
+                if let ExprKind::Call {
+                    receiver: Some(inner),
+                    method: alloc,
+                    ..
+                } = other
+                {
+                    if let (true, ExprKind::TypeRef(t)) = (alloc == "alloc", &inner.kind) {
+                        out.push(named(Some(t)));
+                    }
+                }
+                out
+            }
         }
     }
 

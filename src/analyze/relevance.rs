@@ -23,8 +23,11 @@
 //!   matters. A type with none of these has no member facts a rule reads: what its
 //!   functions do with members cannot matter. So does a type whose member a body may
 //!   store a session into (`params.session = s`).
-//! - a declaration, in a fragment of a type, of a function of it (an initializer) that a
-//!   call handed a session but that no analysed file declares (it would be followed).
+//! - a declaration of a function that a call handed a session but that no analysed file
+//!   declares (it would be followed): in the fragments of the type the call names (an
+//!   initializer, `T.f`, `self.f`, a member's declared type), or anywhere for a call that
+//!   resolves by name alone (a free function, a receiver of unknown type), unless two
+//!   analysed types already share that method (such a call never resolves).
 //!
 //! Other calls do not matter: a caller that can hand a function a session has a session
 //! of its own (a seed word, a factory call in the demand, a member of a type in the
@@ -154,6 +157,10 @@ pub struct Demand {
     /// of that type would be followed. Not the type's constructions elsewhere. The flag:
     /// the function is named (a method), not a construction's labels.
     pub declared_types: BTreeSet<(Name, Name, bool)>,
+    /// Functions calls that resolve by name alone (free functions, receivers of unknown
+    /// type) were handed a session but found in no analysed file: a declaration anywhere
+    /// would be followed.
+    pub declared_anywhere: BTreeSet<Name>,
     /// Owners of methods with a non-empty summary whose name and arity other types share
     /// already: a call of such a method with a receiver of unknown type never resolves, so
     /// only the code that names the owner (its fragments, `Owner.method()`, a member typed
@@ -273,9 +280,15 @@ pub fn demand(analysis: &ProjectAnalysis<'_>) -> Demand {
                     Origin::Param(p) => analysis.reached.params.contains(&(*id, *p)),
                     Origin::ClosureParam => false,
                 };
-                if counts {
-                    let read = (type_word(ty).to_string(), f.clone(), *named);
-                    demand.declared_types.insert(read);
+                match (counts, ty) {
+                    (false, _) => {}
+                    (true, Some(ty)) => {
+                        let read = (type_word(ty).to_string(), f.clone(), *named);
+                        demand.declared_types.insert(read);
+                    }
+                    (true, None) => {
+                        demand.declared_anywhere.insert(f.clone());
+                    }
                 }
             }
         }

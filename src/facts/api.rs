@@ -32,7 +32,6 @@ pub const API_WORDS: &[&str] = &[
     "invalidateAndCancel",
     "finishTasksAndInvalidate",
     "sessionWithConfiguration",
-    "sharedSession",
 ];
 
 /// The session class's name, which matters only where a name ends with it (`URLSession`,
@@ -46,6 +45,49 @@ pub const SESSION_WORD: &str = "URLSession";
 /// (nothing more of the identifier follows, or an objc2 `_` selector part does)?
 pub fn ends_session_word(rest: &[u8]) -> bool {
     !rest.first().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Can the session class's name, followed by `rest`, make a session as the front-ends read
+/// one? Swift: a construction (`URLSession(`, `URLSession.init`). Objective-C: a message
+/// to the class (`[NSURLSession new]`, `[[NSURLSession alloc] init]`, `NSURLSession.new`)
+/// other than `sharedSession`, or a call (C++, macros). Rust: anywhere (a `use` may rename
+/// the class). Elsewhere
+/// the name only types something (`URLSession?`, `NSURLSession *`, `URLSession.shared`,
+/// `extension URLSession`): a session such code holds was made by code that has one of
+/// these, or a factory call, and reaches it through what the analysis demands.
+pub fn session_word_may_create(language: super::Language, rest: &[u8]) -> bool {
+    let skip_space = |b: &[u8]| -> usize {
+        b.iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(b.len())
+    };
+    let word = |b: &[u8]| -> usize {
+        b.iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .unwrap_or(b.len())
+    };
+    let at = skip_space(rest);
+    let rest = &rest[at..];
+    match language {
+        super::Language::Rust => true,
+        super::Language::Swift => match rest.first() {
+            Some(b'(') => true,
+            Some(b'.') => {
+                let member = &rest[1..][skip_space(&rest[1..])..];
+                &member[..word(member)] == b"init"
+            }
+            _ => false,
+        },
+        super::Language::ObjC => {
+            if rest.first() == Some(&b'(') {
+                return true;
+            }
+            let rest = rest.strip_prefix(b".").unwrap_or(rest);
+            let selector = &rest[skip_space(rest)..];
+            let len = word(selector);
+            len > 0 && &selector[..len] != b"sharedSession"
+        }
+    }
 }
 
 /// Is `ty` (a type as written, possibly generic or optional) a session type? One of its

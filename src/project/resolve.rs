@@ -163,6 +163,20 @@ fn unique_method(project: &Project, method: &str, arity: usize) -> Option<FnId> 
         .then_some(first)
 }
 
+/// Do two types have methods of this name and arity? Then a call with a receiver of
+/// unknown type never resolves, whatever other files declare.
+pub fn never_unique(project: &Project, method: &str, arity: usize) -> bool {
+    let mut owners = project
+        .methods_named(method)
+        .map(|id| project.function(id))
+        .filter(|f| arity_of(f) == arity)
+        .map(|f| &f.owner);
+    let Some(first) = owners.next() else {
+        return false;
+    };
+    owners.any(|o| o != first)
+}
+
 /// Parameters a caller passes (a Rust `self` receiver is not an argument).
 pub fn arity_of(f: &Function) -> usize {
     f.params.iter().filter(|p| p.as_str() != "self").count()
