@@ -137,6 +137,9 @@ struct Dialect {
     /// Functions and methods (Objective-C and C: `void f(`, `- (void)name`, `T *f(`).
     /// Swift and Rust declare every function after `func` / `fn`.
     keywordless_functions: bool,
+    /// `static` storage is a declaration's initializer (Swift: no static locals, and a
+    /// `static func` body is no storage); elsewhere it marks the whole file.
+    static_declarations: bool,
 }
 
 /// The identifiers of one file, sorted, each one `u32`: a 26-bit hash above the 6 bits of
@@ -211,6 +214,7 @@ impl Identifiers {
             Dialect {
                 keywordless_globals: true,
                 keywordless_functions: true,
+                static_declarations: false,
             },
         )
     }
@@ -225,6 +229,7 @@ impl Identifiers {
         let dialect = Dialect {
             keywordless_globals: language == Language::Swift,
             keywordless_functions: language == Language::ObjC,
+            static_declarations: language == Language::Swift,
         };
         Identifiers::scan(bytes, dialect)
     }
@@ -255,6 +260,8 @@ impl Identifiers {
         let mut nesting = Nesting::default();
         // Something here may construct into process-lifetime storage.
         let mut static_context = false;
+        // Swift: inside a `static` property's declaration, opened at this brace depth.
+        let mut static_declaration: Option<i64> = None;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
@@ -262,7 +269,21 @@ impl Identifiers {
                 if !b.is_ascii_whitespace() {
                     last_solid = Some(i);
                     nesting.step(bytes, i);
+                    let ends = static_declaration.is_some_and(|depth| {
+                        nesting.depth < depth || b == b';' && nesting.depth == depth
+                    });
+                    if ends && nesting.state == Lexing::Code {
+                        static_declaration = None;
+                    }
                 } else if b == b'\n' {
+                    let ends = static_declaration.is_some_and(|depth| {
+                        nesting.depth <= depth
+                            && nesting.state == Lexing::Code
+                            && !continues_on_next_line(bytes, last_solid, i)
+                    });
+                    if ends {
+                        static_declaration = None;
+                    }
                     nesting.end_line();
                 } else {
                     // A run of blanks (indentation) in one tight loop.
@@ -296,7 +317,21 @@ impl Identifiers {
             }
             last_solid = Some(i - 1);
             let token = &bytes[start..i];
-            static_context |= marks_static_storage(token, before, last, bytes);
+            if !nesting.in_comment() {
+                if dialect.static_declarations && token == b"static" {
+                    // Only a stored property's initializer is storage (Swift has no static
+                    // locals): not a `static func` body.
+                    let next = skip_space(bytes, i);
+                    let word = &bytes[next..next + ident_len(&bytes[next..])];
+                    if !matches!(word, b"func" | b"subscript") {
+                        let depth =
+                            static_declaration.map_or(nesting.depth, |d| d.min(nesting.depth));
+                        static_declaration = Some(depth);
+                    }
+                } else {
+                    static_context |= marks_static_storage(token, before, last, bytes);
+                }
+            }
             last = (token, i);
             if token[0].is_ascii_digit() {
                 type_next = false;
@@ -325,6 +360,7 @@ impl Identifiers {
                 flags |= at::TYPE;
             } else if constructs(bytes, next, receiver) {
                 flags |= at::TYPE;
+                static_context |= static_declaration.is_some();
                 // Outside every body: a Swift global's initializer or top-level code. Not a
                 // declaration, an attribute (`@available(`), a `#if os(` condition, nor a
                 // brace or generics after a supertype or return type (`: Base {`).
@@ -495,6 +531,10 @@ impl Nesting {
         }
     }
 
+    fn in_comment(&self) -> bool {
+        matches!(self.state, Lexing::LineComment | Lexing::BlockComment(_))
+    }
+
     /// Not in a comment (a string's interpolations are code).
     fn in_code_or_text(&self) -> bool {
         matches!(self.state, Lexing::Code | Lexing::Text)
@@ -503,6 +543,26 @@ impl Nesting {
     fn balanced(&self) -> bool {
         self.depth == 0 && !self.underflow && self.state == Lexing::Code
     }
+}
+
+/// Does the statement on the line that ends at `newline` go on past it (Swift)? The line
+/// ends in an operator or an open bracket, or the next one starts with an operator or `.`.
+fn continues_on_next_line(bytes: &[u8], last_solid: Option<usize>, newline: usize) -> bool {
+    const JOINERS: &[u8] = b"=([{,.:?+-*/&|<>!^%~\\";
+    let ends_open = last_solid.is_some_and(|at| JOINERS.contains(&bytes[at]));
+    let next = skip_space(bytes, newline + 1);
+    ends_open
+        || bytes
+            .get(next)
+            .is_some_and(|b| JOINERS.contains(b) && *b != b'(')
+}
+
+/// The length of the identifier at the start of `bytes`.
+fn ident_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !is_ident(b))
+        .unwrap_or(bytes.len())
 }
 
 /// Is the byte at `i` escaped by an odd run of backslashes?
@@ -1090,6 +1150,29 @@ mod tests {
             "#if os(iOS) || os(tvOS)\nfunc make() -> Client {\n    Client()\n}\n#endif\n",
         ] {
             assert!(!meets(elsewhere, &wanted), "{elsewhere}");
+        }
+        // Swift's static storage is a `static` property's initializer, to the end of its
+        // declaration; a `static func` body, a comment or another declaration is not.
+        let swift = |text: &str| {
+            Identifiers::of_file(text.as_bytes(), crate::facts::Language::Swift).meets(&wanted)
+        };
+        for stored in [
+            "class A {\n  static let shared = Client()\n}\n",
+            "class A {\n  static let shared: Client = {\n    let c = Client(); c.x = 1\n    return c\n  }()\n}\n",
+            "class A {\n  static let shared =\n    Client()\n}\n",
+            "class A {\n  static let shared = Hub\n    .make(Client())\n}\n",
+            "class A {\n  private nonisolated(unsafe) static var all: [Client] = [Client()]\n}\n",
+            "class A {\n  static let n = 1\n  static var c = Client()\n}\n",
+        ] {
+            assert!(swift(stored), "{stored}");
+        }
+        for not_stored in [
+            "class A {\n  static func make() -> Client { Client() }\n}\n",
+            "class A {\n  static let n = 1\n  func f() { let c = Client() }\n}\n",
+            "class A {\n  // a static value\n  func f() { let c = Client() }\n}\n",
+            "class A {\n  static let n = 1; func f() { let c = Client() }\n}\n",
+        ] {
+            assert!(!swift(not_stored), "{not_stored}");
         }
         // An ObjC or Rust file has no global without a keyword.
         let objc = b"void f(void) { Client *c = [[Client alloc] init]; }\nClient *make(void);";
