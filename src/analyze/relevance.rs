@@ -173,15 +173,7 @@ pub struct Demand {
 /// files hold (resolution by name alone needs one owner).
 fn ambiguous(project: &crate::project::Project, f: &Function) -> bool {
     let arity = crate::project::resolve::arity_of(f);
-    let mut owners = project
-        .methods_named(&f.name)
-        .map(|id| project.function(id))
-        .filter(|m| crate::project::resolve::arity_of(m) == arity)
-        .filter_map(|m| m.owner.as_deref());
-    let Some(first) = owners.next() else {
-        return false;
-    };
-    owners.any(|o| o != first)
+    crate::project::resolve::never_unique(project, &f.name, arity)
 }
 
 /// The demand of an analysis.
