@@ -778,12 +778,8 @@ fn skip_space(bytes: &[u8], mut i: usize) -> usize {
 fn constructs(bytes: &[u8], next: usize, receiver: bool) -> bool {
     let rest = &bytes[next.min(bytes.len())..];
     let word_at = |from: usize| {
-        let from = skip_space(rest, from);
-        let end = rest[from.min(rest.len())..]
-            .iter()
-            .position(|&b| !is_ident(b))
-            .map_or(rest.len(), |n| from + n);
-        &rest[from.min(end)..end]
+        let from = skip_space(rest, from).min(rest.len());
+        &rest[from..from + ident_len(&rest[from..])]
     };
     match rest.first() {
         Some(b'(' | b'{' | b'<') => true,
