@@ -104,11 +104,13 @@ mod option {
 
 /// A run frees each file's tree and text as soon as it is lowered and soon allocates as
 /// much for the next one.
-/// - Returning freed pages at once, not a second later, keeps the peak near what is live
-///   (real corpus, cold: 113-128 MB → 76-88 MB).
-/// - But pages that come back as transparent huge pages are zeroed by the kernel 2 MiB at
-///   a time: a cold run on the real corpus spent a fifth of its samples in
-///   `clear_page_erms`. Small pages: 76-88 MB → 68 MB, and no slower.
+/// - Pages that come back as transparent huge pages are zeroed by the kernel 2 MiB at a
+///   time: a cold run on the real corpus spent a fifth of its samples in `clear_page_erms`.
+///   Small pages: 76-88 MB → 68 MB, and no slower.
+/// - Freed pages go back after a tenth of a second, not mimalloc's second: the hostile
+///   inputs' test (one huge file's aborted parse, then the next) peaked at 528 MiB with a
+///   second, over its 512 MiB bound. Nor at once: unmapping, shooting down TLBs and
+///   faulting zeroed pages back in took a tenth of a real-corpus run (cold, 53 → 58 MB).
 ///
 /// mimalloc reads its huge-page switch when it starts, before `main`, so this process
 /// turns them off itself, as mimalloc would.
@@ -119,7 +121,7 @@ unsafe fn tune_mimalloc() {
         if libmimalloc_sys::mi_version() / 10_000 != 3 {
             return;
         }
-        libmimalloc_sys::mi_option_set(option::PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(option::PURGE_DELAY, 100);
         libmimalloc_sys::mi_option_set(option::ALLOW_THP, 0);
         #[cfg(target_os = "linux")]
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
