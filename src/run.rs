@@ -871,17 +871,15 @@ fn too_big(len: u64, max: u64) -> String {
 pub(crate) fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (ErrorKind, String)> {
     use std::io::Read;
     let cannot_read = |e: std::io::Error| (ErrorKind::Io, format!("cannot read: {e}"));
-    let meta = std::fs::metadata(path).map_err(cannot_read)?;
-    if !meta.is_file() {
+    let Some((file, meta)) = open_regular(path).map_err(cannot_read)? else {
         return Err((
             ErrorKind::Io,
             "not a regular file (a folder, FIFO, socket or device): not linted".into(),
         ));
-    }
+    };
     if meta.len() > max {
         return Err((ErrorKind::Skipped, too_big(meta.len(), max)));
     }
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -891,6 +889,39 @@ pub(crate) fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (E
         modified: meta.modified().ok(),
     };
     Ok((bytes, stamp))
+}
+
+/// Opens `path` as a regular file, with its metadata. On Unix it is opened first, without
+/// blocking on a FIFO or device, and asked what it is: one walk of the path, not two (a
+/// `stat` and an `open` each walk it: a tenth of a re-run's time went to `statx`).
+#[cfg(unix)]
+fn open_regular(path: &Path) -> std::io::Result<Option<(std::fs::File, std::fs::Metadata)>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    match opened {
+        Ok(file) => {
+            let meta = file.metadata()?;
+            Ok(meta.is_file().then_some((file, meta)))
+        }
+        // A socket cannot be opened at all.
+        Err(e) => match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => Ok(None),
+            _ => Err(e),
+        },
+    }
+}
+
+/// Elsewhere: asked what it is before it is opened.
+#[cfg(not(unix))]
+fn open_regular(path: &Path) -> std::io::Result<Option<(std::fs::File, std::fs::Metadata)>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    Ok(Some((std::fs::File::open(path)?, meta)))
 }
 
 /// Decodes as UTF-8, replacing invalid bytes, and says where the first invalid byte was.
