@@ -123,6 +123,12 @@ mod at {
     pub const GETTER: u8 = 16;
     /// Declared or extended as a type (the declarations of `TYPE`, without constructions).
     pub const TYPE_DECL: u8 = 32;
+    /// Where something may be constructed into process-lifetime storage: in a Swift
+    /// `static` property's declaration (every name there), a Swift construction outside
+    /// every body, a construction in an Objective-C body that declares a `static` local.
+    /// A construction there that does not name its type (`Self()`, `[self new]`) marks the
+    /// whole file instead ([`STATIC_CONTEXT`]).
+    pub const STATIC: u8 = 64;
 }
 
 /// Keywords after which the next identifier names a function being declared.
@@ -142,9 +148,12 @@ struct Dialect {
     static_declarations: bool,
     /// A `/*` inside a block comment opens another (Swift, Rust; not C).
     nested_comments: bool,
+    /// Static storage is a function's `static` local (Objective-C: no globals are
+    /// analysed): a body that declares one, not the whole file.
+    static_locals: bool,
 }
 
-/// The identifiers of one file, sorted, each one `u32`: a 26-bit hash above the 6 bits of
+/// The identifiers of one file, sorted, each one `u32`: a 25-bit hash above the 7 bits of
 /// where it occurs (one word a name: this is most of what a run keeps of a skipped file).
 /// A hash collision only makes a file look wanted when it is not: it is parsed for
 /// nothing, never skipped wrongly.
@@ -186,7 +195,7 @@ impl<'de> serde::Deserialize<'de> for Identifiers {
 }
 
 /// The bits of a packed entry that say where a name occurs.
-const FLAG_BITS: u32 = 6;
+const FLAG_BITS: u32 = 7;
 
 /// Keywords after which the next identifier names a type being declared or extended.
 const TYPE_KEYWORDS: &[&[u8]] = &[
@@ -218,6 +227,7 @@ impl Identifiers {
                 keywordless_functions: true,
                 static_declarations: false,
                 nested_comments: true,
+                static_locals: false,
             },
         )
     }
@@ -235,6 +245,7 @@ impl Identifiers {
             keywordless_functions: language == Language::ObjC,
             static_declarations: language == Language::Swift,
             nested_comments: language != Language::ObjC,
+            static_locals: language == Language::ObjC,
         };
         Identifiers::scan(bytes, dialect)
     }
@@ -242,7 +253,7 @@ impl Identifiers {
     fn scan(bytes: &[u8], dialect: Dialect) -> Identifiers {
         let mut found: Vec<u32> = Vec::with_capacity(bytes.len() / 8);
         // `hashed`: the token's hash and whether it has a `_`, taken while finding its end.
-        let mut record = |token: &[u8], hashed: (u32, bool), flags: u8| {
+        let record = |found: &mut Vec<u32>, token: &[u8], hashed: (u32, bool), flags: u8| {
             let (whole, underscore) = hashed;
             found.push(pack(whole, flags));
             if underscore {
@@ -251,6 +262,10 @@ impl Identifiers {
                 }
             }
         };
+        // Objective-C: the body (a function or method, from its `{` at the top level) being
+        // scanned: where its entries start in `found`, and whether it declares a `static`
+        // and constructs something without naming its type.
+        let mut body: Option<Body> = None;
         // The next identifier is declared as a type (it follows a type keyword, or a type
         // name and `.`/`::` in a qualified declaration `extension Outer.Inner`).
         let mut type_next = false;
@@ -274,7 +289,19 @@ impl Identifiers {
                 if !b.is_ascii_whitespace() {
                     last_solid = Some(i);
                     let in_code = nesting.state == Lexing::Code;
+                    let depth = nesting.depth;
                     nesting.step(bytes, i);
+                    if dialect.static_locals && depth != nesting.depth {
+                        match (depth, nesting.depth) {
+                            (0, 1) => body = Some(Body::at(found.len())),
+                            (1, 0) => {
+                                if let Some(done) = body.take() {
+                                    static_context |= done.close(&mut found);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
                     // A quarter of the real corpus is comments: skipped in one search.
                     if in_code && nesting.in_comment() {
                         if let Some(end) = skippable_comment(bytes, i, dialect.nested_comments) {
@@ -347,7 +374,11 @@ impl Identifiers {
                             static_declaration.map_or(nesting.depth, |d| d.min(nesting.depth));
                         static_declaration = Some(depth);
                     }
-                } else {
+                } else if dialect.static_locals && token == b"static" {
+                    if let Some(body) = &mut body {
+                        body.declares_static = true;
+                    }
+                } else if !(dialect.static_locals && token == b"const") {
                     static_context |= marks_static_storage(token, before, last, bytes);
                 }
             }
@@ -359,6 +390,9 @@ impl Identifiers {
             let next = skip_space(bytes, i);
             let after = bytes.get(next).copied();
             let mut flags = at::ANY;
+            if static_declaration.is_some() && !nesting.in_comment() {
+                flags |= at::STATIC;
+            }
             if matches!(after, Some(b'(' | b':' | b']' | b'{' | b'<')) {
                 flags |= at::CALL;
                 let declared = word_before.is_some_and(|w| DECL_KEYWORDS.contains(&w))
@@ -379,12 +413,11 @@ impl Identifiers {
                 flags |= at::TYPE;
             } else if constructs(bytes, next, receiver) {
                 flags |= at::TYPE;
-                static_context |= static_declaration.is_some();
                 // Outside every body: a Swift global's initializer or top-level code. Not a
                 // declaration, an attribute (`@available(`), a `#if os(` condition, nor a
                 // brace or generics after a supertype or return type (`: Base {`).
                 let before_byte = before.map(|(_, b)| b);
-                static_context |= dialect.keywordless_globals
+                let global = dialect.keywordless_globals
                     && nesting.depth <= 0
                     && nesting.in_code_or_text()
                     && !nesting.directive
@@ -392,11 +425,22 @@ impl Identifiers {
                     && before_byte != Some(b'@')
                     && (!matches!(after, Some(b'{' | b'<'))
                         || matches!(before_byte, Some(b'=' | b'(')));
+                let unnamed = matches!(token, b"Self" | b"self" | b"super" | b"init");
+                if global || static_declaration.is_some() {
+                    if unnamed {
+                        static_context = true;
+                    } else {
+                        flags |= at::STATIC;
+                    }
+                }
+                if let Some(body) = &mut body {
+                    body.constructs_unnamed |= unnamed;
+                }
             }
             if declared && (type_next_tight || word_before.is_some()) {
                 flags |= at::TYPE_DECL;
             }
-            record(token, (fnv.finish(), underscore), flags);
+            record(&mut found, token, (fnv.finish(), underscore), flags);
             type_next_tight = false;
             type_next = if is_type_keyword(token) {
                 if token == b"impl" && after == Some(b'<') {
@@ -445,11 +489,12 @@ impl Identifiers {
     }
 }
 
-/// A name no source can spell, recorded for a file that may construct something into
-/// process-lifetime storage: a `static` (Swift, ObjC, Rust), a Rust `const` or once-cell
-/// (`get_or_init`, `KEY.with`), a construction outside every body (a Swift global or
-/// top-level code), or braces the scan could not follow. As `project::lifetime` reads
-/// storage, with room to spare.
+/// A name no source can spell, recorded for a file that may construct anything into
+/// process-lifetime storage, where the scan cannot tell what: a Rust `static`, `const` or
+/// once-cell (`get_or_init`, `KEY.with`), a construction there that does not name its type
+/// (`static let shared = Self()`, `[[self alloc] init]` in a body with a `static`), or
+/// braces the scan could not follow. Elsewhere the constructions are marked one by one
+/// ([`at::STATIC`]). As `project::lifetime` reads storage, with room to spare.
 const STATIC_CONTEXT: &[u8] = b"#static";
 
 /// Does `token` (after `before`, the identifier `last`) mark static storage?
@@ -478,6 +523,39 @@ fn marks_static_storage(
                 && !last.0.iter().any(u8::is_ascii_lowercase)
         }),
         _ => false,
+    }
+}
+
+/// An Objective-C body being scanned (see [`Dialect::static_locals`]).
+struct Body {
+    /// Where its entries start in the file's.
+    start: usize,
+    declares_static: bool,
+    /// `[self new]`, `[[self alloc] init]`: a construction of the owner, unnamed.
+    constructs_unnamed: bool,
+}
+
+impl Body {
+    fn at(start: usize) -> Body {
+        Body {
+            start,
+            declares_static: false,
+            constructs_unnamed: false,
+        }
+    }
+
+    /// At the body's end: with a `static` local, its constructions may be into it. Marks
+    /// them; says whether the whole file must be marked (an unnamed construction).
+    fn close(self, found: &mut [u32]) -> bool {
+        if !self.declares_static {
+            return false;
+        }
+        for entry in &mut found[self.start..] {
+            if *entry & u32::from(at::TYPE) != 0 {
+                *entry |= u32::from(at::STATIC);
+            }
+        }
+        self.constructs_unnamed
     }
 }
 
@@ -851,6 +929,7 @@ impl Wanted {
                 let mut group = vec![(hash(name.as_bytes()), at::TYPE)];
                 group.push((hash(STATIC_CONTEXT), at::ANY));
                 groups.push(group);
+                groups.push(vec![(hash(name.as_bytes()), at::STATIC)]);
             }
         }
         for name in &demand.constructed {
@@ -1335,6 +1414,39 @@ mod tests {
         ] {
             assert!(!swift(not_stored), "{not_stored}");
         }
+        // Static storage of another type does not make this one's constructions wanted;
+        // one that does not name its type (the enclosing one) makes every one wanted.
+        for other in [
+            "class A {\n  static let shared = Hub()\n  func f() { let c = Client() }\n}\n",
+            "let hub = Hub()\nfunc f() { let c = Client() }\n",
+        ] {
+            assert!(!swift(other), "{other}");
+        }
+        for unnamed in [
+            "class A {\n  static let shared = Self()\n  func f() { let c = Client() }\n}\n",
+            "class A {\n  static let shared: A = .init()\n  func f() { let c = Client() }\n}\n",
+        ] {
+            assert!(swift(unnamed), "{unnamed}");
+        }
+        // Objective-C's static storage is a function's `static` local: a construction in a
+        // body that declares one, or anywhere once one constructs its owner unnamed.
+        let objc = |text: &str| {
+            Identifiers::of_file(text.as_bytes(), crate::facts::Language::ObjC).meets(&wanted)
+        };
+        for stored in [
+            "+ (instancetype)shared {\n  static Client *c;\n  static dispatch_once_t once;\n  dispatch_once(&once, ^{ c = [[Client alloc] init]; });\n  return c;\n}\n",
+            "Client *shared(void) {\n  static Client *c = nil;\n  if (!c) { c = [Client new]; }\n  return c;\n}\n",
+            "+ (instancetype)shared {\n  static id s;\n  s = [[self alloc] init];\n  return s;\n}\n- (void)f {\n  Client *c = [[Client alloc] init];\n}\n",
+        ] {
+            assert!(objc(stored), "{stored}");
+        }
+        for not_stored in [
+            "static NSString *const kName = @\"n\";\n- (void)f {\n  Client *c = [[Client alloc] init];\n}\n",
+            "+ (instancetype)shared {\n  static Hub *h;\n  h = [[Hub alloc] init];\n  return h;\n}\n- (void)f {\n  Client *c = [[Client alloc] init];\n}\n",
+            "- (void)f {\n  const int n = 1;\n  Client *c = [[Client alloc] init];\n}\n",
+        ] {
+            assert!(!objc(not_stored), "{not_stored}");
+        }
         // An ObjC or Rust file has no global without a keyword.
         let objc = b"void f(void) { Client *c = [[Client alloc] init]; }\nClient *make(void);";
         let names = Identifiers::of_file(objc, crate::facts::Language::ObjC);
@@ -1391,12 +1503,12 @@ mod tests {
     fn both_merges_give_each_name_once_with_all_its_flags() {
         // Names that share their table slot's low bits, repeated with other flags.
         let found: Vec<u32> = (0..5_000u32)
-            .map(|i| pack((i % 701).wrapping_mul(0x9e37_79b1) << 3, 1 << (i % 6)))
+            .map(|i| pack((i % 701).wrapping_mul(0x9e37_79b1) << 3, 1 << (i % 7)))
             .collect();
         let sorted = merge_sorting(found.clone());
         assert_eq!(merge_in_table(found), sorted);
         assert_eq!(sorted.len(), 701);
-        assert!(sorted.iter().all(|e| e & 0x3f == 0x3f), "every flag kept");
+        assert!(sorted.iter().all(|e| e & 0x7f == 0x7f), "every flag kept");
         // The table is left empty for the next file.
         assert_eq!(merge_in_table(vec![pack(7 << FLAG_BITS, 1)]).len(), 1);
     }
