@@ -820,7 +820,7 @@ impl From<Wanted> for Groups {
 /// is matched against every group, and most files have none of the names. So the file's
 /// few entries are looked up in the demand (a bitmap rejects nearly all of them at once),
 /// not every group's names in the file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Index {
     /// One bit per key's low [`Index::BITS`] bits.
     bloom: Box<[u64]>,
