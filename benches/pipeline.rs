@@ -363,6 +363,14 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
             copy_tree(&entry.path(), &target)?;
         } else if kind.is_file() {
             std::fs::copy(entry.path(), &target)?;
+            // The source's times, as a checkout a user lints has: files written in the last
+            // two seconds are hashed again on every run (the cache cannot trust their times),
+            // and a fresh copy would measure that instead of the warm path.
+            let modified = entry.metadata()?.modified()?;
+            std::fs::File::options()
+                .write(true)
+                .open(&target)?
+                .set_modified(modified)?;
         }
     }
     Ok(())

@@ -1179,6 +1179,7 @@ mod tests {
         assert!(!seed("@property (nonatomic) NSURLSession *session;", ObjC));
         assert!(!seed("@class NSURLSession;", ObjC));
         assert!(!seed("[NSURLSession sharedSession]", ObjC));
+        assert!(!seed("id mock = OCMClassMock([NSURLSession class]);", ObjC));
         assert!(!seed("NSArray<NSURLSession *> *all;", ObjC));
         // Task, configuration and delegate types name no session.
         assert!(!seed("var task: URLSessionDataTask?", Swift));

@@ -50,7 +50,7 @@ pub fn ends_session_word(rest: &[u8]) -> bool {
 /// Can the session class's name, followed by `rest`, make a session as the front-ends read
 /// one? Swift: a construction (`URLSession(`, `URLSession.init`). Objective-C: a message
 /// to the class (`[NSURLSession new]`, `[[NSURLSession alloc] init]`, `NSURLSession.new`)
-/// other than `sharedSession`, or a call (C++, macros). Rust: anywhere (a `use` may rename
+/// other than `sharedSession` and `class`, or a call (C++, macros). Rust: anywhere (a `use` may rename
 /// the class). Elsewhere the name only types something (`URLSession?`, `NSURLSession *`,
 /// `URLSession.shared`, `extension URLSession`): a session such code holds was made by code
 /// that has one of these, or a factory call, and reaches it through what the analysis
@@ -85,7 +85,7 @@ pub fn session_word_may_create(language: super::Language, rest: &[u8]) -> bool {
             let rest = rest.strip_prefix(b".").unwrap_or(rest);
             let selector = &rest[skip_space(rest)..];
             let len = word(selector);
-            len > 0 && &selector[..len] != b"sharedSession"
+            len > 0 && !matches!(&selector[..len], b"sharedSession" | b"class")
         }
     }
 }
