@@ -692,7 +692,7 @@ fn read_and_lower(
     let path = input.path.clone();
     let mut names = None;
     if seeds.is_some_and(|s| !s.matches(&bytes, language)) {
-        if !likely.contains(&path) {
+        if likely.is_empty() || !likely.contains(&path) {
             return Ok(Processed::Indexed(Pending {
                 names: Identifiers::of_file(&bytes, language),
                 record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),
@@ -881,7 +881,14 @@ pub(crate) fn read_bounded(path: &Path, max: u64) -> Result<(Vec<u8>, Stamp), (E
         return Err((ErrorKind::Skipped, too_big(meta.len(), max)));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max.saturating_add(1))
+    // Up to the size the file has now: past it, reading to the end would ask once more
+    // only to hear that the file is over (a system call per file). A file that says it
+    // is empty (some special file systems) is read to its end, within the limit.
+    let limit = match meta.len() {
+        0 => max.saturating_add(1),
+        len => len,
+    };
+    file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
     let stamp = Stamp {

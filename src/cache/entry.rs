@@ -134,7 +134,7 @@ impl Entry {
         inventory: crate::run::Inventory,
     ) -> Entry {
         let mut inputs = inventory.inputs;
-        inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        inputs.sort_by(|a, b| crate::discover::path_order(&a.path, &b.path));
         let shown: std::collections::HashSet<usize> = outcome
             .findings
             .iter()

@@ -398,7 +398,9 @@ fn patch(entry: &mut Entry, dropped: &HashSet<PathBuf>, read: Vec<(PathBuf, Read
         }
     }
     entry.files.sort_by(|a, b| a.path.cmp(&b.path));
-    entry.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    entry
+        .inputs
+        .sort_by(|a, b| crate::discover::path_order(&a.path, &b.path));
     entry
         .errors
         .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
@@ -480,12 +482,14 @@ fn key(settings: &Settings, inputs: &[Input]) -> u128 {
         .as_bytes(),
     );
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut folders: Vec<PathBuf> = inputs
-        .iter()
-        .filter_map(|i| i.path.parent())
+    // A walk lists a folder's files together: most repeats are neighbours.
+    let mut parents: Vec<&Path> = inputs.iter().filter_map(|i| i.path.parent()).collect();
+    parents.dedup();
+    let mut folders: Vec<PathBuf> = parents
+        .into_iter()
         .map(|p| crate::discover::absolute_path(p, &cwd))
         .collect();
-    folders.sort();
+    folders.sort_unstable_by(|a, b| crate::discover::path_order(a, b));
     folders.dedup();
     for folder in &folders {
         field(folder.as_os_str().as_encoded_bytes());

@@ -208,7 +208,7 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
 /// `Path`'s order (part by part) for the paths a walk gives, from their bytes: a separator
 /// sorts before any other byte, so a part that is a prefix of another sorts first. Sorting
 /// a large tree's paths part by part was a tenth of a warm run.
-fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     if cfg!(windows) {
         return a.cmp(b);
     }
