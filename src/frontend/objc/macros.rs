@@ -119,7 +119,12 @@ fn lone_shouty_lines(text: &[u8], code: &Code) -> Vec<(usize, usize)> {
         if shouty && line_start && line_end && after_statement && !KEYWORDS.contains(&name) {
             found.push((start, start + len));
         }
-        k = code.bytes[k..].partition_point(|&o| o < start + len.max(1)) + k;
+        // Past the name: a step at a time (a search of the rest for each name was most of
+        // this pass).
+        let end = start + len.max(1);
+        while code.bytes.get(k).is_some_and(|&o| o < end) {
+            k += 1;
+        }
     }
     found
 }
