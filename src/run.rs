@@ -692,7 +692,7 @@ fn read_and_lower(
     let path = input.path.clone();
     let mut names = None;
     if seeds.is_some_and(|s| !s.matches(&bytes, language)) {
-        if likely.is_empty() || !likely.contains(&path) {
+        if !likely.contains(&path) {
             return Ok(Processed::Indexed(Pending {
                 names: Identifiers::of_file(&bytes, language),
                 record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),

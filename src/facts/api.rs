@@ -50,8 +50,8 @@ pub fn ends_session_word(rest: &[u8]) -> bool {
 /// Can the session class's name, followed by `rest`, make a session as the front-ends read
 /// one? Swift: a construction (`URLSession(`, `URLSession.init`). Objective-C: a message
 /// to the class (`[NSURLSession new]`, `[[NSURLSession alloc] init]`, `NSURLSession.new`)
-/// other than `sharedSession` and `class`, or a call (C++, macros). Rust: anywhere (a `use` may rename
-/// the class). Elsewhere the name only types something (`URLSession?`, `NSURLSession *`,
+/// other than `sharedSession` and `class`, or a call (C++, macros). Rust: anywhere (a
+/// `use` may rename the class). Elsewhere the name only types something (`URLSession?`, `NSURLSession *`,
 /// `URLSession.shared`, `extension URLSession`): a session such code holds was made by code
 /// that has one of these, or a factory call, and reaches it through what the analysis
 /// demands.
