@@ -51,10 +51,10 @@ pub fn ends_session_word(rest: &[u8]) -> bool {
 /// one? Swift: a construction (`URLSession(`, `URLSession.init`). Objective-C: a message
 /// to the class (`[NSURLSession new]`, `[[NSURLSession alloc] init]`, `NSURLSession.new`)
 /// other than `sharedSession` and `class`, or a call (C++, macros). Rust: anywhere (a
-/// `use` may rename the class). Elsewhere the name only types something (`URLSession?`, `NSURLSession *`,
-/// `URLSession.shared`, `extension URLSession`): a session such code holds was made by code
-/// that has one of these, or a factory call, and reaches it through what the analysis
-/// demands.
+/// `use` may rename the class). Elsewhere the name only types something (`URLSession?`,
+/// `NSURLSession *`, `URLSession.shared`, `extension URLSession`): a session such code
+/// holds was made by code that has one of these, or a factory call, and reaches it through
+/// what the analysis demands.
 pub fn session_word_may_create(language: super::Language, rest: &[u8]) -> bool {
     let skip_space = |b: &[u8]| -> usize {
         b.iter()
