@@ -345,3 +345,64 @@ fn an_unread_inert_file_is_read_when_an_edit_comes_to_want_it() {
     assert!(run.stderr.contains("3 files parsed"), "{}", run.stderr);
     assert_eq!(run.stdout, check(dir.path(), &["--no-cache"]).stdout);
 }
+
+/// An edit of one file that matters writes that file's facts apart (not every parsed file's
+/// again); the next runs read both packs, and a damaged small pack only costs a parse.
+#[test]
+fn an_edit_among_many_relevant_files_adds_only_its_facts() {
+    let dir = project();
+    let src = dir.path().join("Sources");
+    for i in 0..10 {
+        let owner = OWNER.replace("Client", &format!("Client{i}"));
+        std::fs::write(src.join(format!("Client{i}.swift")), owner).unwrap();
+    }
+    check(dir.path(), &[]);
+    let folder = dir.path().join(".sessionlint_cache").join("facts");
+    assert_eq!(entries(&folder).len(), 2, "{:?}", entries(&folder));
+    let newest = || {
+        entries(&folder)
+            .into_iter()
+            .max_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+            .unwrap()
+    };
+
+    std::fs::write(src.join("Fetch.swift"), FIXED).unwrap();
+    let fixed = check(dir.path(), &[]);
+    assert!(
+        fixed
+            .stderr
+            .contains("unchanged files whose facts were reused: 11;"),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(fixed.stdout, check(dir.path(), &["--no-cache"]).stdout);
+    assert_eq!(entries(&folder).len(), 3, "the edited file's facts apart");
+
+    // Edited again: the last pack and the small one both serve; only the new text is parsed.
+    std::fs::write(src.join("Fetch.swift"), format!("{LEAK}// edited\n")).unwrap();
+    let again = check(dir.path(), &[]);
+    assert!(
+        again
+            .stderr
+            .contains("unchanged files whose facts were reused: 11;"),
+        "{}",
+        again.stderr
+    );
+    // The leak in `Fetch.swift` again, and each of the eleven owners'.
+    assert_eq!(findings(&again).len(), 12, "{}", again.stdout);
+    assert_eq!(again.stdout, check(dir.path(), &["--no-cache"]).stdout);
+
+    // The small pack (written last) damaged: ignored, and the result is the same.
+    std::fs::write(newest(), b"not a pack of facts").unwrap();
+    std::fs::write(src.join("Fetch.swift"), FIXED).unwrap();
+    let damaged = check(dir.path(), &[]);
+    assert!(damaged.stderr.contains("damaged"), "{}", damaged.stderr);
+    assert_eq!(damaged.stdout, check(dir.path(), &["--no-cache"]).stdout);
+    assert!(
+        damaged
+            .stderr
+            .contains("unchanged files whose facts were reused: 11;"),
+        "the last pack still serves: {}",
+        damaged.stderr
+    );
+}
