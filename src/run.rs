@@ -301,8 +301,24 @@ enum Processed {
     /// Not parsed: no seed word in it. Only its identifiers are kept (its bytes are read
     /// again if a later round wants it), so memory does not grow with the tree.
     Indexed(Pending),
+    /// To be parsed once every file has been read, largest first (see [`first_pass`]).
+    Held(Box<Held>),
     Failed(FileError),
 }
+
+/// A file read to be parsed, with its bytes.
+struct Held {
+    input: Input,
+    language: Language,
+    bytes: Vec<u8>,
+    stamp: Option<Stamp>,
+    /// Its identifiers, if it has no seed word (a likely file).
+    names: Option<Identifiers>,
+}
+
+/// The most bytes the first pass holds for parsing later; past it, files are parsed as
+/// they are read.
+const HELD_MAX: u64 = 32 << 20;
 
 /// A file the prefilter has not parsed (yet).
 struct Pending {
@@ -342,6 +358,7 @@ impl Parsed {
                     self.facts.push(l.facts);
                 }
                 Processed::Indexed(p) => pending.push(p),
+                Processed::Held(_) => unreachable!("held files are lowered by the first pass"),
                 Processed::Failed(e) => errors.push(e),
             }
         }
@@ -408,20 +425,7 @@ fn check_inputs_in_pool(
     if let Some(done) = &settings.progress {
         done.fetch_add(pending.len(), std::sync::atomic::Ordering::Relaxed);
     }
-    // One file per job: rayon otherwise hands out runs of files that cannot be split
-    // once started, and the last run kept one thread busy for a second after the other
-    // ran dry on a million-line tree.
-    let first: Vec<Processed> = largest_first(inputs)
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|(input, len)| {
-            let processed = process(input, len, seeds.as_ref(), settings, lower, likely);
-            if let Some(done) = &settings.progress {
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            processed
-        })
-        .collect();
+    let first = first_pass(inputs, seeds.as_ref(), settings, lower, likely);
     parsed.add(first, &mut pending, &mut errors, &mut spread);
     timings.read_and_lower += start.elapsed();
 
@@ -486,10 +490,12 @@ fn check_inputs_in_pool(
         timings.analyze += start.elapsed();
         parsed.facts = project.into_facts();
         let start = Instant::now();
+        let mut wanted = wanted;
+        wanted.sort_by_key(|p| std::cmp::Reverse(p.len));
         let more: Vec<Processed> = wanted
             .into_par_iter()
             .with_max_len(1)
-            .map(|p| process(p.input, p.len, None, settings, lower, likely))
+            .map(|p| process(p.input, None, settings, lower, likely))
             .collect();
         parsed.add(more, &mut pending, &mut errors, &mut spread);
         timings.read_and_lower += start.elapsed();
@@ -634,9 +640,89 @@ fn blank_text(lines: &LineIndex, len: usize) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// The inputs with their sizes, largest first: a big file started last would keep one
+/// Reads every input; parses those with a seed word (or likely), largest first.
+/// - With the prefilter on, files are read in the order given (the walk's: each folder's
+///   files together) and those to parse are held until all are read, then parsed largest
+///   first: their sizes come from reading them, not from a `stat` of every file first
+///   (7,000 calls on a large tree, for the few hundred files parsed).
+/// - With it off, every file is parsed: sizes come from `stat`, so that no text is held.
+///
+/// One file per job: rayon otherwise hands out runs of files that cannot be split once
+/// started, and the last run kept one thread busy for a second after the other ran dry on a
+/// million-line tree.
+fn first_pass(
+    inputs: Vec<Input>,
+    seeds: Option<&Seeds>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+    likely: &HashSet<PathBuf>,
+) -> Vec<Processed> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let done = |n: usize| {
+        if let Some(done) = &settings.progress {
+            done.fetch_add(n, Ordering::Relaxed);
+        }
+    };
+    if seeds.is_none() {
+        return largest_first(inputs)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|input| {
+                let processed = process(input, None, settings, lower, likely);
+                done(1);
+                processed
+            })
+            .collect();
+    }
+    let held_bytes = AtomicU64::new(0);
+    let read: Vec<Processed> = inputs
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|input| {
+            let processed = match read_and_classify(input, seeds, settings, likely) {
+                Ok(Processed::Held(held)) => {
+                    let len = held.bytes.len() as u64;
+                    if held_bytes.fetch_add(len, Ordering::Relaxed) + len <= HELD_MAX {
+                        return Processed::Held(held);
+                    }
+                    lower_held(*held, lower).unwrap_or_else(Processed::Failed)
+                }
+                Ok(processed) => processed,
+                Err(e) => Processed::Failed(e),
+            };
+            done(1);
+            processed
+        })
+        .collect();
+    let (held, mut read): (Vec<Processed>, Vec<Processed>) = read
+        .into_iter()
+        .partition(|p| matches!(p, Processed::Held(_)));
+    let mut held: Vec<Held> = held
+        .into_iter()
+        .filter_map(|p| match p {
+            Processed::Held(held) => Some(*held),
+            _ => None,
+        })
+        .collect();
+    held.sort_by(|a, b| {
+        (b.bytes.len().cmp(&a.bytes.len())).then_with(|| a.input.path.cmp(&b.input.path))
+    });
+    let lowered: Vec<Processed> = held
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|held| {
+            let processed = lower_held(held, lower).unwrap_or_else(Processed::Failed);
+            done(1);
+            processed
+        })
+        .collect();
+    read.extend(lowered);
+    read
+}
+
+/// The inputs, largest first (by `stat`): a big file started last would keep one
 /// thread busy while the others idle. (Results are sorted by path afterwards.)
-fn largest_first(inputs: Vec<Input>) -> Vec<(Input, u64)> {
+fn largest_first(inputs: Vec<Input>) -> Vec<Input> {
     let mut sized: Vec<(Input, u64)> = inputs
         .into_par_iter()
         .map(|input| {
@@ -648,7 +734,7 @@ fn largest_first(inputs: Vec<Input>) -> Vec<(Input, u64)> {
         })
         .collect();
     sized.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.path.cmp(&b.0.path)));
-    sized
+    sized.into_iter().map(|(input, _)| input).collect()
 }
 
 /// The order INTERFACES.md promises: path, position, rule (then message, for ties).
@@ -668,13 +754,12 @@ pub fn sort_findings(findings: &mut [Finding], files: &[SourceFile]) {
 /// only its identifiers are kept.
 fn process(
     input: Input,
-    len: u64,
     seeds: Option<&Seeds>,
     settings: &Settings,
     lower: &LowerFn<'_>,
     likely: &HashSet<PathBuf>,
 ) -> Processed {
-    match read_and_lower(input, len, seeds, settings, lower, likely) {
+    match read_and_lower(input, seeds, settings, lower, likely) {
         Ok(p) => p,
         Err(e) => Processed::Failed(e),
     }
@@ -682,26 +767,56 @@ fn process(
 
 fn read_and_lower(
     input: Input,
-    len: u64,
     seeds: Option<&Seeds>,
     settings: &Settings,
     lower: &LowerFn<'_>,
     likely: &HashSet<PathBuf>,
 ) -> Result<Processed, FileError> {
+    match read_and_classify(input, seeds, settings, likely)? {
+        Processed::Held(held) => lower_held(*held, lower),
+        processed => Ok(processed),
+    }
+}
+
+/// Reads one file: [`Processed::Indexed`] if `seeds` are given and it has none of them
+/// (and is not likely), else [`Processed::Held`] for [`lower_held`].
+fn read_and_classify(
+    input: Input,
+    seeds: Option<&Seeds>,
+    settings: &Settings,
+    likely: &HashSet<PathBuf>,
+) -> Result<Processed, FileError> {
     let (input, language, bytes, stamp) = read_input(input, settings)?;
-    let path = input.path.clone();
     let mut names = None;
     if seeds.is_some_and(|s| !s.matches(&bytes, language)) {
-        if !likely.contains(&path) {
+        if !likely.contains(&input.path) {
             return Ok(Processed::Indexed(Pending {
                 names: Identifiers::of_file(&bytes, language),
-                record: InputRecord::of(&path, &bytes, stamp, InputStatus::Inert),
+                record: InputRecord::of(&input.path, &bytes, stamp, InputStatus::Inert),
+                len: bytes.len() as u64,
                 input,
-                len,
             }));
         }
         names = Some(Identifiers::of_file(&bytes, language));
     }
+    Ok(Processed::Held(Box::new(Held {
+        input,
+        language,
+        bytes,
+        stamp,
+        names,
+    })))
+}
+
+fn lower_held(held: Held, lower: &LowerFn<'_>) -> Result<Processed, FileError> {
+    let Held {
+        input,
+        language,
+        bytes,
+        stamp,
+        names,
+    } = held;
+    let path = input.path;
     let record = InputRecord::of(&path, &bytes, stamp, InputStatus::Relevant);
     lower_bytes(path, language, &bytes, stamp, record, lower).map(|mut lowered| {
         lowered.names = names;
@@ -850,7 +965,6 @@ pub fn lower_one(path: &Path, settings: &Settings) -> Option<Box<dyn std::any::A
     let input = Input::file(path);
     match read_and_lower(
         input,
-        0,
         None,
         settings,
         &crate::frontend::lower,

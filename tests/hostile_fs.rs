@@ -77,9 +77,12 @@ fn file_deleted_between_walk_and_read_is_reported() {
         }
         toy_lower(language, text, path)
     };
-    // One worker so the saboteur is lowered before the others are read.
+    // One worker so the saboteur is lowered before the others are read: with the prefilter
+    // off, each file is parsed as it is read, largest first (with it on, every file is read
+    // before any is parsed).
     let settings = Settings {
         jobs: Some(1),
+        prefilter: false,
         ..Settings::default()
     };
     let outcome =

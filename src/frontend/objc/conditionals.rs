@@ -59,7 +59,7 @@ enum Token {
 /// Resolves the conditional groups of `text` in place (the neutraliser's output, whose dead
 /// groups are already blank). `value` is the known value of a condition, if any.
 pub fn resolve(text: &mut [u8], value: &Condition) {
-    if memchr::memchr(b'#', text).is_none() {
+    if !may_have_groups(text) {
         return;
     }
     let lexed = Lexed::read(text, value);
@@ -80,20 +80,36 @@ pub fn resolve(text: &mut [u8], value: &Condition) {
     }
 }
 
+/// Whether `text` may hold a conditional group: a `#` followed, past blanks, by `if`
+/// (`#if`, `#ifdef`, `#ifndef`: what [`directive_words`] opens a group with). Most files
+/// have only `#import`s, and lexing them was most of preparing an Objective-C file.
+fn may_have_groups(text: &[u8]) -> bool {
+    memchr::memchr_iter(b'#', text).any(|at| {
+        let after = &text[at + 1..];
+        let blanks = after
+            .iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t'))
+            .count();
+        after[blanks..].starts_with(b"if")
+    })
+}
+
 /// The file read once: its groups and the tokens between them.
-struct Lexed {
+struct Lexed<'a> {
+    text: &'a [u8],
     groups: Vec<Group>,
     roots: Vec<usize>,
     /// Bracket tokens with their offsets, in order.
     tokens: Vec<(usize, Token)>,
     /// Offsets of the first and last code byte of each line-run, for the ends of a branch:
-    /// every code byte's offset and byte, in order (comments, literals and directives out).
-    code: Vec<(usize, u8)>,
+    /// every code byte's offset, in order (comments, literals and directives out).
+    code: Vec<usize>,
 }
 
-impl Lexed {
-    fn read(text: &[u8], value: &Condition) -> Lexed {
+impl<'a> Lexed<'a> {
+    fn read(text: &'a [u8], value: &Condition) -> Lexed<'a> {
         let mut lexed = Lexed {
+            text,
             groups: Vec::new(),
             roots: Vec::new(),
             tokens: Vec::new(),
@@ -140,7 +156,7 @@ impl Lexed {
                     while i < text.len() && text[i] != b && text[i] != b'\n' {
                         i += if text[i] == b'\\' { 2 } else { 1 };
                     }
-                    lexed.code.push((start, b));
+                    lexed.code.push(start);
                     i += 1;
                     continue;
                 }
@@ -182,14 +198,14 @@ impl Lexed {
                         _ => {}
                     }
                     for k in 0..=word_len {
-                        lexed.code.push((i + k, text[i + k]));
+                        lexed.code.push(i + k);
                     }
                     i += 1 + word_len;
                     continue;
                 }
                 _ => {}
             }
-            lexed.code.push((i, b));
+            lexed.code.push(i);
             i += 1;
         }
         // Unclosed groups end with the file.
@@ -356,30 +372,31 @@ impl Lexed {
             return false;
         }
         let code_in = |s: usize, e: usize| {
-            let from = self.code.partition_point(|c| c.0 < s);
-            self.code[from..].iter().take_while(move |c| c.0 < e)
+            let from = self.code.partition_point(|&c| c < s);
+            self.code[from..]
+                .iter()
+                .copied()
+                .take_while(move |&c| c < e)
         };
-        let first = parts
-            .iter()
-            .find_map(|&(s, e)| code_in(s, e).next().map(|c| c.0));
+        let first = parts.iter().find_map(|&(s, e)| code_in(s, e).next());
         let last = parts
             .iter()
             .rev()
-            .find_map(|&(s, e)| code_in(s, e).last().copied());
+            .find_map(|&(s, e)| code_in(s, e).last().map(|at| (at, self.text[at])));
         let (Some(first), Some((last_at, last))) = (first, last) else {
             return true; // nothing but directives and comments
         };
         let continues = |word: &[u8]| {
-            let from = self.code.partition_point(|c| c.0 < first);
+            let from = self.code.partition_point(|&c| c < first);
             let code = &self.code[from..];
-            let spelled = word
-                .iter()
-                .enumerate()
-                .all(|(k, &w)| code.get(k).is_some_and(|c| c.1 == w && c.0 == first + k));
+            let spelled = word.iter().enumerate().all(|(k, &w)| {
+                code.get(k)
+                    .is_some_and(|&c| c == first + k && self.text[c] == w)
+            });
             // The next code byte is past a gap, or not a letter.
             let ends = code
                 .get(word.len())
-                .is_none_or(|c| c.0 != first + word.len() || !is_word_byte(c.1));
+                .is_none_or(|&c| c != first + word.len() || !is_word_byte(self.text[c]));
             spelled && ends
         };
         let ends = last == b';' || last == b'}' || (last == b'd' && self.ends_with_at_end(last_at));
