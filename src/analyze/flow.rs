@@ -16,6 +16,7 @@ use crate::facts::{
 };
 use crate::project::{resolve, FnId, Project};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// Where a session value may come from.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,7 +61,9 @@ mod hold {
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 struct State {
-    env: BTreeMap<Name, Value>,
+    /// Shared between states until one changes it: most nodes change no local, and a
+    /// copy of every local per node visited was most of the dataflow's copying.
+    env: Rc<BTreeMap<Name, Value>>,
     /// Live creations, with the last early exit taken since (for the diagnostic's label).
     live: BTreeMap<usize, Option<Span>>,
     /// Sources invalidated on some path here, with where.
@@ -97,18 +100,17 @@ impl State {
     /// before was a sixth of the analysis: every join cloned the whole state.)
     fn join(&mut self, other: &State) -> bool {
         let mut changed = false;
-        for (k, v) in &other.env {
-            match self.env.get_mut(k) {
-                Some(mine) => {
-                    for src in v {
-                        if !mine.contains(src) {
-                            mine.insert(src.clone());
-                            changed = true;
+        if !Rc::ptr_eq(&self.env, &other.env) {
+            for (k, v) in other.env.iter() {
+                let grows = self.env.get(k).is_none_or(|mine| !v.is_subset(mine));
+                if grows {
+                    let env = Rc::make_mut(&mut self.env);
+                    match env.get_mut(k) {
+                        Some(mine) => mine.extend(v.iter().cloned()),
+                        None => {
+                            env.insert(k.clone(), v.clone());
                         }
                     }
-                }
-                None => {
-                    self.env.insert(k.clone(), v.clone());
                     changed = true;
                 }
             }
@@ -315,13 +317,12 @@ pub fn analyze(
     };
 
     let mut entry = State::default();
+    let env = Rc::make_mut(&mut entry.env);
     for (i, p) in body.params.iter().enumerate() {
-        entry.env.insert(p.clone(), Value::from([Src::Param(i)]));
+        env.insert(p.clone(), Value::from([Src::Param(i)]));
     }
     for o in &body.outer {
-        entry
-            .env
-            .insert(o.clone(), Value::from([Src::Outer(o.clone())]));
+        env.insert(o.clone(), Value::from([Src::Outer(o.clone())]));
         entry.outer_live.insert(o.clone(), None);
     }
     if let Some(owner) = &body.function.owner {
@@ -339,7 +340,10 @@ pub fn analyze(
     if body.outer.is_empty() && crate::facts::api::is_delegate_callback(&body.function.name) {
         if let Some(first) = body.params.first() {
             let stored = entry.members.keys().map(|m| Src::Member(m.clone()));
-            entry.env.entry(first.clone()).or_default().extend(stored);
+            Rc::make_mut(&mut entry.env)
+                .entry(first.clone())
+                .or_default()
+                .extend(stored);
         }
     }
 
@@ -349,7 +353,7 @@ pub fn analyze(
     let mut closure_analyses = closure_analyses;
     let mut locals: BTreeMap<Name, BTreeSet<Origin>> = BTreeMap::new();
     for st in states.iter().flatten() {
-        for (n, v) in &st.env {
+        for (n, v) in st.env.iter() {
             match locals.get_mut(n) {
                 Some(origins) => origins.extend(cx.origins_iter(v, st)),
                 None => {
@@ -2099,9 +2103,11 @@ fn known_api_call(on_session: bool, api: Api) -> bool {
 
 fn set_local(st: &mut State, name: &Name, v: Value) {
     if v.is_empty() {
-        st.env.remove(name);
-    } else {
-        st.env.insert(name.clone(), v);
+        if st.env.contains_key(name) {
+            Rc::make_mut(&mut st.env).remove(name);
+        }
+    } else if st.env.get(name) != Some(&v) {
+        Rc::make_mut(&mut st.env).insert(name.clone(), v);
     }
 }
 
