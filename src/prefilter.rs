@@ -97,7 +97,7 @@ impl Seeds {
             || self.many.as_ref().is_some_and(|ac| ac.is_match(bytes))
             || self.session.find_iter(bytes).any(|at| {
                 let rest = &bytes[at + end..];
-                ends_session_word(rest) && session_word_may_create(language, rest)
+                ends_session_word(rest) && session_word_may_create(language, &bytes[..at], rest)
             })
     }
 }
@@ -1181,6 +1181,16 @@ mod tests {
         assert!(!seed("[NSURLSession sharedSession]", ObjC));
         assert!(!seed("id mock = OCMClassMock([NSURLSession class]);", ObjC));
         assert!(!seed("NSArray<NSURLSession *> *all;", ObjC));
+        // Objective-C makes one only in a message to the class.
+        assert!(seed("[ /* why */\n NSURLSession  new]", ObjC));
+        assert!(seed("id s = NSURLSession . new;", ObjC));
+        assert!(!seed("// The NSURLSession needs to be made again.", ObjC));
+        assert!(!seed("/** Uses NSURLSession. If you want another */", ObjC));
+        assert!(!seed(
+            "- (instancetype)initWithURLSession:(NSURLSession *)URLSession\n  key:(id)k;",
+            ObjC
+        ));
+        assert!(!seed("self.mockURLSession = OCMClassMock(c);", ObjC));
         // Task, configuration and delegate types name no session.
         assert!(!seed("var task: URLSessionDataTask?", Swift));
         assert!(!seed(

@@ -61,7 +61,7 @@ fn hostile_files_beside_a_real_app_lose_no_finding() {
     let mut noise: Vec<u8> = (0..20_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    noise.extend_from_slice(b" NSURLSession URLSession ");
+    noise.extend_from_slice(b" [NSURLSession new] ");
     noise.extend((0..20_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8));
     std::fs::write(bad.join("image.m"), &noise).expect("write");
     std::fs::write(bad.join("image.rs"), &noise).expect("write");

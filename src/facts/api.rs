@@ -47,15 +47,18 @@ pub fn ends_session_word(rest: &[u8]) -> bool {
     !rest.first().is_some_and(u8::is_ascii_alphanumeric)
 }
 
-/// Can the session class's name, followed by `rest`, make a session as the front-ends read
-/// one? Swift: a construction (`URLSession(`, `URLSession.init`). Objective-C: a message
-/// to the class (`[NSURLSession new]`, `[[NSURLSession alloc] init]`, `NSURLSession.new`)
-/// other than `sharedSession` and `class`, or a call (C++, macros). Rust: anywhere (a
-/// `use` may rename the class). Elsewhere the name only types something (`URLSession?`,
-/// `NSURLSession *`, `URLSession.shared`, `extension URLSession`): a session such code
-/// holds was made by code that has one of these, or a factory call, and reaches it through
-/// what the analysis demands.
-pub fn session_word_may_create(language: super::Language, rest: &[u8]) -> bool {
+/// Can the session class's name, between `before` and `rest`, make a session as the
+/// front-ends read one? Swift: a construction (`URLSession(`, `URLSession.init`).
+/// Objective-C: a message to the class (`[NSURLSession new]`, `[[NSURLSession alloc]
+/// init]`) other than `sharedSession` and `class`, `NSURLSession.new`, or a call (C++,
+/// macros); the front-end reads a creation only from a message whose receiver is the
+/// class, so the name must follow a `[`, not a word (`The NSURLSession needs...` in a
+/// comment) or a `)` (`initWithURLSession:(NSURLSession *)URLSession`). Rust: anywhere (a `use` may rename
+/// the class). Elsewhere the name only types something (`URLSession?`, `NSURLSession *`,
+/// `URLSession.shared`, `extension URLSession`): a session such code holds was made by code
+/// that has one of these, or a factory call, and reaches it through what the analysis
+/// demands.
+pub fn session_word_may_create(language: super::Language, before: &[u8], rest: &[u8]) -> bool {
     let skip_space = |b: &[u8]| -> usize {
         b.iter()
             .position(|c| !c.is_ascii_whitespace())
@@ -82,10 +85,27 @@ pub fn session_word_may_create(language: super::Language, rest: &[u8]) -> bool {
             if rest.first() == Some(&b'(') {
                 return true;
             }
-            let rest = rest.strip_prefix(b".").unwrap_or(rest);
-            let selector = &rest[skip_space(rest)..];
-            let len = word(selector);
-            len > 0 && !matches!(&selector[..len], b"sharedSession" | b"class")
+            // The name's start (`NS` and any other prefix), then what comes before it.
+            let start = before
+                .iter()
+                .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+                .map_or(0, |at| at + 1);
+            let previous = before[..start]
+                .iter()
+                .rev()
+                .find(|c| !c.is_ascii_whitespace());
+            if let Some(member) = rest.strip_prefix(b".") {
+                // Dot syntax: `NSURLSession.new`, not the end of a sentence in a comment.
+                let member = &member[skip_space(member)..];
+                return &member[..word(member)] == b"new";
+            }
+            let selector = match previous {
+                Some(b'[') => &rest[..word(rest)],
+                // `[/* why */ NSURLSession new]`: a comment may stand between them.
+                Some(b'/') => &rest[..word(rest)],
+                _ => return false,
+            };
+            !selector.is_empty() && !matches!(selector, b"sharedSession" | b"class")
         }
     }
 }

@@ -107,8 +107,13 @@ impl Lowerer<'_> {
             .field(Field::Operator)
             .is_some_and(|op| self.text(op) == "->");
         let base_class = self.class_name(base);
-        if base_class.as_deref() == Some("NSURLSession") && field_name == "sharedSession" {
-            return ExprKind::SharedSession;
+        if base_class.as_deref() == Some("NSURLSession") && !is_arrow {
+            match field_name {
+                "sharedSession" => return ExprKind::SharedSession,
+                // Dot syntax for `[NSURLSession new]`.
+                "new" => return ExprKind::NewSession(super::sends::no_configuration()),
+                _ => {}
+            }
         }
         let name = if is_arrow {
             ivar_member_name(field_name)

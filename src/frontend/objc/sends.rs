@@ -247,7 +247,7 @@ impl Lowerer<'_> {
     }
 }
 
-fn no_configuration() -> Creation {
+pub(super) fn no_configuration() -> Creation {
     Creation {
         config: ConfigKind::NoConfiguration,
         delegate_self: None,
