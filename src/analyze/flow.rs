@@ -61,8 +61,8 @@ mod hold {
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 struct State {
-    /// Shared between states until one changes it: most nodes change no local, and a
-    /// copy of every local per node visited was most of the dataflow's copying.
+    /// Shared between states until one changes it: most nodes bind no local, and each
+    /// visit of a node copied every local of the body.
     env: Rc<BTreeMap<Name, Value>>,
     /// Live creations, with the last early exit taken since (for the diagnostic's label).
     live: BTreeMap<usize, Option<Span>>,
@@ -680,8 +680,8 @@ impl<'p> Cx<'p, '_> {
                 let Some(state) = &out else { break };
                 let changed = match &mut input[s] {
                     Some(existing) => existing.join(state),
-                    // The last successor seen for the first time takes the state itself:
-                    // a copy per node visit was a third of the dataflow's time.
+                    // The last successor seen for the first time takes the state itself,
+                    // not a copy that the next visit would drop.
                     slot @ None if k + 1 == succs.len() => {
                         *slot = out.take();
                         true
