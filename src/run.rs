@@ -657,6 +657,18 @@ fn first_pass(
     lower: &LowerFn<'_>,
     likely: &HashSet<PathBuf>,
 ) -> Vec<Processed> {
+    first_pass_holding(inputs, seeds, settings, lower, likely, HELD_MAX)
+}
+
+/// [`first_pass`], holding at most `held_max` bytes of files to parse.
+fn first_pass_holding(
+    inputs: Vec<Input>,
+    seeds: Option<&Seeds>,
+    settings: &Settings,
+    lower: &LowerFn<'_>,
+    likely: &HashSet<PathBuf>,
+    held_max: u64,
+) -> Vec<Processed> {
     use std::sync::atomic::{AtomicU64, Ordering};
     let done = |n: usize| {
         if let Some(done) = &settings.progress {
@@ -682,7 +694,7 @@ fn first_pass(
             let processed = match read_and_classify(input, seeds, settings, likely) {
                 Ok(Processed::Held(held)) => {
                     let len = held.bytes.len() as u64;
-                    if held_bytes.fetch_add(len, Ordering::Relaxed) + len <= HELD_MAX {
+                    if held_bytes.fetch_add(len, Ordering::Relaxed) + len <= held_max {
                         return Processed::Held(held);
                     }
                     lower_held(*held, lower).unwrap_or_else(Processed::Failed)
@@ -1094,3 +1106,87 @@ fn lower_isolated(
 }
 
 pub use crate::isolate::panic_message;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the first pass made of each input: parsed (with its facts' function count) or
+    /// only indexed, by path, in the order it returned them.
+    fn outcome(processed: &[Processed]) -> Vec<(String, Option<usize>)> {
+        processed
+            .iter()
+            .filter_map(|p| match p {
+                Processed::Lowered(l) => Some((
+                    l.file.path.display().to_string(),
+                    Some(l.facts.functions.len()),
+                )),
+                Processed::Indexed(p) => Some((p.input.path.display().to_string(), None)),
+                Processed::Held(_) | Processed::Failed(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn files_past_the_hold_limit_are_parsed_as_read_with_the_same_facts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let seed = |n: usize| {
+            format!(
+                "func make{n}() {{ let s = URLSession(configuration: .default) }}\n{}",
+                "// padding\n".repeat(n)
+            )
+        };
+        let mut inputs = Vec::new();
+        for (name, text) in [
+            ("a.swift", seed(1)),
+            ("b.swift", "struct Point { var x: Int }\n".to_string()),
+            ("c.swift", seed(30)),
+            ("d.swift", seed(5)),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            inputs.push(Input::file(path));
+        }
+        let settings = Settings::default();
+        let seeds = Seeds::new(&settings.config);
+        let lower: &LowerFn<'_> = &crate::frontend::lower;
+        let pass = |held_max| {
+            let processed = first_pass_holding(
+                inputs.clone(),
+                Some(&seeds),
+                &settings,
+                lower,
+                &HashSet::new(),
+                held_max,
+            );
+            assert_eq!(processed.len(), inputs.len(), "one result per input");
+            outcome(&processed)
+        };
+        let held = pass(HELD_MAX);
+        let as_read = pass(0);
+        let name = |(path, parsed): &(String, Option<usize>)| {
+            let file = Path::new(path).file_name().unwrap().to_string_lossy();
+            (file.into_owned(), *parsed)
+        };
+        // Held: the one file without a seed word first, then the parsed ones largest first.
+        assert_eq!(
+            held.iter().map(name).collect::<Vec<_>>(),
+            [
+                ("b.swift".to_string(), None),
+                ("c.swift".to_string(), Some(1)),
+                ("d.swift".to_string(), Some(1)),
+                ("a.swift".to_string(), Some(1)),
+            ]
+        );
+        // Past the limit: each file parsed as it is read, in the order given.
+        assert_eq!(
+            as_read.iter().map(name).collect::<Vec<_>>(),
+            [
+                ("a.swift".to_string(), Some(1)),
+                ("b.swift".to_string(), None),
+                ("c.swift".to_string(), Some(1)),
+                ("d.swift".to_string(), Some(1)),
+            ]
+        );
+    }
+}
