@@ -425,7 +425,7 @@ fn check_inputs_in_pool(
     if let Some(done) = &settings.progress {
         done.fetch_add(pending.len(), std::sync::atomic::Ordering::Relaxed);
     }
-    let first = first_pass(inputs, seeds.as_ref(), settings, lower, likely);
+    let first = first_pass(inputs, seeds.as_ref(), settings, lower, likely, HELD_MAX);
     parsed.add(first, &mut pending, &mut errors, &mut spread);
     timings.read_and_lower += start.elapsed();
 
@@ -644,24 +644,14 @@ fn blank_text(lines: &LineIndex, len: usize) -> String {
 /// - With the prefilter on, files are read in the order given (the walk's: each folder's
 ///   files together) and those to parse are held until all are read, then parsed largest
 ///   first: their sizes come from reading them, not from a `stat` of every file first
-///   (7,000 calls on a large tree, for the few hundred files parsed).
+///   (7,000 calls on a large tree, for the few hundred files parsed). Past `held_max`
+///   bytes held, a file is parsed as it is read.
 /// - With it off, every file is parsed: sizes come from `stat`, so that no text is held.
 ///
 /// One file per job: rayon otherwise hands out runs of files that cannot be split once
 /// started, and the last run kept one thread busy for a second after the other ran dry on a
 /// million-line tree.
 fn first_pass(
-    inputs: Vec<Input>,
-    seeds: Option<&Seeds>,
-    settings: &Settings,
-    lower: &LowerFn<'_>,
-    likely: &HashSet<PathBuf>,
-) -> Vec<Processed> {
-    first_pass_holding(inputs, seeds, settings, lower, likely, HELD_MAX)
-}
-
-/// [`first_pass`], holding at most `held_max` bytes of files to parse.
-fn first_pass_holding(
     inputs: Vec<Input>,
     seeds: Option<&Seeds>,
     settings: &Settings,
@@ -706,16 +696,14 @@ fn first_pass_holding(
             processed
         })
         .collect();
-    let (held, mut read): (Vec<Processed>, Vec<Processed>) = read
-        .into_iter()
-        .partition(|p| matches!(p, Processed::Held(_)));
-    let mut held: Vec<Held> = held
-        .into_iter()
-        .filter_map(|p| match p {
-            Processed::Held(held) => Some(*held),
-            _ => None,
-        })
-        .collect();
+    let mut held = Vec::new();
+    let mut done_reading = Vec::with_capacity(read.len());
+    for p in read {
+        match p {
+            Processed::Held(h) => held.push(*h),
+            other => done_reading.push(other),
+        }
+    }
     held.sort_by(|a, b| {
         (b.bytes.len().cmp(&a.bytes.len())).then_with(|| a.input.path.cmp(&b.input.path))
     });
@@ -728,8 +716,8 @@ fn first_pass_holding(
             processed
         })
         .collect();
-    read.extend(lowered);
-    read
+    done_reading.extend(lowered);
+    done_reading
 }
 
 /// The inputs, largest first (by `stat`): a big file started last would keep one
@@ -1151,7 +1139,7 @@ mod tests {
         let seeds = Seeds::new(&settings.config);
         let lower: &LowerFn<'_> = &crate::frontend::lower;
         let pass = |held_max| {
-            let processed = first_pass_holding(
+            let processed = first_pass(
                 inputs.clone(),
                 Some(&seeds),
                 &settings,
