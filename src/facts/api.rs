@@ -53,11 +53,11 @@ pub fn ends_session_word(rest: &[u8]) -> bool {
 /// init]`) other than `sharedSession` and `class`, `NSURLSession.new`, or a call (C++,
 /// macros); the front-end reads a creation only from a message whose receiver is the
 /// class, so the name must follow a `[`, not a word (`The NSURLSession needs...` in a
-/// comment) or a `)` (`initWithURLSession:(NSURLSession *)URLSession`). Rust: anywhere (a `use` may rename
-/// the class). Elsewhere the name only types something (`URLSession?`, `NSURLSession *`,
-/// `URLSession.shared`, `extension URLSession`): a session such code holds was made by code
-/// that has one of these, or a factory call, and reaches it through what the analysis
-/// demands.
+/// comment) or a `)` (`initWithURLSession:(NSURLSession *)URLSession`). Rust: anywhere
+/// (a `use` may rename the class). Elsewhere the name only types something (`URLSession?`,
+/// `NSURLSession *`, `URLSession.shared`, `extension URLSession`): a session such code
+/// holds was made by code that has one of these, or a factory call, and reaches it through
+/// what the analysis demands.
 pub fn session_word_may_create(language: super::Language, before: &[u8], rest: &[u8]) -> bool {
     let skip_space = |b: &[u8]| -> usize {
         b.iter()
@@ -85,6 +85,11 @@ pub fn session_word_may_create(language: super::Language, before: &[u8], rest: &
             if rest.first() == Some(&b'(') {
                 return true;
             }
+            if let Some(member) = rest.strip_prefix(b".") {
+                // Dot syntax: `NSURLSession.new`, not the end of a sentence in a comment.
+                let member = &member[skip_space(member)..];
+                return &member[..word(member)] == b"new";
+            }
             // The name's start (`NS` and any other prefix), then what comes before it.
             let start = before
                 .iter()
@@ -94,11 +99,6 @@ pub fn session_word_may_create(language: super::Language, before: &[u8], rest: &
                 .iter()
                 .rev()
                 .find(|c| !c.is_ascii_whitespace());
-            if let Some(member) = rest.strip_prefix(b".") {
-                // Dot syntax: `NSURLSession.new`, not the end of a sentence in a comment.
-                let member = &member[skip_space(member)..];
-                return &member[..word(member)] == b"new";
-            }
             let selector = match previous {
                 Some(b'[') => &rest[..word(rest)],
                 // `[/* why */ NSURLSession new]`: a comment may stand between them.

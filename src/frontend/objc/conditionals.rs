@@ -449,7 +449,19 @@ fn directive_end(text: &[u8], start: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve;
+    use super::{may_have_groups, resolve};
+
+    #[test]
+    fn only_a_file_with_an_if_directive_is_lexed() {
+        assert!(!may_have_groups(
+            b"#import <Foundation/Foundation.h>\n#define X 1\n"
+        ));
+        // A stray `#endif` or `#else` opens no group.
+        assert!(!may_have_groups(b"#include \"a.h\"\n#else\n#endif\n"));
+        assert!(may_have_groups(b"#if DEBUG\n"));
+        assert!(may_have_groups(b"  #  ifdef X\n"));
+        assert!(may_have_groups(b"x;\n#\tifndef Y\n"));
+    }
 
     fn run(src: &str) -> String {
         let mut bytes = src.as_bytes().to_vec();
